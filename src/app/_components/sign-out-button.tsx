@@ -1,0 +1,12 @@
+import { Button } from '~/components/ui/button';
+import { signOutAction } from '~/server/auth/actions';
+
+export function SignOutButton() {
+  return (
+    <form action={signOutAction}>
+      <Button type="submit" variant="secondary">
+        Sign out
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * The environment's rules. Every variable the app reads is declared here,
+ * once; code imports the parsed result from `~/env` instead of reading
+ * `process.env`. `next.config.ts` validates with this file, so a bad variable
+ * fails `next dev`, `next build` and `next start`, and the scripts under
+ * `scripts/` fail on it before they touch a server.
+ *
+ * Edit this file when you add a variable, and document it in `.env.example`
+ * and the README.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  });
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\/[^\s]*$/.test(v) && URL.canParse(v), {
+    message: 'must be a redis:// or rediss:// URL',
+  });
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Postgres for the read side; pooled URL on serverless hosts. */
+    DATABASE_URL: postgresUrl,
+    /** Direct (unpooled) Postgres URL for migrations; defaults to DATABASE_URL. */
+    DATABASE_DIRECT_URL: postgresUrl.optional(),
+    /** Connections per process. Keep small on serverless. */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** Use prepared statements; turn off behind transaction-mode poolers (PgBouncer, Supavisor). */
+    DATABASE_PREPARE: bool.default(true),
+    /** Redis for the event log; `rediss://` for TLS (managed Redis). */
+    REDIS_URL: redisUrl,
+    /** Every key the app writes starts with this, so several apps or tests can share one Redis. */
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 characters of A-Z a-z 0-9 : _ -')
+      .default('sl'),
+    /** Signs session cookies. `openssl rand -base64 32`. */
+    AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)'),
+    AUTH_GITHUB_ID: z.string().min(1).optional(),
+    AUTH_GITHUB_SECRET: z.string().min(1).optional(),
+    /** Enables the email-only development sign-in. On by default outside production. */
+    AUTH_DEV_SIGNIN: bool.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `pretty` for people, `json` for log collectors. Defaults to pretty outside production. */
+    LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (Boolean(v.AUTH_GITHUB_ID) !== Boolean(v.AUTH_GITHUB_SECRET)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [v.AUTH_GITHUB_ID ? 'AUTH_GITHUB_SECRET' : 'AUTH_GITHUB_ID'],
+        message: 'must be set together with the other AUTH_GITHUB_* variable',
+      });
+    }
+  })
+  .transform((v) => ({
+    ...v,
+    DATABASE_DIRECT_URL: v.DATABASE_DIRECT_URL ?? v.DATABASE_URL,
+    AUTH_DEV_SIGNIN: v.AUTH_DEV_SIGNIN ?? v.NODE_ENV !== 'production',
+    LOG_FORMAT: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty'),
+  }));
+
+export type Env = z.output<typeof envSchema>;
+
+/** Thrown for a bad environment; its message is one line naming the variable. */
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/**
+ * Variables that only a running server needs. `next build` runs without them
+ * (the build is the same artefact for every environment), so during the build
+ * phase a missing one gets an inert placeholder; a malformed one still fails.
+ */
+const RUNTIME_ONLY: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
+  DATABASE_URL: 'postgres://build.invalid/streamline',
+  REDIS_URL: 'redis://build.invalid',
+  AUTH_SECRET: 'build-phase-placeholder-never-used-at-runtime',
+};
+
+/** Parses a raw environment (empty strings count as unset). Pure: exported for tests. */
+export function parseEnv(source: Record<string, string | undefined>, opts: { buildPhase?: boolean } = {}): Env {
+  const input: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  if (opts.buildPhase) {
+    for (const [key, placeholder] of Object.entries(RUNTIME_ONLY)) input[key] ??= placeholder;
+  }
+  const result = envSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = issue?.path[0];
+  const problem =
+    typeof name === 'string' && input[name] === undefined ? 'is required but not set' : (issue?.message ?? 'is invalid');
+  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
+  throw new EnvError(`Invalid environment: ${String(name ?? '?')} ${problem}${more}. See .env.example.`);
+}
+
+/**
+ * Parses `process.env`; on a bad environment prints one line and exits, so
+ * start-up stops with the variable's name instead of a stack trace.
+ */
+export function loadEnvOrExit(opts: { buildPhase?: boolean } = {}): Env {
+  try {
+    return parseEnv(process.env, opts);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

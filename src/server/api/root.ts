@@ -1,0 +1,14 @@
+/**
+ * The app router: one line per feature module. Add your module's router here.
+ */
+import { createCallerFactory, router } from '~/server/api/trpc';
+import { systemRouter } from '~/server/modules/system/router';
+
+export const appRouter = router({
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller: `createCaller(createContextInner({ session }))`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,76 @@
+/**
+ * The tRPC kernel: context, procedure builders, the one error map and the SSE
+ * settings. Routers import `router` and the procedures from here.
+ *
+ * Edit this file when every procedure needs something new (a context field,
+ * a middleware, an error mapping); feature code never needs to.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { z, ZodError } from 'zod';
+import type { Session } from '~/server/auth';
+import { db, type Db } from '~/server/db';
+import { logger } from '~/server/logger';
+import { getRedis, type Redis } from '~/server/redis';
+
+export interface Context {
+  session: Session | null;
+  db: Db;
+  redis: Redis;
+}
+
+/** The context for a session; used by the HTTP handler, server actions, RSC and tests. */
+export function createContextInner(opts: { session: Session | null }): Context {
+  return { session: opts.session, db, redis: getRedis() };
+}
+
+/**
+ * Server-sent events (subscriptions). Vercel ends a function after its
+ * `maxDuration` (300 s on Hobby); the server closes the stream a little before
+ * that and the client reconnects, resuming from the last event id. The ping
+ * interval must stay below the client's inactivity timeout.
+ */
+export const SSE = {
+  maxDurationMs: 270_000,
+  pingIntervalMs: 10_000,
+  reconnectAfterInactivityMs: 25_000,
+} as const;
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  sse: {
+    maxDurationMs: SSE.maxDurationMs,
+    ping: { enabled: true, intervalMs: SSE.pingIntervalMs },
+    client: { reconnectAfterInactivityMs: SSE.reconnectAfterInactivityMs },
+  },
+  errorFormatter: ({ shape, error }) => ({
+    ...shape,
+    data: {
+      ...shape.data,
+      // Field errors for forms: { fieldErrors: { email: ['Invalid email'] } }.
+      zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+    },
+  }),
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+/** Exposed for @trpc/next's server-action handler, which needs the root instance. */
+export const trpcInstance = t;
+
+const logErrors = t.middleware(async ({ next, path, type }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    logger.error({ err: result.error.cause ?? result.error, path, type }, 'procedure failed');
+  }
+  return result;
+});
+
+/** Anyone may call it, signed in or not. */
+export const publicProcedure = t.procedure.use(logErrors);
+
+/** Requires a signed-in user; narrows `ctx.session` to non-null. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session?.user.id) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});

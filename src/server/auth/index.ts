@@ -1,0 +1,17 @@
+/**
+ * The one door to authentication. Everything else imports from here, never
+ * from `next-auth` directly, so the auth library can be swapped in one place.
+ */
+import NextAuth from 'next-auth';
+import { cache } from 'react';
+import { authConfig } from './config';
+
+const nextAuth = NextAuth(authConfig);
+
+export const { handlers, signIn, signOut } = nextAuth;
+
+/** The current session, or null. Cached per request. */
+export const auth = cache(nextAuth.auth);
+
+export { DEV_PROVIDER_ID, devSignInInput, enabledProviders } from './config';
+export type { Session } from 'next-auth';

@@ -1,0 +1,28 @@
+/**
+ * Builds Drizzle database handles over postgres.js. The app uses the shared
+ * one in ./index.ts; scripts and tests build their own with `createDb`.
+ */
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres, { type Sql } from 'postgres';
+import * as schema from './schema';
+
+export type Db = PostgresJsDatabase<typeof schema> & { $client: Sql };
+
+export interface DbOptions {
+  url: string;
+  /** Pool size. */
+  max?: number;
+  /** Prepared statements; off behind transaction-mode poolers. */
+  prepare?: boolean;
+}
+
+export function createDb(opts: DbOptions): Db {
+  const sql = postgres(opts.url, {
+    max: opts.max ?? 10,
+    prepare: opts.prepare ?? true,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    onnotice: () => undefined, // "relation already exists, skipping" and friends
+  });
+  return drizzle(sql, { schema });
+}

@@ -1,0 +1,5 @@
+/**
+ * The schema barrel: every table drizzle-kit migrates and the `db` client
+ * knows. Add one line per module that owns tables.
+ */
+export * from './auth-schema';

@@ -1,0 +1,26 @@
+import 'server-only';
+/**
+ * tRPC for React Server Components: ``void getQueryClient().prefetchQuery(trpc.x.queryOptions())``
+ * in a page, wrap the client part in <HydrateClient>, and the client reads the
+ * prefetched data without a second round trip. Calls go straight to the
+ * router in-process, not over HTTP.
+ */
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { cache, type ReactNode } from 'react';
+import { appRouter } from '~/server/api/root';
+import { createContextInner } from '~/server/api/trpc';
+import { auth } from '~/server/auth';
+import { makeQueryClient } from './query-client';
+
+export const getQueryClient = cache(makeQueryClient);
+
+export const trpc = createTRPCOptionsProxy({
+  ctx: async () => createContextInner({ session: await auth() }),
+  router: appRouter,
+  queryClient: getQueryClient,
+});
+
+export function HydrateClient({ children }: { children: ReactNode }) {
+  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+}
