@@ -12,7 +12,7 @@ function createLogger(): Logger {
   if (env.LOG_FORMAT === 'json') return pino(options);
   // A synchronous stream rather than a transport: transports run in worker
   // threads, which bundlers (Next.js) cannot follow.
-  return pino(options, pretty({ colorize: true, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
+  return pino(options, pretty({ colorize: true, sync: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
 }
 
 const globalForLogger = globalThis as unknown as { streamlineLogger?: Logger };

