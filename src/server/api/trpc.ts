@@ -58,9 +58,20 @@ export const createCallerFactory = t.createCallerFactory;
 /** Exposed for @trpc/next's server-action handler, which needs the root instance. */
 export const trpcInstance = t;
 
+/** Next.js signals redirects and not-found by throwing; those are control flow, not failures. */
+function isNextControlFlow(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'digest' in error &&
+    typeof error.digest === 'string' &&
+    /^NEXT_(REDIRECT|NOT_FOUND|HTTP_ERROR_FALLBACK)/.test(error.digest)
+  );
+}
+
 const logErrors = t.middleware(async ({ next, path, type }) => {
   const result = await next();
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && !isNextControlFlow(result.error.cause)) {
     logger.error({ err: result.error.cause ?? result.error, path, type }, 'procedure failed');
   }
   return result;

