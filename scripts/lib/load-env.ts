@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import nextEnv from '@next/env';
 
-export const DATA_DIR = path.resolve(process.cwd(), '.data');
+/** Where `npm run dev` keeps local service data. */
+export const DATA_DIR = path.resolve(process.cwd(), process.env.STREAMLINE_DATA_DIR || '.data');
 export const DEV_SERVICES_FILE = path.join(DATA_DIR, 'dev-services.env');
 
 export function loadDotenv(): void {

@@ -1,11 +1,12 @@
 /**
  * Redis connections. There are two kinds:
  *
- * - the **command client**: one per process, shared, for short commands;
- *   every command has a timeout so a dead server fails fast instead of hanging.
+ * - the **command client**: one per process, shared, for short commands. A
+ *   command issued while Redis is away waits for the connection at most its
+ *   timeout, then fails, so callers (health checks, requests) never hang.
  * - **blocking clients**: one per blocking reader (`XREADGROUP … BLOCK`). A
  *   blocking read holds its connection until it returns, so it must never share
- *   the command client, and its timeout must outlast the block.
+ *   the command client, and its timeout is set to outlast the longest block.
  *
  * Both reconnect on their own with capped exponential backoff and log each
  * loss and recovery once. `rediss://` URLs use TLS.

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env-schema';
+
+const valid = {
+  DATABASE_URL: 'postgres://app:secret@db.example.com:5432/app',
+  REDIS_URL: 'rediss://default:secret@redis.example.com:6379',
+  AUTH_SECRET: 'x'.repeat(32),
+};
+
+function errorOf(source: Record<string, string | undefined>, opts?: { buildPhase?: boolean }): EnvError {
+  try {
+    parseEnv(source, opts);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error('expected parseEnv to fail');
+}
+
+describe('parseEnv', () => {
+  it('accepts a complete environment and fills in defaults', () => {
+    const env = parseEnv(valid);
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      DATABASE_DIRECT_URL: valid.DATABASE_URL,
+      DATABASE_POOL_MAX: 10,
+      DATABASE_PREPARE: true,
+      REDIS_KEY_PREFIX: 'sl',
+      AUTH_DEV_SIGNIN: true,
+      LOG_FORMAT: 'pretty',
+    });
+  });
+
+  it('turns development sign-in and pretty logs off in production unless asked', () => {
+    expect(parseEnv({ ...valid, NODE_ENV: 'production' })).toMatchObject({ AUTH_DEV_SIGNIN: false, LOG_FORMAT: 'json' });
+    expect(parseEnv({ ...valid, NODE_ENV: 'production', AUTH_DEV_SIGNIN: 'true' }).AUTH_DEV_SIGNIN).toBe(true);
+  });
+
+  it('names a missing variable in one line', () => {
+    const { DATABASE_URL: _omitted, ...rest } = valid;
+    const error = errorOf(rest);
+    expect(error.message).toBe('Invalid environment: DATABASE_URL is required but not set. See .env.example.');
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(errorOf({ ...valid, REDIS_URL: '' }).message).toContain('REDIS_URL is required but not set');
+  });
+
+  it('names a malformed variable and says what it must be', () => {
+    expect(errorOf({ ...valid, DATABASE_URL: 'nonsense' }).message).toBe(
+      'Invalid environment: DATABASE_URL must be a postgres:// or postgresql:// URL. See .env.example.',
+    );
+    expect(errorOf({ ...valid, REDIS_URL: 'http://localhost:6379' }).message).toContain(
+      'REDIS_URL must be a redis:// or rediss:// URL',
+    );
+    expect(errorOf({ ...valid, AUTH_SECRET: 'short' }).message).toContain('AUTH_SECRET must be at least 32 characters');
+  });
+
+  it('requires both GitHub variables or neither', () => {
+    expect(errorOf({ ...valid, AUTH_GITHUB_ID: 'id' }).message).toContain('AUTH_GITHUB_SECRET');
+    expect(parseEnv({ ...valid, AUTH_GITHUB_ID: 'id', AUTH_GITHUB_SECRET: 'secret' }).AUTH_GITHUB_ID).toBe('id');
+  });
+
+  it('lets a build run without runtime-only variables, but not with malformed ones', () => {
+    expect(parseEnv({}, { buildPhase: true }).DATABASE_URL).toMatch(/^postgres:\/\//);
+    expect(errorOf({ DATABASE_URL: 'nonsense' }, { buildPhase: true }).message).toContain('DATABASE_URL');
+  });
+
+  it('always fails with a single line naming a variable, whatever the junk', () => {
+    const names = ['DATABASE_URL', 'REDIS_URL', 'DATABASE_POOL_MAX', 'REDIS_KEY_PREFIX', 'LOG_LEVEL'] as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...names),
+        fc.string({ minLength: 1 }).filter((s) => !/^(postgres(ql)?|rediss?):\/\//.test(s) && !/^\d+$/.test(s) && !/^[A-Za-z0-9:_-]{1,32}$/.test(s)),
+        (name, junk) => {
+          const error = errorOf({ ...valid, [name]: junk });
+          expect(error.message).not.toContain('\n');
+          expect(error.message).toContain(name);
+        },
+      ),
+    );
+  });
+});
