@@ -13,6 +13,7 @@ import { eventually } from '../support/log-capture';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
+const nextPort = String(await freePort());
 const dataDir = mkdtempSync(path.join(tmpdir(), 'streamline-dev-'));
 
 const goodEnv = {
@@ -53,7 +54,7 @@ describe('bad configuration gives one clear line', () => {
       /^Invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL\. See \.env\.example\.$/],
     ['dev, DATABASE_URL=nonsense', TSX, ['scripts/dev.ts'], { DATABASE_URL: 'nonsense' },
       /^✖ Invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
-    ['next start, DATABASE_URL=nonsense', NEXT, ['start', '--port', String(await freePort()), '--hostname', '127.0.0.1'], { DATABASE_URL: 'nonsense' },
+    ['next start, DATABASE_URL=nonsense', NEXT, ['start', '--port', nextPort, '--hostname', '127.0.0.1'], { DATABASE_URL: 'nonsense' },
       /^Invalid environment: DATABASE_URL must be a postgres:\/\//],
     ['worker, AUTH_SECRET missing', TSX, ['scripts/worker.ts'], { AUTH_SECRET: '' },
       /^Invalid environment: AUTH_SECRET is required but not set\. See \.env\.example\.$/],
