@@ -85,13 +85,13 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 async function importWithoutSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const module = await load();
+  const loaded = await load();
   for (const signal of signals) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)?.has(listener)) process.off(signal, listener);
     }
   }
-  return module;
+  return loaded;
 }
 
 function devAuthSecret(): string {

@@ -16,7 +16,8 @@ const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
 const nextPort = String(await freePort());
 const dataDir = mkdtempSync(path.join(tmpdir(), 'streamline-dev-'));
 
-const goodEnv = {
+const goodEnv: NodeJS.ProcessEnv = {
+  NODE_ENV: 'development',
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
   DATABASE_URL: process.env.DATABASE_URL ?? '',
@@ -35,7 +36,7 @@ interface Finished {
   stdout: string;
 }
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<Finished> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -49,12 +50,12 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
 describe('bad configuration gives one clear line', () => {
-  const cases: Array<[string, string, string[], Record<string, string>, RegExp]> = [
+  const cases: Array<[string, string, string[], Partial<NodeJS.ProcessEnv>, RegExp]> = [
     ['db:migrate, DATABASE_URL=nonsense', TSX, ['scripts/migrate.ts'], { DATABASE_URL: 'nonsense' },
       /^Invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL\. See \.env\.example\.$/],
     ['dev, DATABASE_URL=nonsense', TSX, ['scripts/dev.ts'], { DATABASE_URL: 'nonsense' },
       /^✖ Invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
-    ['next start, DATABASE_URL=nonsense', NEXT, ['start', '--port', nextPort, '--hostname', '127.0.0.1'], { DATABASE_URL: 'nonsense' },
+    ['next start, DATABASE_URL=nonsense', NEXT, ['start', '--port', nextPort, '--hostname', '127.0.0.1'], { DATABASE_URL: 'nonsense', NODE_ENV: 'production' },
       /^Invalid environment: DATABASE_URL must be a postgres:\/\//],
     ['worker, AUTH_SECRET missing', TSX, ['scripts/worker.ts'], { AUTH_SECRET: '' },
       /^Invalid environment: AUTH_SECRET is required but not set\. See \.env\.example\.$/],
