@@ -1,8 +1,8 @@
 /**
- * `npm run worker`: the long-running projector process. It keeps a heartbeat
- * in Redis so health checks can see it, and stops cleanly on SIGINT/SIGTERM.
- * Projectors registered in the runtime run here; start as many workers as you
- * like.
+ * `npm run worker`: runs every projector and reactor of the registry. Start as
+ * many as you like: they share the partitions through leases, and when one
+ * dies the others take its partitions over within the lease time.
+ * SIGINT/SIGTERM finish the current batch, release the leases and exit.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -10,40 +10,47 @@ import { loadScriptEnv } from './lib/load-env';
 import { assertPostgresReachable, assertRedisReachable } from './lib/preflight';
 import { runMain } from './lib/run-main';
 
-const HEARTBEAT_MS = 5_000;
-
 runMain(async () => {
   loadScriptEnv();
   const { env } = await import('../src/env');
   await Promise.all([assertPostgresReachable(env.DATABASE_URL), assertRedisReachable(env.REDIS_URL)]);
   const { logger } = await import('../src/server/logger');
-  const { getRedis, keys } = await import('../src/server/redis');
+  const { getRedis, keys, createBlockingRedis, connectInBackground } = await import('../src/server/redis');
+  const { createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/projectors');
+  const { runWorker } = await import('../src/server/projectors/worker');
+  const { checkDurability } = await import('../src/server/events/append');
 
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const log = logger.child({ component: 'worker', workerId });
   const redis = getRedis();
+  const blockingRedis = createBlockingRedis({ url: env.REDIS_URL, logger, name: 'streamline:worker-wait' });
+  connectInBackground(blockingRedis);
+  const durability = await checkDurability(redis);
+  if (durability === 'unsafe') {
+    logger.warn('Redis neither has WAITAOF nor runs with appendonly yes + appendfsync always: an acknowledged append could be lost in a crash.');
+  }
+
   const stop = new AbortController();
-
-  const beat = async () => {
-    await redis.set(keys.workerHeartbeat(workerId), new Date().toISOString(), { expiration: { type: 'PX', value: HEARTBEAT_MS * 3 } });
-  };
-
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      log.info({ signal }, 'worker stopping');
+      logger.info({ signal }, 'worker stopping after the current batch');
       stop.abort();
+      // Wake the blocking read so shutdown does not wait for it.
+      blockingRedis.destroy();
     });
   }
-
-  log.info('worker started');
-  while (!stop.signal.aborted) {
-    await beat().catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, HEARTBEAT_MS);
-      stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
-  }
-  await redis.del(keys.workerHeartbeat(workerId)).catch(() => undefined);
+  await runWorker({
+    runtime: createAppRuntime(workerId),
+    redis,
+    blockingRedis,
+    keys,
+    partitions: env.EVENT_PARTITIONS,
+    workerId,
+    projectorNames,
+    logger,
+    signal: stop.signal,
+    trim: trimAppStreams,
+  });
   redis.destroy();
-  log.info('worker stopped');
+  const { db } = await import('../src/server/db');
+  await db.$client.end({ timeout: 5 });
 });

@@ -44,6 +44,10 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 characters of A-Z a-z 0-9 : _ -')
       .default('sl'),
+    /** Number of event stream partitions. Changing it on a live system moves organizations between streams. */
+    EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+    /** Health turns red when a projector leaves an event waiting longer than this. */
+    PROJECTOR_STALL_MS: z.coerce.number().int().min(100).default(30_000),
     /** Signs session cookies. `openssl rand -base64 32`. */
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)'),
     AUTH_GITHUB_ID: z.string().min(1).optional(),

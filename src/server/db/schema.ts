@@ -3,3 +3,4 @@
  * knows. Add one line per module that owns tables.
  */
 export * from './auth-schema';
+export * from './event-core-schema';

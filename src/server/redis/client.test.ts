@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redactUrl, redisSocketOptions } from './client';
-import { createKeys } from './keys';
+import { createKeys, partitionOf } from './keys';
 
 describe('redisSocketOptions', () => {
   it('uses TLS for rediss:// and plain TCP for redis://', () => {
@@ -48,5 +48,34 @@ describe('createKeys', () => {
     const keys = createKeys('acme');
     expect(keys.workerHeartbeat('w1')).toBe('acme:worker:w1');
     expect(keys.workerHeartbeatPattern()).toBe('acme:worker:*');
+  });
+});
+
+describe('partitionOf', () => {
+  it('always maps an organization to the same partition, within range', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 64 }), fc.integer({ min: 1, max: 256 }), (org, partitions) => {
+        const p = partitionOf(org, partitions);
+        expect(Number.isInteger(p)).toBe(true);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThan(partitions);
+        expect(partitionOf(org, partitions)).toBe(p);
+      }),
+    );
+  });
+
+  it('spreads organizations evenly enough across partitions', () => {
+    const counts = Array.from({ length: 8 }, () => 0);
+    for (let i = 0; i < 8_000; i++) {
+      const p = partitionOf(`org-${i}`, 8);
+      counts[p] = (counts[p] ?? 0) + 1;
+    }
+    for (const count of counts) expect(count).toBeGreaterThan(800); // ideal is 1000
+  });
+
+  it('keys of one partition share one hash tag', () => {
+    const keys = createKeys('sl');
+    const tag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
+    expect(new Set([keys.stream(3), keys.version(3, 'a'), keys.idempotency(3, 'o', 'k'), keys.claim(3, 's', 'v'), keys.lease(3)].map(tag))).toEqual(new Set(['p3']));
   });
 });

@@ -1,18 +1,53 @@
 /**
  * Every Redis key the app uses is built here, so the key space is visible in
  * one file. All keys start with `REDIS_KEY_PREFIX`. Keys that one atomic
- * script touches together must share a Redis Cluster hash tag (`{...}`).
+ * script touches together share a Redis Cluster hash tag (`{p3}`): all keys
+ * of a partition live in one slot, so the append script runs unchanged on
+ * Redis Cluster and managed Redis.
  *
  * Edit this file when you add a kind of key.
  */
 export type Keys = ReturnType<typeof createKeys>;
 
 export function createKeys(prefix: string) {
+  const partition = (p: number) => `${prefix}:{p${p}}`;
   return {
     prefix,
+    /** The partition's event stream. */
+    stream: (p: number) => `${partition(p)}:events`,
+    /** Current version of an aggregate (absent = 0). */
+    version: (p: number, aggregateId: string) => `${partition(p)}:ver:${aggregateId}`,
+    /** Stored result of an idempotent command, per organization. */
+    idempotency: (p: number, organizationId: string, key: string) => `${partition(p)}:idem:${organizationId}:${key}`,
+    /** A unique value reserved within the partition (e.g. a member's email in an organization). */
+    claim: (p: number, scope: string, value: string) => `${partition(p)}:claim:${scope}:${value}`,
+    /** Which worker reads the partition now, and the fence token of that lease. */
+    lease: (p: number) => `${partition(p)}:lease`,
+    fence: (p: number) => `${partition(p)}:fence`,
+    /** Change notices for one organization, read by live subscriptions. */
+    changes: (organizationId: string) => `${prefix}:{org:${organizationId}}:changes`,
     /** Worker liveness: one key per running worker process, with a TTL. */
     workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
     /** Pattern matching every worker heartbeat key. */
     workerHeartbeatPattern: () => `${prefix}:worker:*`,
   };
+}
+
+/** FNV-1a, 32 bit: a stable, fast, well-spread hash for partitioning. */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * The partition of an organization's events. Partitioning by organization keeps
+ * every aggregate of one organization in one stream, so a command touching
+ * several of them appends atomically, and per-organization order comes free.
+ */
+export function partitionOf(organizationId: string, partitions: number): number {
+  return fnv1a32(organizationId) % partitions;
 }

@@ -1,0 +1,45 @@
+/**
+ * Errors that domain and infrastructure code throw. Each carries a code; the
+ * tRPC kernel maps codes to tRPC errors in one place, so business code never
+ * imports tRPC. Add a subclass when callers need to tell a failure apart.
+ */
+export type AppErrorCode = 'BAD_REQUEST' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'TOO_MANY_REQUESTS' | 'UNAVAILABLE';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Another append won: the aggregate is not at the version the command decided on. */
+export class ConflictError extends AppError {
+  constructor(
+    readonly aggregateId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super('CONFLICT', `Someone else changed this just now (expected version ${expectedVersion}, found ${actualVersion}). Reload and try again.`);
+  }
+}
+
+/** A unique value (a slug, an email in an organization) is already taken. */
+export class ClaimTakenError extends AppError {
+  constructor(
+    readonly scope: string,
+    readonly value: string,
+  ) {
+    super('CONFLICT', `${scope} "${value}" is already taken.`);
+  }
+}
+
+/** An event type that is not in the catalogue, or data its schema rejects. */
+export class InvalidEventError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BAD_REQUEST', message, options);
+  }
+}

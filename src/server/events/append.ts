@@ -1,0 +1,256 @@
+/**
+ * `appendEvents`: the only way events enter the log. One Lua script does it
+ * atomically on one partition (all its keys share the partition's hash tag):
+ *
+ *   1. idempotency: a key seen before returns the first result, appends nothing;
+ *   2. optimistic concurrency: every aggregate must be at its expected version,
+ *      else CONFLICT and nothing is written;
+ *   3. unique claims: a value held by another owner fails the whole append;
+ *   4. XADD of every event, new aggregate versions, claims, and the
+ *      idempotency result (with a TTL).
+ *
+ * Then it waits for persistence: WAITAOF where the server has it (Redis 7.2+);
+ * otherwise the server must run with `appendfsync always`, which fsyncs before
+ * replying (see the README's Guarantees).
+ */
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { ClaimTakenError, ConflictError, InvalidEventError } from '~/server/errors';
+import type { Redis } from '~/server/redis/client';
+import { partitionOf, type Keys } from '~/server/redis/keys';
+import type { AnyCatalogue } from './catalogue';
+import type { EventDraft } from './define-event';
+import type { Position, RawEnvelope } from './envelope';
+
+const APPEND_SCRIPT = `
+local n_aggs = tonumber(ARGV[1])
+local use_idem = ARGV[2] == '1'
+local idem_ttl = tonumber(ARGV[3])
+local owner = ARGV[4]
+local meta = ARGV[5]
+local n_claims = tonumber(ARGV[6])
+local n_events = tonumber(ARGV[7])
+local a = 8
+if use_idem then
+  local previous = redis.call('GET', KEYS[2])
+  if previous then return {0, previous} end
+end
+for i = 1, n_aggs do
+  local current = tonumber(redis.call('GET', KEYS[2 + i]) or '0')
+  local expected = tonumber(ARGV[a + (i - 1) * 2])
+  if current ~= expected then return {-1, i, current} end
+end
+local claims_at = 2 + n_aggs
+for i = 1, n_claims do
+  local holder = redis.call('GET', KEYS[claims_at + i])
+  if holder and holder ~= owner then return {-2, i} end
+end
+local ids = {}
+local events_at = a + n_aggs * 2
+for i = 1, n_events do
+  ids[i] = redis.call('XADD', KEYS[1], '*', 'e', ARGV[events_at + i - 1])
+end
+for i = 1, n_aggs do
+  redis.call('SET', KEYS[2 + i], ARGV[a + (i - 1) * 2 + 1])
+end
+for i = 1, n_claims do
+  redis.call('SET', KEYS[claims_at + i], owner)
+end
+local result = cjson.encode({ids = ids, meta = meta})
+if use_idem then redis.call('SET', KEYS[2], result, 'EX', idem_ttl) end
+return {1, result}
+`;
+const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+
+export interface AppendStream {
+  aggregateId: string;
+  /** The version the command decided on: 0 for a new aggregate. */
+  expectedVersion: number;
+  events: ReadonlyArray<EventDraft>;
+}
+
+export interface AppendInput {
+  organizationId: string;
+  actorId: string;
+  /** Ties together everything one user action caused; defaults to a new id. */
+  correlationId?: string;
+  /** The event or request that caused this command. */
+  causationId?: string | null;
+  /** A retried command with the same key returns the first result and appends nothing. */
+  idempotencyKey?: string;
+  streams: ReadonlyArray<AppendStream>;
+  /** Unique values this command reserves, for `owner` (usually the aggregate id). */
+  claims?: ReadonlyArray<{ scope: string; value: string; owner: string }>;
+}
+
+export interface AppendResult {
+  partition: number;
+  /** Position of each event, in append order. The last one is the read-your-writes token. */
+  positions: Position[];
+  eventIds: string[];
+  /** New version of each aggregate. */
+  versions: Record<string, number>;
+  /** True when this was a retry answered from the idempotency record. */
+  duplicate: boolean;
+}
+
+export interface EventStore {
+  redis: Redis;
+  keys: Keys;
+  catalogue: AnyCatalogue;
+  partitions: number;
+  /** How long an idempotency result is kept. Default 24 h. */
+  idempotencyTtlSeconds?: number;
+  now?: () => Date;
+}
+
+const scriptReply = z.union([
+  z.tuple([z.literal(1), z.string()]),
+  z.tuple([z.literal(0), z.string()]),
+  z.tuple([z.literal(-1), z.number(), z.number()]),
+  z.tuple([z.literal(-2), z.number()]),
+]);
+const storedResult = z.object({ ids: z.array(z.string()), meta: z.string() });
+const resultMeta = z.object({ eventIds: z.array(z.string()), versions: z.record(z.string(), z.number()) });
+
+const MAX_EVENTS_PER_APPEND = 100;
+const MAX_ENVELOPE_BYTES = 64 * 1024;
+
+export async function appendEvents(store: EventStore, input: AppendInput): Promise<AppendResult> {
+  if (input.streams.length === 0) throw new InvalidEventError('Nothing to append.');
+  const partition = partitionOf(input.organizationId, store.partitions);
+  const now = (store.now ?? (() => new Date()))().toISOString();
+  const correlationId = input.correlationId ?? uuidv7();
+
+  const envelopes: string[] = [];
+  const eventIds: string[] = [];
+  const versions: Record<string, number> = {};
+  const seen = new Set<string>();
+  for (const stream of input.streams) {
+    if (seen.has(stream.aggregateId)) throw new InvalidEventError(`Aggregate ${stream.aggregateId} appears twice in one append.`);
+    seen.add(stream.aggregateId);
+    if (!Number.isInteger(stream.expectedVersion) || stream.expectedVersion < 0) {
+      throw new InvalidEventError(`Expected version of ${stream.aggregateId} must be an integer ≥ 0.`);
+    }
+    stream.events.forEach((draft, i) => {
+      const definition = store.catalogue.get(draft.type);
+      if (!definition) throw new InvalidEventError(`Unknown event type "${draft.type}": add it to the catalogue.`);
+      // Drafts from definition.create() are already valid; this also catches hand-made ones.
+      const data = definition.data.safeParse(draft.data);
+      if (!data.success) throw new InvalidEventError(`Invalid data for ${draft.type}: ${z.prettifyError(data.error)}`);
+      const id = uuidv7();
+      const envelope: RawEnvelope = {
+        id,
+        type: draft.type,
+        v: definition.version,
+        aggregateId: stream.aggregateId,
+        aggregateVersion: stream.expectedVersion + i + 1,
+        organizationId: input.organizationId,
+        actorId: input.actorId,
+        correlationId,
+        causationId: input.causationId ?? null,
+        occurredAt: now,
+        data: data.data,
+      };
+      const json = JSON.stringify(envelope);
+      if (json.length > MAX_ENVELOPE_BYTES) throw new InvalidEventError(`Event ${draft.type} is larger than ${MAX_ENVELOPE_BYTES} bytes.`);
+      envelopes.push(json);
+      eventIds.push(id);
+    });
+    versions[stream.aggregateId] = stream.expectedVersion + stream.events.length;
+  }
+  if (envelopes.length === 0) throw new InvalidEventError('Nothing to append.');
+  if (envelopes.length > MAX_EVENTS_PER_APPEND) throw new InvalidEventError(`At most ${MAX_EVENTS_PER_APPEND} events per append.`);
+
+  const claims = input.claims ?? [];
+  const { keys } = store;
+  const scriptKeys = [
+    keys.stream(partition),
+    keys.idempotency(partition, input.organizationId, input.idempotencyKey ?? '-'),
+    ...input.streams.map((s) => keys.version(partition, s.aggregateId)),
+    ...claims.map((c) => keys.claim(partition, c.scope, c.value)),
+  ];
+  const args = [
+    String(input.streams.length),
+    input.idempotencyKey ? '1' : '0',
+    String(store.idempotencyTtlSeconds ?? 86_400),
+    claims[0]?.owner ?? '',
+    JSON.stringify({ eventIds, versions }),
+    String(claims.length),
+    String(envelopes.length),
+    ...input.streams.flatMap((s) => [String(s.expectedVersion), String(s.expectedVersion + s.events.length)]),
+    ...envelopes,
+  ];
+  if (new Set(claims.map((c) => c.owner)).size > 1) throw new InvalidEventError('All claims of one append must have one owner.');
+
+  const reply = scriptReply.parse(await evalAppend(store.redis, scriptKeys, args));
+  switch (reply[0]) {
+    case -1: {
+      const stream = input.streams[reply[1] - 1];
+      throw new ConflictError(stream?.aggregateId ?? '?', stream?.expectedVersion ?? -1, reply[2]);
+    }
+    case -2: {
+      const claim = claims[reply[1] - 1];
+      throw new ClaimTakenError(claim?.scope ?? '?', claim?.value ?? '?');
+    }
+    case 0:
+    case 1: {
+      await waitForPersistence(store.redis);
+      const stored = storedResult.parse(JSON.parse(reply[1]));
+      const meta = resultMeta.parse(JSON.parse(stored.meta));
+      return {
+        partition,
+        positions: stored.ids.map((id) => ({ partition, id })),
+        eventIds: meta.eventIds,
+        versions: meta.versions,
+        duplicate: reply[0] === 0,
+      };
+    }
+  }
+}
+
+async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
+  try {
+    return await redis.evalSha(APPEND_SHA, { keys, arguments: args });
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(APPEND_SCRIPT, { keys, arguments: args });
+  }
+}
+
+/** Per client: does the server have WAITAOF (Redis 7.2+)? */
+const waitAofSupport = new WeakMap<Redis, Promise<boolean>>();
+
+async function waitForPersistence(redis: Redis): Promise<void> {
+  let supported = waitAofSupport.get(redis);
+  if (!supported) {
+    supported = redis.info('server').then((info) => {
+      const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
+      return major > 7 || (major === 7 && minor >= 2);
+    });
+    waitAofSupport.set(redis, supported);
+  }
+  if (!(await supported)) return; // relies on `appendfsync always` (checked by `checkDurability`)
+  const reply = z.array(z.number()).parse(await redis.sendCommand(['WAITAOF', '1', '0', '5000']));
+  if ((reply[0] ?? 0) < 1) throw new Error('Redis did not persist the append to its AOF within 5 s.');
+}
+
+/**
+ * What the server promises about acknowledged writes: 'waitaof' (7.2+),
+ * 'fsync-always', or 'unsafe' (an acknowledged append could be lost in a crash).
+ */
+export async function checkDurability(redis: Redis): Promise<'waitaof' | 'fsync-always' | 'unsafe' | 'unknown'> {
+  const info = await redis.info('persistence');
+  const aof = /aof_enabled:(\d)/.exec(info)?.[1] === '1';
+  const server = await redis.info('server');
+  const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(server)?.slice(1) ?? []).map(Number);
+  if (aof && (major > 7 || (major === 7 && minor >= 2))) return 'waitaof';
+  try {
+    const config = await redis.configGet('appendfsync');
+    if (!aof) return 'unsafe';
+    return config.appendfsync === 'always' ? 'fsync-always' : 'unsafe';
+  } catch {
+    return 'unknown'; // managed services often forbid CONFIG
+  }
+}

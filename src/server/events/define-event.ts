@@ -1,0 +1,66 @@
+/**
+ * `defineEvent` declares one event type: its name, its current schema version
+ * and the zod schema of its data, plus upcasters from older versions.
+ *
+ *   export const taskCreated = defineEvent({
+ *     type: 'task.created', // past tense, namespaced
+ *     version: 1,
+ *     data: z.object({ title: z.string().max(200) }),
+ *   });
+ *   taskCreated.create({ title: 'Ship it' }) // validated now, appended later
+ *
+ * To change a schema incompatibly: bump `version`, and add `upcast[oldVersion]`
+ * turning data of the old version into data of the next one. Stored events are
+ * never rewritten; they are upcast when read.
+ */
+import { z } from 'zod';
+import { InvalidEventError } from '~/server/errors';
+
+export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
+  readonly type: TType;
+  readonly version: number;
+  readonly data: TSchema;
+  /** upcast[n] turns data written at version n into data of version n + 1. */
+  readonly upcast: Readonly<Record<number, (data: unknown) => unknown>>;
+  /** Validates data and returns a draft ready to append. Throws InvalidEventError. */
+  create(data: z.input<TSchema>): EventDraft<TType, z.output<TSchema>>;
+}
+
+/** An event that is valid but not yet appended (no id, position or version yet). */
+export interface EventDraft<TType extends string = string, TData = unknown> {
+  readonly type: TType;
+  readonly data: TData;
+}
+
+const TYPE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+
+export function defineEvent<const TType extends string, TSchema extends z.ZodType>(def: {
+  type: TType;
+  version: number;
+  data: TSchema;
+  upcast?: Record<number, (data: unknown) => unknown>;
+}): EventDefinition<TType, TSchema> {
+  if (!TYPE_NAME.test(def.type)) {
+    throw new Error(`Event type "${def.type}" must be namespaced lower-case, like "task.created".`);
+  }
+  if (!Number.isInteger(def.version) || def.version < 1) throw new Error(`Event "${def.type}": version must be an integer ≥ 1.`);
+  for (let v = 1; v < def.version; v++) {
+    if (!def.upcast?.[v]) throw new Error(`Event "${def.type}" v${def.version}: missing upcast[${v}] (v${v} → v${v + 1}).`);
+  }
+  return {
+    type: def.type,
+    version: def.version,
+    data: def.data,
+    upcast: def.upcast ?? {},
+    create(data) {
+      const parsed = def.data.safeParse(data);
+      if (!parsed.success) {
+        throw new InvalidEventError(`Invalid data for ${def.type}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+      }
+      return { type: def.type, data: parsed.data };
+    },
+  };
+}
+
+/** The data type of a definition. */
+export type EventData<D> = D extends EventDefinition<string, infer S> ? z.output<S> : never;

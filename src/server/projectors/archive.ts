@@ -1,0 +1,35 @@
+/**
+ * The archive projector copies every event, whatever its type, into the
+ * append-only `event_log` table. It is what rebuilds replay, and what lets
+ * the streams be trimmed (see ./trim.ts).
+ */
+import { eventLog } from '~/server/db/event-core-schema';
+import { defineRawProjector } from './define-projector';
+
+export const ARCHIVE_PROJECTOR = 'archive';
+
+export const archiveProjector = defineRawProjector({
+  name: ARCHIVE_PROJECTOR,
+  handle: async (event, tx) => {
+    await tx
+      .insert(eventLog)
+      .values({
+        eventId: event.id,
+        partition: event.position.partition,
+        streamId: event.position.id,
+        streamMs: BigInt(event.position.id.split('-')[0] ?? '0'),
+        streamSeq: BigInt(event.position.id.split('-')[1] ?? '0'),
+        type: event.type,
+        schemaVersion: event.v,
+        aggregateId: event.aggregateId,
+        aggregateVersion: event.aggregateVersion,
+        organizationId: event.organizationId,
+        actorId: event.actorId,
+        correlationId: event.correlationId,
+        causationId: event.causationId,
+        occurredAt: new Date(event.occurredAt),
+        data: event.data,
+      })
+      .onConflictDoNothing();
+  },
+});

@@ -1,0 +1,91 @@
+/**
+ * Operator actions on parked events (see the runtime's header for how events
+ * get parked). Both run in one transaction holding the projector's checkpoint
+ * row, so the runtime cannot apply the aggregate's next events meanwhile:
+ *
+ * - `retryDeadLetters`: after a fix, apply the aggregate's parked events in
+ *   order; all succeed and leave the dead letters, or nothing changes.
+ * - `skipDeadLetter`: drop one parked event for good, then retry the rest of
+ *   its aggregate.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '~/server/db/client';
+import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
+import type { AnyCatalogue } from '~/server/events/catalogue';
+import { decodeEnvelope } from '~/server/events/catalogue';
+import { compareStreamIds } from '~/server/events/envelope';
+import { AppError } from '~/server/errors';
+import { errorMessage } from '~/server/logger';
+import type { Projector, Tx } from './define-projector';
+
+interface Ops {
+  db: Db;
+  catalogue: AnyCatalogue;
+  projector: Projector;
+}
+
+export async function listDeadLetters(db: Db, projector?: string) {
+  return db
+    .select()
+    .from(deadLetters)
+    .where(projector ? eq(deadLetters.projector, projector) : undefined)
+    .orderBy(asc(deadLetters.partition), asc(deadLetters.parkedAt));
+}
+
+export async function retryDeadLetters(ops: Ops, aggregateId: string): Promise<{ applied: number }> {
+  return ops.db.transaction((tx) => replayParked(tx, ops, aggregateId));
+}
+
+export async function skipDeadLetter(ops: Ops, partition: number, streamId: string): Promise<{ applied: number }> {
+  return ops.db.transaction(async (tx) => {
+    const [skipped] = await tx
+      .delete(deadLetters)
+      .where(and(eq(deadLetters.projector, ops.projector.name), eq(deadLetters.partition, partition), eq(deadLetters.streamId, streamId)))
+      .returning();
+    if (!skipped) throw new AppError('NOT_FOUND', `No dead letter ${streamId} for ${ops.projector.name}.`);
+    return replayParked(tx, ops, skipped.aggregateId);
+  });
+}
+
+async function replayParked(tx: Tx, ops: Ops, aggregateId: string): Promise<{ applied: number }> {
+  const rows = await tx
+    .select()
+    .from(deadLetters)
+    .where(and(eq(deadLetters.projector, ops.projector.name), eq(deadLetters.aggregateId, aggregateId)));
+  const partitions = [...new Set(rows.map((r) => r.partition))];
+  for (const partition of partitions) {
+    await tx
+      .select()
+      .from(projectorCheckpoints)
+      .where(and(eq(projectorCheckpoints.projector, ops.projector.name), eq(projectorCheckpoints.partition, partition)))
+      .for('update');
+  }
+  const ordered = rows.sort((a, b) => a.partition - b.partition || compareStreamIds(a.streamId, b.streamId));
+  for (const row of ordered) {
+    const fields = toFields(row.entry);
+    const position = { partition: row.partition, id: row.streamId };
+    try {
+      if (ops.projector.raw) {
+        const decoded = decodeEnvelope(fields);
+        if (!decoded.ok) throw new Error(decoded.error);
+        await ops.projector.apply({ ...decoded.envelope, position }, tx);
+      } else {
+        const decoded = ops.catalogue.decode(fields, position);
+        if (!decoded.ok) throw new Error(decoded.error);
+        await ops.projector.apply(decoded.event, tx);
+      }
+    } catch (error) {
+      throw new AppError('CONFLICT', `Retry failed at ${row.streamId} (${row.type ?? 'unknown type'}): ${errorMessage(error)}`, { cause: error });
+    }
+  }
+  await tx.delete(deadLetters).where(and(eq(deadLetters.projector, ops.projector.name), eq(deadLetters.aggregateId, aggregateId)));
+  return { applied: ordered.length };
+}
+
+function toFields(entry: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (typeof entry === 'object' && entry !== null) {
+    for (const [key, value] of Object.entries(entry)) if (typeof value === 'string') fields[key] = value;
+  }
+  return fields;
+}

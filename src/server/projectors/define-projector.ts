@@ -1,0 +1,86 @@
+/**
+ * Projectors and reactors: named readers of the event log.
+ *
+ * A **projector** owns read tables. Its handlers are keyed by event type and
+ * the map must name every type of the catalogue: a handler, or `null` for
+ * "this read model ignores it". Adding an event type therefore makes the
+ * compiler list every projector that has not decided what to do with it.
+ * Handlers get the decoded event and the open Postgres transaction; the
+ * runtime commits their writes together with the checkpoint, so each event
+ * takes effect exactly once.
+ *
+ * A **reactor** has effects outside the read model (mail, webhooks). The
+ * runtime records each event id it reacted to, in the same transaction, so an
+ * effect is attempted once per event even across replays; effects that leave
+ * the database should still pass the event id on as an idempotency key.
+ */
+import type { Catalogue, EventOfType, EventTypeOf } from '~/server/events/catalogue';
+import type { EventDefinition } from '~/server/events/define-event';
+import type { Position, RawEnvelope, StoredEvent } from '~/server/events/envelope';
+import type { Db } from '~/server/db/client';
+
+/** The transaction handlers write in. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export type Handler<E> = (event: E, tx: Tx) => Promise<void>;
+
+export type Handlers<D extends readonly EventDefinition[]> = {
+  [K in EventTypeOf<D>]: Handler<EventOfType<D, K>> | null;
+};
+
+/** An envelope as written (data not decoded or upcast) with its position. */
+export type RawEvent = RawEnvelope & { position: Position };
+
+export type Projector = {
+  readonly name: string;
+  readonly kind: 'projector' | 'reactor';
+  /** Whether committed batches send change notices to live subscribers. */
+  readonly notify: boolean;
+} & (
+  | { readonly raw: false; /** Applies one decoded event inside the batch's transaction. */ apply(event: StoredEvent, tx: Tx): Promise<void> }
+  | { readonly raw: true; /** Receives every entry's envelope as written, known type or not. */ apply(event: RawEvent, tx: Tx): Promise<void> }
+);
+
+const NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+function checkName(name: string) {
+  if (!NAME.test(name)) throw new Error(`Projector name "${name}" must be lower-case letters, digits and dashes.`);
+}
+
+export function defineProjector<const D extends readonly EventDefinition[]>(
+  _catalogue: Catalogue<D>,
+  def: { name: string; handlers: Handlers<D>; notify?: boolean },
+): Projector {
+  checkName(def.name);
+  const byType = new Map<string, Handler<StoredEvent>>();
+  for (const [type, handler] of Object.entries(def.handlers)) {
+    // Safe widening: the runtime calls a handler only with events the catalogue decoded as its own type.
+    if (typeof handler === 'function') byType.set(type, handler as Handler<StoredEvent>);
+  }
+  return {
+    name: def.name,
+    kind: 'projector',
+    raw: false,
+    notify: def.notify ?? true,
+    apply: async (event: StoredEvent, tx: Tx) => {
+      await byType.get(event.type)?.(event, tx);
+    },
+  };
+}
+
+/**
+ * A projector that sees every entry as written, whatever its type, even types
+ * this code does not know (the archive, audit exports).
+ */
+export function defineRawProjector(def: { name: string; handle: Handler<RawEvent>; notify?: boolean }): Projector {
+  checkName(def.name);
+  return { name: def.name, kind: 'projector', raw: true, notify: def.notify ?? false, apply: def.handle };
+}
+
+export function defineReactor<const D extends readonly EventDefinition[]>(
+  catalogue: Catalogue<D>,
+  def: { name: string; handlers: Handlers<D> },
+): Projector {
+  const inner = defineProjector(catalogue, { name: def.name, handlers: def.handlers, notify: false });
+  return { ...inner, kind: 'reactor' };
+}

@@ -1,0 +1,10 @@
+/**
+ * Every projector and reactor the worker runs, one line each. The archive
+ * must stay: trimming and rebuilds depend on it.
+ *
+ * Add a read model: import its projector and list it here.
+ */
+import { archiveProjector } from './archive';
+import type { Projector } from './define-projector';
+
+export const projectors: ReadonlyArray<Projector> = [archiveProjector];

@@ -1,0 +1,61 @@
+/**
+ * Replays the archive (`event_log`) through a projector, in log order, inside
+ * the caller's transaction. Rebuilds use it to recreate a read model from
+ * scratch; events are decoded through today's catalogue, so upcasters apply.
+ */
+import { asc, sql } from 'drizzle-orm';
+import type { AnyCatalogue } from '~/server/events/catalogue';
+import { eventLog } from '~/server/db/event-core-schema';
+import type { RawEnvelope } from '~/server/events/envelope';
+import type { Projector, Tx } from './define-projector';
+
+const PAGE = 2_000;
+
+export async function replayArchive(opts: {
+  tx: Tx;
+  catalogue: AnyCatalogue;
+  projector: Projector;
+  onProgress?: (replayed: number) => void;
+}): Promise<{ replayed: number; failed: Array<{ eventId: string; error: string }> }> {
+  let replayed = 0;
+  const failed: Array<{ eventId: string; error: string }> = [];
+  let after: { partition: number; ms: bigint; seq: bigint } | null = null;
+  for (;;) {
+    const rows = await opts.tx
+      .select()
+      .from(eventLog)
+      .where(after ? sql`(${eventLog.partition}, ${eventLog.streamMs}, ${eventLog.streamSeq}) > (${after.partition}, ${after.ms}, ${after.seq})` : undefined)
+      .orderBy(asc(eventLog.partition), asc(eventLog.streamMs), asc(eventLog.streamSeq))
+      .limit(PAGE);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const envelope: RawEnvelope = {
+        id: row.eventId,
+        type: row.type,
+        v: row.schemaVersion,
+        aggregateId: row.aggregateId,
+        aggregateVersion: row.aggregateVersion,
+        organizationId: row.organizationId,
+        actorId: row.actorId,
+        correlationId: row.correlationId,
+        causationId: row.causationId,
+        occurredAt: row.occurredAt.toISOString(),
+        data: row.data,
+      };
+      const position = { partition: row.partition, id: row.streamId };
+      if (opts.projector.raw) {
+        await opts.projector.apply({ ...envelope, position }, opts.tx);
+      } else {
+        const decoded = opts.catalogue.decode({ e: JSON.stringify(envelope) }, position);
+        if (decoded.ok) await opts.projector.apply(decoded.event, opts.tx);
+        else failed.push({ eventId: row.eventId, error: decoded.error });
+      }
+      replayed += 1;
+    }
+    const last = rows.at(-1);
+    if (!last) break;
+    after = { partition: last.partition, ms: last.streamMs, seq: last.streamSeq };
+    opts.onProgress?.(replayed);
+  }
+  return { replayed, failed };
+}

@@ -1,0 +1,84 @@
+/**
+ * Liveness of every projector on every partition, for /api/health and the
+ * worker's logs. A projector is **stalled** when the oldest entry it has not
+ * committed has been waiting longer than `stallMs`: the log grows and it does
+ * not keep up (no worker running, a worker wedged, a batch failing).
+ */
+import { count } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '~/server/db/client';
+import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
+import type { Redis } from '~/server/redis/client';
+import type { Keys } from '~/server/redis/keys';
+
+export interface ProjectorPartitionStatus {
+  projector: string;
+  partition: number;
+  /** Last committed stream id. */
+  position: string;
+  /** Entries in the stream the group has not yet read (from XINFO GROUPS; null when Redis cannot tell). */
+  lag: number | null;
+  /** How long the oldest uncommitted entry has been waiting, 0 when caught up. */
+  waitingMs: number;
+  lastProgressAt: string | null;
+  stalled: boolean;
+}
+
+export interface ProjectorsStatus {
+  ok: boolean;
+  stallMs: number;
+  workers: number;
+  deadLetters: number;
+  partitions: ProjectorPartitionStatus[];
+}
+
+const groupInfo = z.array(z.object({ name: z.string(), lag: z.number().nullable().optional() }).loose());
+
+export async function projectorsStatus(opts: {
+  db: Db;
+  redis: Redis;
+  keys: Keys;
+  partitions: number;
+  projectorNames: ReadonlyArray<string>;
+  stallMs: number;
+  now?: number;
+}): Promise<ProjectorsStatus> {
+  const now = opts.now ?? Date.now();
+  const checkpoints = await opts.db.select().from(projectorCheckpoints);
+  const byKey = new Map(checkpoints.map((c) => [`${c.projector}/${c.partition}`, c]));
+  const [parked] = await opts.db.select({ n: count() }).from(deadLetters);
+  const result: ProjectorPartitionStatus[] = [];
+
+  for (let partition = 0; partition < opts.partitions; partition++) {
+    const stream = opts.keys.stream(partition);
+    const groups = opts.projectorNames.length
+      ? await opts.redis.xInfoGroups(stream).then((g) => groupInfo.parse(g), () => [])
+      : [];
+    for (const projector of opts.projectorNames) {
+      const checkpoint = byKey.get(`${projector}/${partition}`);
+      const position = checkpoint?.lastId ?? '0-0';
+      const next = (await opts.redis.xRange(stream, `(${position}`, '+', { COUNT: 1 }).catch(() => null)) ?? [];
+      const waitingSince = next[0] ? Number(next[0].id.split('-')[0]) : null;
+      const waitingMs = waitingSince === null ? 0 : Math.max(0, now - waitingSince);
+      result.push({
+        projector,
+        partition,
+        position,
+        lag: groups.find((g) => g.name === projector)?.lag ?? null,
+        waitingMs,
+        lastProgressAt: checkpoint?.updatedAt.toISOString() ?? null,
+        stalled: waitingMs > opts.stallMs,
+      });
+    }
+  }
+
+  let workers = 0;
+  for await (const batch of opts.redis.scanIterator({ MATCH: opts.keys.workerHeartbeatPattern(), COUNT: 100 })) workers += batch.length;
+  return {
+    ok: result.every((r) => !r.stalled),
+    stallMs: opts.stallMs,
+    workers,
+    deadLetters: parked?.n ?? 0,
+    partitions: result,
+  };
+}
