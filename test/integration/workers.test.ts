@@ -180,3 +180,46 @@ describe('G5 exactly-once effect on read tables', () => {
     }
   });
 });
+
+describe('npm run worker', () => {
+  it('two workers share the partitions; killing one hands its partitions to the other within the lease time', { timeout: 90_000 }, async () => {
+    const prefix = `t:w${randomBytes(3).toString('hex')}`;
+    const env: Partial<NodeJS.ProcessEnv> = {
+      NODE_ENV: 'development',
+      DATABASE_URL: process.env.DATABASE_URL,
+      REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: prefix,
+      AUTH_SECRET: process.env.AUTH_SECRET,
+      EVENT_PARTITIONS: String(PARTITIONS),
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+    };
+    const keys = (await import('~/server/redis/keys')).createKeys(prefix);
+    const holders = async () => Promise.all(Array.from({ length: PARTITIONS }, (_, p) => h.redis.get(keys.lease(p))));
+    const a = startWorkerProcess('scripts/worker.ts', env);
+    const b = startWorkerProcess('scripts/worker.ts', env);
+    try {
+      await eventually(async () => {
+        const held = await holders();
+        const counts = new Map<string, number>();
+        for (const holder of held) if (holder) counts.set(holder, (counts.get(holder) ?? 0) + 1);
+        return counts.size === 2 && [...counts.values()].every((n) => n === PARTITIONS / 2);
+      }, 40_000, 'two workers holding two partitions each');
+
+      const [first] = await holders();
+      const victim = a.output().includes(first ?? '?') ? a : b;
+      const survivor = victim === a ? b : a;
+      const killedAt = Date.now();
+      await killHard(victim);
+      await eventually(async () => {
+        const held = await holders();
+        return held.every((holder) => holder !== null && holder !== first) && new Set(held).size === 1;
+      }, 30_000, 'survivor holding every partition');
+      const handoverMs = Date.now() - killedAt;
+      expect(handoverMs).toBeLessThan(10_000 + 5_000); // lease time plus one heartbeat round
+      expect(survivor.child.exitCode).toBeNull();
+    } finally {
+      await Promise.all([stopGracefully(a), stopGracefully(b)]);
+    }
+  });
+});

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -12,7 +11,9 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(script: string, env: Partial<NodeJS.ProcessEnv>): WorkerProcess {
-  const child = spawn(TSX, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process, loader in-process (not the tsx CLI, which would put a wrapper process
+  // between us and the worker and make SIGKILL hit the wrapper instead).
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
