@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db';
 import { errorMessage } from '~/server/logger';
+import type { ProjectorsStatus } from '~/server/projectors/status';
 import type { Redis } from '~/server/redis';
 
 export interface Check {
@@ -16,12 +17,16 @@ export interface Check {
 
 export interface Health {
   ok: boolean;
-  checks: { postgres: Check; redis: Check };
+  checks: { postgres: Check; redis: Check; projectors?: Check & { status?: ProjectorsStatus } };
 }
 
-const CHECK_TIMEOUT_MS = 2_000;
+const CHECK_TIMEOUT_MS = 3_000;
 
-export async function checkHealth(deps: { db: Db; redis: Redis }): Promise<Health> {
+/**
+ * `projectors`, when given, adds projector liveness: red when an event has
+ * waited longer than the stall threshold (no worker, or one that stopped).
+ */
+export async function checkHealth(deps: { db: Db; redis: Redis; projectors?: () => Promise<ProjectorsStatus> }): Promise<Health> {
   const [postgres, redis] = await Promise.all([
     timed(async () => {
       await deps.db.execute(sql`select 1`);
@@ -30,7 +35,21 @@ export async function checkHealth(deps: { db: Db; redis: Redis }): Promise<Healt
       await deps.redis.ping();
     }),
   ]);
-  return { ok: postgres.ok && redis.ok, checks: { postgres, redis } };
+  const health: Health = { ok: postgres.ok && redis.ok, checks: { postgres, redis } };
+  if (deps.projectors && health.ok) {
+    let status: ProjectorsStatus | undefined;
+    const check = await timed(async () => {
+      status = await deps.projectors?.();
+      const stalled = status?.partitions.filter((p) => p.stalled) ?? [];
+      if (stalled.length > 0) {
+        const names = stalled.map((p) => `${p.projector}/p${p.partition}`).join(', ');
+        throw new Error(`stalled: ${names} (events waiting over ${status?.stallMs} ms; is a worker running?)`);
+      }
+    });
+    health.checks.projectors = { ...check, status };
+    health.ok = check.ok;
+  }
+  return health;
 }
 
 async function timed(probe: () => Promise<void>): Promise<Check> {
@@ -49,8 +68,12 @@ async function timed(probe: () => Promise<void>): Promise<Check> {
   }
 }
 
-/** Health of this process's own connections. */
+/** Health of this process's connections and of the projectors. */
 export async function currentHealth(): Promise<Health> {
-  const [{ db }, { getRedis }] = await Promise.all([import('~/server/db'), import('~/server/redis')]);
-  return checkHealth({ db, redis: getRedis() });
+  const [{ db }, { getRedis }, { appProjectorsStatus }] = await Promise.all([
+    import('~/server/db'),
+    import('~/server/redis'),
+    import('~/server/projectors'),
+  ]);
+  return checkHealth({ db, redis: getRedis(), projectors: appProjectorsStatus });
 }

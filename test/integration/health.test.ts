@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { freePort } from '../../scripts/lib/ports';
 import { createDb } from '~/server/db';
 import { checkHealth } from '~/server/health';
@@ -46,5 +47,53 @@ describe('health', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     await expect(response.json()).resolves.toMatchObject({ ok: true });
+  });
+});
+
+describe('G13 liveness in /api/health', () => {
+  it('a stopped worker turns health red (503) while appends continue, and a new worker turns it green again', { timeout: 90_000 }, async () => {
+    const { env } = await import('~/env');
+    const { keys } = await import('~/server/redis');
+    const { appendEvents } = await import('~/server/events/append');
+    const { counterIncremented, testCatalogue } = await import('../support/event-core');
+    const { startWorkerProcess, killHard, stopGracefully } = await import('../support/processes');
+    const { eventually } = await import('../support/log-capture');
+    await redis.connect().catch(() => undefined);
+    const store = { redis, keys, catalogue: testCatalogue, partitions: env.EVENT_PARTITIONS };
+    let version = 0;
+    const appendOne = async () => {
+      await appendEvents(store, { organizationId: 'org-health', actorId: 'u', streams: [{ aggregateId: 'beat', expectedVersion: version, events: [counterIncremented.create({ by: 1, note: '' })] }] });
+      version += 1;
+    };
+    const status = async () => {
+      const response = await GET();
+      const body = z
+        .object({ checks: z.object({ projectors: z.object({ ok: z.boolean(), error: z.string().optional(), status: z.object({ partitions: z.array(z.object({ waitingMs: z.number() })) }).optional() }) }) })
+        .parse(await response.json());
+      return { code: response.status, body };
+    };
+    // Green because the worker caught up, not merely because nothing has waited long yet.
+    const caughtUp = async () => {
+      const s = await status();
+      return s.code === 200 && (s.body.checks.projectors.status?.partitions ?? []).every((p) => p.waitingMs === 0);
+    };
+    const workerEnv = { ...process.env, LOG_LEVEL: 'warn' };
+
+    let worker = startWorkerProcess('scripts/worker.ts', workerEnv);
+    try {
+      await appendOne();
+      await eventually(caughtUp, 30_000, 'green with a worker');
+
+      await killHard(worker);
+      await appendOne(); // the log grows, nobody projects it
+      await eventually(async () => (await status()).code === 503, 10_000, 'red without a worker');
+      const red = await status();
+      expect(red.body.checks.projectors).toMatchObject({ ok: false, error: expect.stringContaining('archive/p') });
+
+      worker = startWorkerProcess('scripts/worker.ts', workerEnv);
+      await eventually(caughtUp, 30_000, 'green again');
+    } finally {
+      await stopGracefully(worker);
+    }
   });
 });

@@ -27,4 +27,6 @@ Object.assign(process.env, {
   AUTH_SECRET: randomBytes(32).toString('base64url'),
   AUTH_DEV_SIGNIN: 'true',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  // Short enough that liveness tests see a stall quickly.
+  PROJECTOR_STALL_MS: '1000',
 });
