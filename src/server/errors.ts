@@ -43,3 +43,11 @@ export class InvalidEventError extends AppError {
     super('BAD_REQUEST', message, options);
   }
 }
+
+/** The message of anything thrown, for one-line logs: the root cause's, since wrappers say less. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return errorMessage(error.errors[0]);
+  if (error instanceof Error && error.cause instanceof Error) return errorMessage(error.cause);
+  if (error instanceof Error) return error.message || error.constructor.name; // some libraries throw message-less errors
+  return String(error);
+}

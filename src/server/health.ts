@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db';
-import { errorMessage } from '~/server/logger';
+import { errorMessage } from '~/server/errors';
 import type { ProjectorsStatus } from '~/server/projectors/status';
 import type { Redis } from '~/server/redis';
 

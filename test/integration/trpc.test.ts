@@ -48,3 +48,15 @@ describe('tRPC procedures', () => {
     expect(error).toMatchObject({ code: 'BAD_REQUEST' });
   });
 });
+
+describe('domain errors', () => {
+  it('map to tRPC codes in one place', async () => {
+    const { toTRPCError } = await import('~/server/api/trpc');
+    const { ConflictError, ClaimTakenError, InvalidEventError, AppError } = await import('~/server/errors');
+    expect(toTRPCError(new ConflictError('a', 1, 2))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('expected version 1, found 2') });
+    expect(toTRPCError(new ClaimTakenError('slug', 'acme'))).toMatchObject({ code: 'CONFLICT', message: 'slug "acme" is already taken.' });
+    expect(toTRPCError(new InvalidEventError('bad'))).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(toTRPCError(new AppError('UNAVAILABLE', 'later'))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(toTRPCError(new Error('boom'))).toBeNull();
+  });
+});

@@ -10,6 +10,7 @@ import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Session } from '~/server/auth';
 import { db, type Db } from '~/server/db';
+import { AppError, type AppErrorCode } from '~/server/errors';
 import { logger } from '~/server/logger';
 import { getRedis, type Redis } from '~/server/redis';
 
@@ -69,16 +70,34 @@ function isNextControlFlow(error: unknown): boolean {
   );
 }
 
-const logErrors = t.middleware(async ({ next, path, type }) => {
+const APP_ERROR_CODES = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  FORBIDDEN: 'FORBIDDEN',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+} as const satisfies Record<AppErrorCode, TRPCError['code']>;
+
+/** The one map from domain errors to tRPC errors; everything else stays INTERNAL_SERVER_ERROR. */
+export function toTRPCError(error: unknown): TRPCError | null {
+  if (!(error instanceof AppError)) return null;
+  return new TRPCError({ code: APP_ERROR_CODES[error.code], message: error.message, cause: error });
+}
+
+const errors = t.middleware(async ({ next, path, type }) => {
   const result = await next();
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && !isNextControlFlow(result.error.cause)) {
+  if (result.ok) return result;
+  const mapped = toTRPCError(result.error.cause);
+  if (mapped) throw mapped;
+  if (result.error.code === 'INTERNAL_SERVER_ERROR' && !isNextControlFlow(result.error.cause)) {
     logger.error({ err: result.error.cause ?? result.error, path, type }, 'procedure failed');
   }
   return result;
 });
 
 /** Anyone may call it, signed in or not. */
-export const publicProcedure = t.procedure.use(logErrors);
+export const publicProcedure = t.procedure.use(errors);
 
 /** Requires a signed-in user; narrows `ctx.session` to non-null. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

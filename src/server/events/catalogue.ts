@@ -6,7 +6,7 @@
  * The app's catalogue is built in ./registry.ts from the feature modules'
  * `events.ts` files; tests build their own.
  */
-import { errorMessage } from '~/server/logger';
+import { errorMessage } from '~/server/errors';
 import type { EventData, EventDefinition } from './define-event';
 import { envelopeSchema, type Position, type RawEnvelope, type StoredEvent } from './envelope';
 

@@ -15,7 +15,7 @@ import type { AnyCatalogue } from '~/server/events/catalogue';
 import { decodeEnvelope } from '~/server/events/catalogue';
 import { compareStreamIds } from '~/server/events/envelope';
 import { AppError } from '~/server/errors';
-import { errorMessage } from '~/server/logger';
+import { errorMessage } from '~/server/errors';
 import type { Projector, Tx } from './define-projector';
 
 interface Ops {

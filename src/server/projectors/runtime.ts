@@ -27,7 +27,7 @@ import { decodeEnvelope, type AnyCatalogue } from '~/server/events/catalogue';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import type { Db } from '~/server/db/client';
 import { deadLetters, projectorCheckpoints, projectorFailures, reactorEffects } from '~/server/db/event-core-schema';
-import { errorMessage } from '~/server/logger';
+import { errorMessage } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 import type { Projector, Tx } from './define-projector';

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { compareStreamIds } from '~/server/events/envelope';
-import { errorMessage } from '~/server/logger';
+import { errorMessage } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 import type { ProjectorRuntime } from './runtime';
