@@ -16,7 +16,7 @@ runMain(async () => {
   await Promise.all([assertPostgresReachable(env.DATABASE_URL), assertRedisReachable(env.REDIS_URL)]);
   const { logger } = await import('../src/server/logger');
   const { getRedis, keys, createBlockingRedis, connectInBackground } = await import('../src/server/redis');
-  const { createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/projectors');
+  const { appProjectorsStatus, createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/projectors');
   const { runWorker } = await import('../src/server/projectors/worker');
   const { checkDurability } = await import('../src/server/events/append');
 
@@ -49,6 +49,7 @@ runMain(async () => {
     logger,
     signal: stop.signal,
     trim: trimAppStreams,
+    status: appProjectorsStatus,
   });
   redis.destroy();
   const { db } = await import('../src/server/db');

@@ -10,6 +10,7 @@ import { errorMessage } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 import type { ProjectorRuntime } from './runtime';
+import type { ProjectorsStatus } from './status';
 
 export interface WorkerOptions {
   runtime: ProjectorRuntime;
@@ -27,6 +28,9 @@ export interface WorkerOptions {
   blockMs?: number;
   trimEveryMs?: number;
   trim?: () => Promise<unknown>;
+  /** Lag and stalls, logged with each progress report. */
+  status?: () => Promise<ProjectorsStatus>;
+  reportEveryMs?: number;
 }
 
 const groupsReply = z.array(z.object({ name: z.string(), 'last-delivered-id': z.string() }).loose());
@@ -50,14 +54,22 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     lastHeartbeat = Date.now();
   };
 
+  const report = async (appliedSince: number, held: number[]) => {
+    const status = await opts.status?.().catch(() => undefined);
+    const lag = status?.partitions.reduce((n, p) => n + (p.lag ?? 0), 0) ?? null;
+    const stalled = status?.partitions.filter((p) => p.stalled).map((p) => `${p.projector}/p${p.partition}`) ?? [];
+    if (stalled.length > 0) log.warn({ applied: appliedSince, held, lag, stalled }, 'projectors stalled');
+    else if (appliedSince > 0 || (lag ?? 0) > 0) log.info({ applied: appliedSince, held, lag }, 'progress');
+  };
+
   log.info({ partitions: opts.partitions, projectors: opts.projectorNames }, 'worker started');
   while (!signal.aborted) {
     try {
       if (Date.now() - lastHeartbeat >= heartbeatMs) await heartbeat();
       const result = await runtime.drain({ maxMs: 1_000, maxEvents: 20_000, maxPartitions: share });
       applied += result.events;
-      if (Date.now() - lastReport >= 10_000) {
-        if (applied > 0) log.info({ applied, partitions: result.partitions }, 'progress');
+      if (Date.now() - lastReport >= (opts.reportEveryMs ?? 10_000)) {
+        await report(applied, result.partitions);
         applied = 0;
         lastReport = Date.now();
       }
