@@ -8,8 +8,8 @@
  * kills it with SIGKILL while writers append concurrently, then restarts it on
  * the same data directory. Every acknowledged append is recorded; afterwards
  * the whole log is read back and checked against that record. A relay crashes
- * Redis at one exact point of an append (after its script, before its
- * persistence check) to check the client is usable afterwards. The projector
+ * Redis at one exact point of an append (its persistence lookup, just before
+ * the script) to check nothing is written and the client is usable afterwards. The projector
  * test lets one group lag behind with entries left pending by a worker that
  * died mid-batch, trims, crashes Redis again while appends go on, and checks
  * that the lagging group still finds everything it has not processed, catches
@@ -278,7 +278,7 @@ describe('G8 durability: acknowledged appends survive SIGKILL; a crash never lea
 });
 
 describe('G8 a crash in the middle of an append', () => {
-  it('an append cut off by a crash just after its script ran leaves the client able to append once Redis is back', { timeout: 30_000 }, async () => {
+  it('an append cut off by a crash before its script leaves nothing behind, and the client appends again once Redis is back', { timeout: 30_000 }, async () => {
     const relay = await relayCrashingOn('INFO');
     const client = createRedis({ url: relay.url, logger, name: 'crash-mid-append', commandTimeoutMs: 2_000 });
     try {
@@ -290,23 +290,23 @@ describe('G8 a crash in the middle of an append', () => {
       const aggregateId = `${organizationId}/mid-append`;
       const stream = keys.stream(partitionOf(organizationId, PARTITIONS));
 
-      // A client's first append asks the server for its version (INFO) after the script ran; Redis dies right then.
+      // A client's first append asks the server for its version (INFO) before running the script; Redis dies right then.
       await expect(appendEvents(store, { organizationId, actorId: 'u', streams: [{ aggregateId, expectedVersion: 0, events: [inc(1, 'first')] }] })).rejects.toThrow();
       expect(await relay.crashed()).toBe(true);
       await server.restart();
       await eventually(async () => (await client.ping().catch(() => null)) === 'PONG', 15_000, 'client reconnects after restart');
       await eventually(async () => (await redis.ping().catch(() => null)) === 'PONG', 15_000, 'shared client reconnects after restart');
 
-      // The script had run and was persisted: the failed append landed (allowed: its caller never got an answer).
-      expect(((await client.xRange(stream, '-', '+')) ?? []).map((e) => envelopeSchema.parse(JSON.parse(e.message.e ?? '')).aggregateVersion)).toEqual([1]);
+      // The failed append wrote nothing.
+      expect(((await client.xRange(stream, '-', '+')) ?? []).map((e) => envelopeSchema.parse(JSON.parse(e.message.e ?? '')).aggregateVersion)).toEqual([]);
 
-      // Redis is healthy again, so the next append on this client must be acknowledged.
-      const outcome = await appendEvents(store, { organizationId, actorId: 'u', streams: [{ aggregateId, expectedVersion: 1, events: [inc(2, 'second')] }] }).then(
+      // Redis is healthy again, so the same append on this client must now be acknowledged (the failed lookup was not kept).
+      const outcome = await appendEvents(store, { organizationId, actorId: 'u', streams: [{ aggregateId, expectedVersion: 0, events: [inc(2, 'second')] }] }).then(
         (result) => `acknowledged at version ${result.versions[aggregateId]}`,
         (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
       );
       const landed = ((await client.xRange(stream, '-', '+')) ?? []).length;
-      expect({ outcome, entriesInLog: landed }).toEqual({ outcome: 'acknowledged at version 2', entriesInLog: 2 });
+      expect({ outcome, entriesInLog: landed }).toEqual({ outcome: 'acknowledged at version 1', entriesInLog: 1 });
     } finally {
       client.destroy();
       await relay.close();

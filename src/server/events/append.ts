@@ -184,6 +184,8 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
   ];
   if (new Set(claims.map((c) => c.owner)).size > 1) throw new InvalidEventError('All claims of one append must have one owner.');
 
+  // Asked before the script runs: if the question fails, nothing has been written.
+  const waitAof = await hasWaitAof(store.redis);
   const reply = scriptReply.parse(await evalAppend(store.redis, scriptKeys, args));
   switch (reply[0]) {
     case -1: {
@@ -196,7 +198,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
     }
     case 0:
     case 1: {
-      await waitForPersistence(store.redis);
+      if (waitAof) await waitForAof(store.redis);
       const stored = storedResult.parse(JSON.parse(reply[1]));
       const meta = resultMeta.parse(JSON.parse(stored.meta));
       return {
@@ -219,19 +221,32 @@ async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise
   }
 }
 
-/** Per client: does the server have WAITAOF (Redis 7.2+)? */
+/** Per client: does the server have WAITAOF (Redis 7.2+)? A failed lookup is not kept. */
 const waitAofSupport = new WeakMap<Redis, Promise<boolean>>();
 
-async function waitForPersistence(redis: Redis): Promise<void> {
+function hasWaitAof(redis: Redis): Promise<boolean> {
   let supported = waitAofSupport.get(redis);
   if (!supported) {
-    supported = redis.info('server').then((info) => {
-      const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
-      return major > 7 || (major === 7 && minor >= 2);
-    });
+    supported = redis.info('server').then(
+      (info) => {
+        const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
+        return major > 7 || (major === 7 && minor >= 2);
+      },
+      (error: unknown) => {
+        waitAofSupport.delete(redis);
+        throw error;
+      },
+    );
     waitAofSupport.set(redis, supported);
   }
-  if (!(await supported)) return; // relies on `appendfsync always` (checked by `checkDurability`)
+  return supported;
+}
+
+/**
+ * Waits until the append is fsynced to the AOF. Older servers (no WAITAOF) must
+ * run `appendfsync always`, which fsyncs before replying (checked by `checkDurability`).
+ */
+async function waitForAof(redis: Redis): Promise<void> {
   const reply = z.array(z.number()).parse(await redis.sendCommand(['WAITAOF', '1', '0', '5000']));
   if ((reply[0] ?? 0) < 1) throw new Error('Redis did not persist the append to its AOF within 5 s.');
 }
