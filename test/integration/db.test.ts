@@ -1,10 +1,14 @@
+import { readdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '~/server/db';
-import { runMigrations } from '~/server/db/migrate';
+import { MIGRATIONS_FOLDER, runMigrations } from '~/server/db/migrate';
 
 const serverUrl = inject('postgresServerUrl');
+const AUTH_TABLES = ['account', 'session', 'user', 'verification_token'];
+const EVENT_CORE_TABLES = ['dead_letters', 'event_log', 'projector_checkpoints', 'projector_failures', 'reactor_effects'];
+const migrationFiles = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length;
 const fileDb = createDb({ url: process.env.DATABASE_URL ?? '', max: 2 });
 const admin = postgres(`${serverUrl}postgres`, { max: 1, onnotice: () => undefined });
 
@@ -34,7 +38,9 @@ describe('migrations', () => {
   it('give each test file its own migrated database', async () => {
     const result = await fileDb.execute<{ db: string }>(sql`select current_database() as db`);
     expect(result[0]?.db).toMatch(/^t_[0-9a-f]{10}$/);
-    await expect(tables(process.env.DATABASE_URL ?? '')).resolves.toEqual(['account', 'session', 'user', 'verification_token']);
+    await expect(tables(process.env.DATABASE_URL ?? '')).resolves.toEqual(
+      [...AUTH_TABLES, ...EVENT_CORE_TABLES].sort(),
+    );
   });
 
   it('apply to an empty database, and a second run changes nothing', async () => {
@@ -52,6 +58,6 @@ describe('migrations', () => {
     const db = postgres(url, { max: 1 });
     const applied = await db`select count(*)::int as n from drizzle.__drizzle_migrations`;
     await db.end();
-    expect(applied[0]?.n).toBe(1); // one migration file, recorded once
+    expect(applied[0]?.n).toBe(migrationFiles); // each migration file recorded once
   });
 });
