@@ -24,12 +24,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { decodeEnvelope, type AnyCatalogue } from '~/server/events/catalogue';
-import { compareStreamIds, type Position } from '~/server/events/envelope';
+import type { Position } from '~/server/events/envelope';
 import type { Db } from '~/server/db/client';
 import { deadLetters, projectorCheckpoints, projectorFailures, reactorEffects } from '~/server/db/event-core-schema';
 import { errorMessage } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
+import { acknowledgeable, backoffMs, contiguousPrefix, unappliedAfter } from './batch';
 import type { Projector, Tx } from './define-projector';
 
 export interface RuntimeOptions {
@@ -193,9 +194,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     // A '>' read is one consecutive range: checking its first entry is enough.
     const expected = (await redis.xRange(keys.stream(partition), `(${afterId}`, '+', { COUNT: fresh ? 1 : entries.length })) ?? [];
     if (fresh) return expected[0]?.id === entries[0]?.id ? entries : [];
-    let n = 0;
-    while (n < entries.length && expected[n]?.id === entries[n]?.id) n += 1;
-    return entries.slice(0, n);
+    return entries.slice(0, contiguousPrefix(entries, expected));
   }
 
   async function readGroup(projector: string, stream: string, id: string): Promise<Entry[]> {
@@ -219,7 +218,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
           .from(deadLetters)
           .where(and(eq(deadLetters.projector, projector.name), eq(deadLetters.partition, partition)));
         const parked = new Set(parkedRows.map((r) => r.aggregateId));
-        const unapplied = batch.filter((e) => compareStreamIds(e.id, checkpoint.lastId) > 0); // others: applied earlier
+        const unapplied = unappliedAfter(batch, checkpoint.lastId);
         const entries = await contiguousRun(partition, checkpoint.lastId, unapplied, fresh);
         const gap = entries.length < unapplied.length;
 
@@ -343,12 +342,12 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     }
     await opts.faults?.('after-commit');
 
-    const done = entries.filter((e) => compareStreamIds(e.id, result.lastId) <= 0).map((e) => e.id);
+    const done = acknowledgeable(entries, result.lastId);
     if (done.length > 0) await redis.xAck(keys.stream(partition), projector.name, done);
     if (result.gap) state.pending = true; // claim the missing entries before going on
     if (result.failure) {
       state.pending = true;
-      state.retryAt = Date.now() + Math.min(retryBaseMs * 2 ** (result.failure.attempts - 1), retryMaxMs);
+      state.retryAt = Date.now() + backoffMs(result.failure.attempts, retryBaseMs, retryMaxMs);
     } else {
       state.retryAt = 0;
     }

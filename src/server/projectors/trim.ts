@@ -7,6 +7,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
 import { projectorCheckpoints } from '~/server/db/event-core-schema';
+import { z } from 'zod';
 import { compareStreamIds } from '~/server/events/envelope';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
@@ -35,6 +36,24 @@ export async function trimStreams(opts: {
     const lowest = rows.map((r) => r.lastId).sort(compareStreamIds)[0] ?? '0-0';
     const removed = lowest === '0-0' ? 0 : await opts.redis.xTrim(opts.keys.stream(partition), 'MINID', lowest);
     results.push({ partition, trimmedBelow: lowest, removed });
+    await forgetIdleConsumers(opts.redis, opts.keys.stream(partition), opts.projectorNames);
   }
   return results;
+}
+
+const consumersReply = z.array(z.object({ name: z.string(), pending: z.number(), idle: z.number() }).loose());
+const FORGET_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Every worker process reads as a consumer of its own name; dead ones would
+ * pile up in the groups. Consumers with nothing pending and idle for an hour
+ * are removed (one with pending entries is left for a lease holder to claim from).
+ */
+async function forgetIdleConsumers(redis: Redis, stream: string, groups: ReadonlyArray<string>) {
+  for (const group of groups) {
+    const consumers = consumersReply.parse(await redis.xInfoConsumers(stream, group).catch(() => []));
+    for (const consumer of consumers) {
+      if (consumer.pending === 0 && consumer.idle > FORGET_AFTER_MS) await redis.xGroupDelConsumer(stream, group, consumer.name);
+    }
+  }
 }
