@@ -48,6 +48,8 @@ export const envSchema = z
     EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
     /** Health turns red when a projector leaves an event waiting longer than this. */
     PROJECTOR_STALL_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Bearer token Vercel Cron sends to /api/cron/drain; the route answers 404 without it. */
+    CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Signs session cookies. `openssl rand -base64 32`. */
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)'),
     AUTH_GITHUB_ID: z.string().min(1).optional(),

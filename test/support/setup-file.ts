@@ -29,4 +29,5 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   // Short enough that liveness tests see a stall quickly.
   PROJECTOR_STALL_MS: '1000',
+  CRON_SECRET: `cron-${id}-secret-value`,
 });
