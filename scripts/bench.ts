@@ -59,7 +59,7 @@ const sizes = z
 
 const PARTITIONS = 4;
 const IN_FLIGHT = 64;
-const APPEND_ROUNDS = 3;
+const APPEND_ROUNDS = 5;
 const DRAIN_ROUNDS = 2;
 const BATCH_SIZE = 500;
 const DB_POOL = 4;
@@ -215,7 +215,7 @@ async function benchAppend(redis: Redis, appendKeys: Keys, xaddKeys: Keys, store
     }
     log(
       `  round ${round}  XADD ${fmt(baseline.at(-1))} ops/s${cutNote(baseline.at(-1))}` +
-        `   appendEvents ${fmt(subject.at(-1))} ops/s${cutNote(subject.at(-1))}`,
+        `   appendEvents ${fmt(subject.at(-1))} ops/s${cutNote(subject.at(-1))}   ratio ${roundRatio(subject.at(-1), baseline.at(-1))}`,
     );
   }
   return { baseline: best(baseline), subject: best(subject), payloadBytes: Buffer.byteLength(payload) };
@@ -358,7 +358,7 @@ async function benchDrain(
     const agree = raw?.rows === projected?.rows && raw?.total === projected?.total && raw?.versions === projected?.versions;
     log(
       `  round ${round}  raw ${fmt(baseline.at(-1))} ev/s${cutNote(baseline.at(-1))}` +
-        `   runtime ${fmt(subject.at(-1))} ev/s${cutNote(subject.at(-1))}` +
+        `   runtime ${fmt(subject.at(-1))} ev/s${cutNote(subject.at(-1))}   ratio ${roundRatio(subject.at(-1), baseline.at(-1))}` +
         `   tables ${!complete ? 'not compared (a side was cut short)' : agree ? `agree (${raw?.rows ?? '?'} rows)` : 'DIFFER'}`,
     );
     if (complete && !agree) throw new Error(`bench_raw and bench_projected differ: ${JSON.stringify({ raw, projected })}`);
@@ -379,6 +379,10 @@ function fmt(n: number | Measured | undefined): string {
 
 function cutNote(m: Measured | undefined): string {
   return m?.cut ? ` (cut at ${fmt(m.count)} after ${(m.ms / 1000).toFixed(0)} s)` : '';
+}
+
+function roundRatio(subject: Measured | undefined, baseline: Measured | undefined): string {
+  return subject && baseline && rate(baseline) > 0 ? (rate(subject) / rate(baseline)).toFixed(2) : '-';
 }
 
 function ratioLine(subject: Measured | undefined, baseline: Measured | undefined, target: number) {
