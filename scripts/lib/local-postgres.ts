@@ -3,7 +3,7 @@
  * the binaries, so nothing has to be installed): for `npm run dev` when no
  * DATABASE_URL is configured, and for the test harness. Listens on 127.0.0.1.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { freePort } from './ports';
 
@@ -23,6 +23,8 @@ export interface LocalPostgres {
   /** Creates the database when it does not exist yet. */
   ensureDatabase: (database: string) => Promise<void>;
   stop: () => Promise<void>;
+  /** The server's process id while it runs (from postmaster.pid), for last-resort cleanup. */
+  pid: () => number | undefined;
 }
 
 const USER = 'postgres';
@@ -91,6 +93,14 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
         if (rows.length === 0) await sql.unsafe(`create database "${database.replaceAll('"', '""')}"`);
       } finally {
         await sql.end({ timeout: 5 });
+      }
+    },
+    pid: () => {
+      try {
+        const pid = Number(readFileSync(`${opts.dir}/postmaster.pid`, 'utf8').split('\n')[0]);
+        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+      } catch {
+        return undefined;
       }
     },
     stop: async () => {

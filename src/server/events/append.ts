@@ -14,14 +14,14 @@
  * replying (see the README's Guarantees).
  */
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { ClaimTakenError, ConflictError, InvalidEventError } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
-import type { EventDraft } from './define-event';
+import { isValidatedDraft, type EventDraft } from './define-event';
 import type { Position, RawEnvelope } from './envelope';
+import { uuidv7 } from './uuid';
 
 const APPEND_SCRIPT = `
 local n_aggs = tonumber(ARGV[1])
@@ -46,10 +46,10 @@ for i = 1, n_claims do
   local holder = redis.call('GET', KEYS[claims_at + i])
   if holder and holder ~= owner then return {-2, i} end
 end
-local ids = {}
+local reply = {1}
 local events_at = a + n_aggs * 2
 for i = 1, n_events do
-  ids[i] = redis.call('XADD', KEYS[1], '*', 'e', ARGV[events_at + i - 1])
+  reply[i + 1] = redis.call('XADD', KEYS[1], '*', 'e', ARGV[events_at + i - 1])
 end
 for i = 1, n_aggs do
   redis.call('SET', KEYS[2 + i], ARGV[a + (i - 1) * 2 + 1])
@@ -57,9 +57,12 @@ end
 for i = 1, n_claims do
   redis.call('SET', KEYS[claims_at + i], owner)
 end
-local result = cjson.encode({ids = ids, meta = meta})
-if use_idem then redis.call('SET', KEYS[2], result, 'EX', idem_ttl) end
-return {1, result}
+if use_idem then
+  local ids = {}
+  for i = 1, n_events do ids[i] = reply[i + 1] end
+  redis.call('SET', KEYS[2], cjson.encode({ids = ids, meta = meta}), 'EX', idem_ttl)
+end
+return reply
 `;
 const APPEND_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
 
@@ -105,12 +108,6 @@ export interface EventStore {
   now?: () => Date;
 }
 
-const scriptReply = z.union([
-  z.tuple([z.literal(1), z.string()]),
-  z.tuple([z.literal(0), z.string()]),
-  z.tuple([z.literal(-1), z.number(), z.number()]),
-  z.tuple([z.literal(-2), z.number()]),
-]);
 const storedResult = z.object({ ids: z.array(z.string()), meta: z.string() });
 const resultMeta = z.object({ eventIds: z.array(z.string()), versions: z.record(z.string(), z.number()) });
 
@@ -136,9 +133,9 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
     stream.events.forEach((draft, i) => {
       const definition = store.catalogue.get(draft.type);
       if (!definition) throw new InvalidEventError(`Unknown event type "${draft.type}": add it to the catalogue.`);
-      // Drafts from definition.create() are already valid; this also catches hand-made ones.
-      const data = definition.data.safeParse(draft.data);
-      if (!data.success) throw new InvalidEventError(`Invalid data for ${draft.type}: ${z.prettifyError(data.error)}`);
+      // Drafts from definition.create() were parsed already; hand-made ones are parsed here.
+      const data = isValidatedDraft(draft) ? { data: draft.data } : definition.data.safeParse(draft.data);
+      if ('error' in data && data.error) throw new InvalidEventError(`Invalid data for ${draft.type}: ${z.prettifyError(data.error)}`);
       const id = uuidv7();
       const envelope: RawEnvelope = {
         id,
@@ -176,7 +173,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
     input.idempotencyKey ? '1' : '0',
     String(store.idempotencyTtlSeconds ?? 86_400),
     claims[0]?.owner ?? '',
-    JSON.stringify({ eventIds, versions }),
+    input.idempotencyKey ? JSON.stringify({ eventIds, versions }) : '', // stored only for idempotent commands
     String(claims.length),
     String(envelopes.length),
     ...input.streams.flatMap((s) => [String(s.expectedVersion), String(s.expectedVersion + s.events.length)]),
@@ -185,31 +182,46 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
   if (new Set(claims.map((c) => c.owner)).size > 1) throw new InvalidEventError('All claims of one append must have one owner.');
 
   // Asked before the script runs: if the question fails, nothing has been written.
-  const waitAof = await hasWaitAof(store.redis);
-  const reply = scriptReply.parse(await evalAppend(store.redis, scriptKeys, args));
-  switch (reply[0]) {
-    case -1: {
-      const stream = input.streams[reply[1] - 1];
-      throw new ConflictError(stream?.aggregateId ?? '?', stream?.expectedVersion ?? -1, reply[2]);
+  const waitAof = waitAofKnown.get(store.redis) ?? (await hasWaitAof(store.redis));
+  const reply = readReply(await evalAppend(store.redis, scriptKeys, args));
+  switch (reply.kind) {
+    case 'conflict': {
+      const stream = input.streams[reply.index - 1];
+      throw new ConflictError(stream?.aggregateId ?? '?', stream?.expectedVersion ?? -1, reply.actual);
     }
-    case -2: {
-      const claim = claims[reply[1] - 1];
+    case 'claim-taken': {
+      const claim = claims[reply.index - 1];
       throw new ClaimTakenError(claim?.scope ?? '?', claim?.value ?? '?');
     }
-    case 0:
-    case 1: {
+    case 'duplicate': {
       if (waitAof) await waitForAof(store.redis);
-      const stored = storedResult.parse(JSON.parse(reply[1]));
+      const stored = storedResult.parse(JSON.parse(reply.stored));
       const meta = resultMeta.parse(JSON.parse(stored.meta));
-      return {
-        partition,
-        positions: stored.ids.map((id) => ({ partition, id })),
-        eventIds: meta.eventIds,
-        versions: meta.versions,
-        duplicate: reply[0] === 0,
-      };
+      return { partition, positions: stored.ids.map((id) => ({ partition, id })), eventIds: meta.eventIds, versions: meta.versions, duplicate: true };
+    }
+    case 'appended': {
+      if (waitAof) await waitForAof(store.redis);
+      return { partition, positions: reply.ids.map((id) => ({ partition, id })), eventIds, versions, duplicate: false };
     }
   }
+}
+
+type ScriptReply =
+  | { kind: 'appended'; ids: string[] }
+  | { kind: 'duplicate'; stored: string }
+  | { kind: 'conflict'; index: number; actual: number }
+  | { kind: 'claim-taken'; index: number };
+
+/** Reads the script's reply (checked by hand: this runs on every append). */
+function readReply(raw: unknown): ScriptReply {
+  if (Array.isArray(raw)) {
+    const [status, ...rest] = raw;
+    if (status === 1 && rest.every((id) => typeof id === 'string')) return { kind: 'appended', ids: rest };
+    if (status === 0 && typeof rest[0] === 'string') return { kind: 'duplicate', stored: rest[0] };
+    if (status === -1 && typeof rest[0] === 'number' && typeof rest[1] === 'number') return { kind: 'conflict', index: rest[0], actual: rest[1] };
+    if (status === -2 && typeof rest[0] === 'number') return { kind: 'claim-taken', index: rest[0] };
+  }
+  throw new Error(`Unexpected reply from the append script: ${JSON.stringify(raw)}`);
 }
 
 async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
@@ -223,6 +235,8 @@ async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise
 
 /** Per client: does the server have WAITAOF (Redis 7.2+)? A failed lookup is not kept. */
 const waitAofSupport = new WeakMap<Redis, Promise<boolean>>();
+/** The settled answers, read without awaiting on the hot path. */
+const waitAofKnown = new WeakMap<Redis, boolean>();
 
 function hasWaitAof(redis: Redis): Promise<boolean> {
   let supported = waitAofSupport.get(redis);
@@ -230,7 +244,9 @@ function hasWaitAof(redis: Redis): Promise<boolean> {
     supported = redis.info('server').then(
       (info) => {
         const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
-        return major > 7 || (major === 7 && minor >= 2);
+        const known = major > 7 || (major === 7 && minor >= 2);
+        waitAofKnown.set(redis, known);
+        return known;
       },
       (error: unknown) => {
         waitAofSupport.delete(redis);

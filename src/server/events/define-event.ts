@@ -34,6 +34,13 @@ export interface EventDraft<TType extends string = string, TData = unknown> {
 
 const TYPE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 
+/** Marks drafts made by `create()`, whose data its schema already parsed; append skips parsing them again. */
+const VALIDATED: unique symbol = Symbol('validated');
+
+export function isValidatedDraft(draft: EventDraft): boolean {
+  return VALIDATED in draft;
+}
+
 export function defineEvent<const TType extends string, TSchema extends z.ZodType>(def: {
   type: TType;
   version: number;
@@ -57,7 +64,7 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
       if (!parsed.success) {
         throw new InvalidEventError(`Invalid data for ${def.type}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
       }
-      return { type: def.type, data: parsed.data };
+      return Object.freeze({ type: def.type, data: parsed.data, [VALIDATED]: true });
     },
   };
 }

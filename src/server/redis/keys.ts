@@ -33,10 +33,12 @@ export function createKeys(prefix: string) {
   };
 }
 
+const utf8 = new TextEncoder();
+
 /** FNV-1a, 32 bit: a stable, fast, well-spread hash for partitioning. */
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
+  for (const byte of utf8.encode(text)) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193);
   }
