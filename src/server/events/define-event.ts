@@ -64,7 +64,9 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
       if (!parsed.success) {
         throw new InvalidEventError(`Invalid data for ${def.type}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
       }
-      return Object.freeze({ type: def.type, data: parsed.data, [VALIDATED]: true });
+      const draft = { type: def.type, data: parsed.data };
+      Object.defineProperty(draft, VALIDATED, { value: true }); // hidden: not copied, compared or serialised
+      return Object.freeze(draft);
     },
   };
 }
