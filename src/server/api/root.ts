@@ -2,10 +2,12 @@
  * The app router: one line per feature module. Add your module's router here.
  */
 import { createCallerFactory, router } from '~/server/api/trpc';
+import { organizationsRouter } from '~/server/modules/organizations/router';
 import { systemRouter } from '~/server/modules/system/router';
 
 export const appRouter = router({
   system: systemRouter,
+  organizations: organizationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,9 @@ import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Session } from '~/server/auth';
 import { db, type Db } from '~/server/db';
+import { hasRole } from '~/server/modules/organizations/commands';
+import type { Role } from '~/server/modules/organizations/events';
+import { membershipOf } from '~/server/modules/organizations/read-models/directory';
 import { AppError, type AppErrorCode } from '~/server/errors';
 import { logger } from '~/server/logger';
 import { getRedis, type Redis } from '~/server/redis';
@@ -104,3 +107,25 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user.id) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
+
+/**
+ * Scoped to one organization the caller belongs to: the input carries
+ * `organizationId`, and `ctx.membership` holds the caller's role there. A
+ * non-member gets NOT_FOUND (an outsider learns nothing about the organization).
+ * Use `organizationProcedureFor('admin')` for stricter procedures.
+ */
+export const organizationProcedure = protectedProcedure
+  .input(z.object({ organizationId: z.uuid('Unknown organization.') }))
+  .use(async ({ ctx, input, next }) => {
+    const membership = await membershipOf(ctx.db, input.organizationId, ctx.session.user.id);
+    if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Organization not found.' });
+    return next({ ctx: { ...ctx, organizationId: input.organizationId, membership } });
+  });
+
+/** organizationProcedure for callers with at least `role` there; others get FORBIDDEN. */
+export function organizationProcedureFor(role: Role) {
+  return organizationProcedure.use(({ ctx, next }) => {
+    if (!hasRole(ctx.membership.role, role)) throw new TRPCError({ code: 'FORBIDDEN', message: `Only an ${role} can do that.` });
+    return next();
+  });
+}

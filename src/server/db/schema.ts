@@ -4,3 +4,4 @@
  */
 export * from './auth-schema';
 export * from './event-core-schema';
+export * from '../modules/organizations/read-models/directory';

@@ -5,10 +5,8 @@
  *
  * Add a feature: `...myFeatureEvents,` (the array its events.ts exports).
  */
+import { organizationEvents } from '~/server/modules/organizations/events';
 import { createCatalogue } from './catalogue';
-import type { EventDefinition } from './define-event';
 
-const featureEvents = [] as const satisfies readonly EventDefinition[];
-
-export const catalogue = createCatalogue(featureEvents);
+export const catalogue = createCatalogue([...organizationEvents]);
 export type AppCatalogue = typeof catalogue;

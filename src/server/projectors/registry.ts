@@ -4,7 +4,8 @@
  *
  * Add a read model: import its projector and list it here.
  */
+import { directoryProjector } from '~/server/modules/organizations/read-models/directory';
 import { archiveProjector } from './archive';
 import type { Projector } from './define-projector';
 
-export const projectors: ReadonlyArray<Projector> = [archiveProjector];
+export const projectors: ReadonlyArray<Projector> = [archiveProjector, directoryProjector];

@@ -1,0 +1,120 @@
+/**
+ * The directory read model: organizations and their members. It answers
+ * "which organizations am I in", "who is in this one", and the membership
+ * check of every organization-scoped procedure. The organization row carries
+ * the aggregate version, so commands decide on a known version.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Db } from '~/server/db/client';
+import { catalogue } from '~/server/events/registry';
+import { defineProjector, type Tx } from '~/server/projectors/define-projector';
+import type { OrganizationState } from '../commands';
+import type { Role } from '../events';
+
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    /** Version of the organization aggregate this row reflects. */
+    version: integer('version').notNull(),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('organizations_slug').on(t.slug)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    organizationId: text('organization_id').notNull(),
+    userId: text('user_id').notNull(),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull(),
+    joinedAt: timestamp('joined_at', { mode: 'date', withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.userId] })],
+);
+
+/** Applies an organization event only if it is the next version: a repeat or a gap leaves the row alone. */
+async function bump(tx: Tx, organizationId: string, version: number, set: { name?: string } = {}) {
+  await tx
+    .update(organizations)
+    .set({ version, ...set })
+    .where(and(eq(organizations.id, organizationId), eq(organizations.version, version - 1)));
+}
+
+export const directoryProjector = defineProjector(catalogue, {
+  name: 'directory',
+  handlers: {
+    'organization.created': async (event, tx) => {
+      await tx
+        .insert(organizations)
+        .values({ id: event.aggregateId, name: event.data.name, slug: event.data.slug, version: event.aggregateVersion, createdAt: event.occurredAt })
+        .onConflictDoNothing();
+    },
+    'organization.renamed': async (event, tx) => bump(tx, event.aggregateId, event.aggregateVersion, { name: event.data.name }),
+    'member.added': async (event, tx) => {
+      await tx
+        .insert(memberships)
+        .values({ organizationId: event.aggregateId, userId: event.data.userId, email: event.data.email, role: event.data.role, joinedAt: event.occurredAt })
+        .onConflictDoNothing();
+      await bump(tx, event.aggregateId, event.aggregateVersion);
+    },
+    'member.role-changed': async (event, tx) => {
+      await tx
+        .update(memberships)
+        .set({ role: event.data.role })
+        .where(and(eq(memberships.organizationId, event.aggregateId), eq(memberships.userId, event.data.userId)));
+      await bump(tx, event.aggregateId, event.aggregateVersion);
+    },
+    'member.removed': async (event, tx) => {
+      await tx.delete(memberships).where(and(eq(memberships.organizationId, event.aggregateId), eq(memberships.userId, event.data.userId)));
+      await bump(tx, event.aggregateId, event.aggregateVersion);
+    },
+  },
+});
+
+// ---- queries
+
+export async function membershipOf(db: Db, organizationId: string, userId: string): Promise<{ role: Role } | null> {
+  const [row] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+  return row ?? null;
+}
+
+export async function organizationsOf(db: Db, userId: string) {
+  return db
+    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(sql`lower(${organizations.name})`));
+}
+
+export async function membersOf(db: Db, organizationId: string) {
+  return db
+    .select({ userId: memberships.userId, email: memberships.email, role: memberships.role, joinedAt: memberships.joinedAt })
+    .from(memberships)
+    .where(eq(memberships.organizationId, organizationId))
+    .orderBy(asc(memberships.joinedAt));
+}
+
+/** The state commands decide on, read in one snapshot. */
+export async function loadOrganization(db: Db, organizationId: string): Promise<OrganizationState | null> {
+  return db.transaction(
+    async (tx) => {
+      const [org] = await tx.select().from(organizations).where(eq(organizations.id, organizationId));
+      if (!org) return null;
+      const members = await tx
+        .select({ userId: memberships.userId, email: memberships.email, role: memberships.role })
+        .from(memberships)
+        .where(eq(memberships.organizationId, organizationId));
+      return { id: org.id, version: org.version, name: org.name, members };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}

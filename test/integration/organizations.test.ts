@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appRouter, createCaller } from '~/server/api/root';
+import { createContextInner } from '~/server/api/trpc';
+import type { Session } from '~/server/auth';
+import { db } from '~/server/db';
+import { getRedis } from '~/server/redis';
+
+afterAll(async () => {
+  getRedis().destroy();
+  await db.$client.end({ timeout: 5 });
+});
+
+function as(name: string) {
+  const session: Session = {
+    user: { id: `${name}-${randomUUID().slice(0, 6)}`, email: `${name}@example.com`, name },
+    expires: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+  return { session, api: createCaller(createContextInner({ session })) };
+}
+
+const slug = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
+  }
+}
+
+/** An organization with an owner, an admin and a member, all settled into the read models. */
+async function team() {
+  const owner = as('owner');
+  const admin = as('admin');
+  const member = as('member');
+  const created = await owner.api.organizations.create({ name: 'Acme', slug: slug('acme') });
+  const organizationId = created.id;
+  // Joining through invitations comes later; here the directory is seeded through its own events.
+  const { append } = await import('~/server/events');
+  const { memberAdded } = await import('~/server/modules/organizations/events');
+  const { settle } = await import('~/server/projectors/settle');
+  const result = await append({
+    organizationId,
+    actorId: owner.session.user.id,
+    streams: [{ aggregateId: organizationId, expectedVersion: 2, events: [
+      memberAdded.create({ userId: admin.session.user.id, email: admin.session.user.email, role: 'admin' }),
+      memberAdded.create({ userId: member.session.user.id, email: member.session.user.email, role: 'member' }),
+    ] }],
+  });
+  await settle(result.positions.at(-1));
+  return { organizationId, owner, admin, member, outsider: as('outsider') };
+}
+
+describe('organizations', () => {
+  it('create: the creator is owner and sees it right away (read-your-writes)', async () => {
+    const ada = as('ada');
+    const s = slug('acme');
+    const created = await ada.api.organizations.create({ name: 'Acme', slug: s });
+    expect(created).toMatchObject({ slug: s, settled: true });
+    await expect(ada.api.organizations.mine()).resolves.toEqual([{ id: created.id, name: 'Acme', slug: s, role: 'owner' }]);
+    await expect(ada.api.organizations.get({ organizationId: created.id })).resolves.toEqual({ id: created.id, name: 'Acme', role: 'owner' });
+  });
+
+  it('slugs are unique, even when two people race for one', async () => {
+    const s = slug('race');
+    const results = await Promise.allSettled([as('a').api.organizations.create({ name: 'A', slug: s }), as('b').api.organizations.create({ name: 'B', slug: s })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected?.reason).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('already taken') });
+  });
+
+  it('a retried create with the same idempotency key creates one organization', async () => {
+    const ada = as('ada');
+    const input = { name: 'Once', slug: slug('once'), idempotencyKey: randomUUID() };
+    const [first, second] = [await ada.api.organizations.create(input), await ada.api.organizations.create(input)];
+    expect(second.id).toBe(first.id);
+    await expect(ada.api.organizations.mine()).resolves.toHaveLength(1);
+  });
+
+  it('rename, change role, remove and leave go through the events to the directory', async () => {
+    const { organizationId, owner, admin, member } = await team();
+    await owner.api.organizations.rename({ organizationId, name: 'Acme Inc' });
+    await expect(member.api.organizations.get({ organizationId })).resolves.toMatchObject({ name: 'Acme Inc', role: 'member' });
+    await admin.api.organizations.changeRole({ organizationId, userId: member.session.user.id, role: 'admin' });
+    await expect(member.api.organizations.get({ organizationId })).resolves.toMatchObject({ role: 'admin' });
+    await owner.api.organizations.removeMember({ organizationId, userId: admin.session.user.id });
+    await expect(admin.api.organizations.mine()).resolves.toEqual([]);
+    await member.api.organizations.leave({ organizationId });
+    const members = await owner.api.organizations.members({ organizationId });
+    expect(members.map((m) => m.userId)).toEqual([owner.session.user.id]);
+    expect(await codeOf(owner.api.organizations.leave({ organizationId }))).toBe('CONFLICT'); // the last owner stays
+  });
+
+  it('bad input is a BAD_REQUEST with field errors and writes nothing', async () => {
+    const ada = as('ada');
+    const error = await ada.api.organizations.create({ name: '', slug: 'Not A Slug!' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(ada.api.organizations.mine()).resolves.toEqual([]);
+  });
+});
+
+describe('G11 tenant isolation: every procedure as an outsider and as a too-low role', () => {
+  type Fixture = Awaited<ReturnType<typeof team>>;
+  type Call = (f: Fixture, who: ReturnType<typeof as>) => Promise<unknown>;
+  /** Every procedure that takes an organization, with the lowest role allowed to call it. */
+  const cases: Record<string, { minRole: 'member' | 'admin'; call: Call }> = {
+    'organizations.get': { minRole: 'member', call: (f, w) => w.api.organizations.get({ organizationId: f.organizationId }) },
+    'organizations.members': { minRole: 'member', call: (f, w) => w.api.organizations.members({ organizationId: f.organizationId }) },
+    'organizations.rename': { minRole: 'admin', call: (f, w) => w.api.organizations.rename({ organizationId: f.organizationId, name: 'Hijacked' }) },
+    'organizations.changeRole': {
+      minRole: 'admin',
+      call: (f, w) => w.api.organizations.changeRole({ organizationId: f.organizationId, userId: f.member.session.user.id, role: 'member' }),
+    },
+    'organizations.removeMember': {
+      minRole: 'admin',
+      call: (f, w) => w.api.organizations.removeMember({ organizationId: f.organizationId, userId: f.owner.session.user.id }),
+    },
+    'organizations.leave': { minRole: 'member', call: (f, w) => w.api.organizations.leave({ organizationId: f.organizationId }) },
+  };
+  /** Procedures that are not scoped to an organization, and why that is safe. */
+  const unscoped: Record<string, string> = {
+    'system.ping': 'public clock',
+    'system.viewer': 'the caller’s own identity',
+    'system.live': 'heartbeat only, no data',
+    'organizations.mine': 'filtered by the caller’s own memberships',
+    'organizations.create': 'creates a new organization owned by the caller',
+  };
+
+  it('the table covers every procedure of the router', () => {
+    const all = Object.keys(appRouter._def.procedures).sort();
+    expect([...Object.keys(cases), ...Object.keys(unscoped)].sort()).toEqual(all);
+  });
+
+  for (const [name, { minRole, call }] of Object.entries(cases)) {
+    it(`${name}: outsiders get NOT_FOUND${minRole === 'admin' ? ', members get FORBIDDEN' : ''}; nothing changes`, async () => {
+      const f = await team();
+      const before = await f.owner.api.organizations.members({ organizationId: f.organizationId });
+      const name0 = (await f.owner.api.organizations.get({ organizationId: f.organizationId })).name;
+      expect(await codeOf(call(f, f.outsider))).toBe('NOT_FOUND');
+      if (minRole === 'admin') expect(await codeOf(call(f, f.member))).toBe('FORBIDDEN');
+      expect(await f.owner.api.organizations.members({ organizationId: f.organizationId })).toEqual(before);
+      expect((await f.owner.api.organizations.get({ organizationId: f.organizationId })).name).toBe(name0);
+    });
+  }
+
+  it('organizations.mine never lists another tenant', async () => {
+    const f = await team();
+    await expect(f.outsider.api.organizations.mine()).resolves.toEqual([]);
+  });
+});
