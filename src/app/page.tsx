@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { Card } from '~/components/ui/card';
 import { auth } from '~/server/auth';
 import { LiveIndicator } from './_components/live-indicator';
+import { CreateOrganizationForm, OrganizationList } from './_components/organizations';
 import { SignOutButton } from './_components/sign-out-button';
 
 export default async function HomePage() {
@@ -22,6 +23,8 @@ export default async function HomePage() {
           <SignOutButton />
         </div>
       </div>
+      <OrganizationList />
+      <CreateOrganizationForm />
       <div className="grid gap-4 sm:grid-cols-3">
         {FLOW.map((step) => (
           <Card key={step.title}>

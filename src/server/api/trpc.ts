@@ -40,6 +40,16 @@ export const SSE = {
   reconnectAfterInactivityMs: 25_000,
 } as const;
 
+/** Messages per top-level input field, for forms. */
+function fieldErrorsOf(error: ZodError): Record<string, string[] | undefined> {
+  const fields: Record<string, string[] | undefined> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? '');
+    fields[key] = [...(fields[key] ?? []), issue.message];
+  }
+  return fields;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   sse: {
@@ -52,7 +62,7 @@ const t = initTRPC.context<Context>().create({
     data: {
       ...shape.data,
       // Field errors for forms: { fieldErrors: { email: ['Invalid email'] } }.
-      zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+      zodError: error.cause instanceof ZodError ? { fieldErrors: fieldErrorsOf(error.cause) } : null,
     },
   }),
 });

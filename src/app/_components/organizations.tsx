@@ -1,0 +1,129 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Button } from '~/components/ui/button';
+import { Card } from '~/components/ui/card';
+import { Input } from '~/components/ui/input';
+import { useTRPC } from '~/trpc/react';
+
+/** The signed-in user's organizations, or an invitation to create the first one. */
+export function OrganizationList() {
+  const trpc = useTRPC();
+  const mine = useQuery(trpc.organizations.mine.queryOptions());
+  return (
+    <section aria-labelledby="orgs-heading" className="space-y-4">
+      <h2 id="orgs-heading" className="text-lg font-semibold">
+        Your organizations
+      </h2>
+      {mine.isPending ? (
+        <div className="space-y-2" aria-busy="true" aria-label="Loading organizations">
+          {[0, 1].map((i) => (
+            <div key={i} className="h-14 animate-pulse rounded-xl bg-zinc-200/70 dark:bg-zinc-800" />
+          ))}
+        </div>
+      ) : mine.isError ? (
+        <p role="alert" className="text-sm text-red-600">
+          Could not load your organizations: {mine.error.message}
+        </p>
+      ) : mine.data.length === 0 ? (
+        <p className="rounded-xl border border-dashed border-zinc-300 p-6 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+          You are not in any organization yet. Create one below to get started.
+        </p>
+      ) : (
+        <ul className="divide-y divide-zinc-200 overflow-hidden rounded-xl bg-white ring-1 ring-zinc-200 dark:divide-zinc-800 dark:bg-zinc-900 dark:ring-zinc-800">
+          {mine.data.map((org) => (
+            <li key={org.id}>
+              <Link href={`/o/${org.id}`} className="flex items-center justify-between px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/60">
+                <span>
+                  <span className="font-medium">{org.name}</span>
+                  <span className="ml-2 text-sm text-zinc-500">/{org.slug}</span>
+                </span>
+                <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs capitalize text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{org.role}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function slugify(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+}
+
+export function CreateOrganizationForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const [slug, setSlug] = useState('');
+  const [slugEdited, setSlugEdited] = useState(false);
+  // One key per attempt: a double submit or a network retry creates one organization.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const create = useMutation(
+    trpc.organizations.create.mutationOptions({
+      onSuccess: async (created) => {
+        setIdempotencyKey(crypto.randomUUID());
+        await queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() });
+        router.push(`/o/${created.id}`);
+      },
+    }),
+  );
+  const fieldErrors = create.error?.data?.zodError?.fieldErrors ?? {};
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ name, slug, idempotencyKey });
+  };
+  return (
+    <Card>
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <h2 className="text-lg font-semibold">Create an organization</h2>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div className="space-y-1">
+            <label htmlFor="org-name" className="text-sm font-medium">Name</label>
+            <Input
+              id="org-name"
+              value={name}
+              maxLength={80}
+              onChange={(e) => {
+                setName(e.target.value);
+                if (!slugEdited) setSlug(slugify(e.target.value));
+              }}
+              aria-invalid={fieldErrors.name ? true : undefined}
+              aria-describedby={fieldErrors.name ? 'org-name-error' : undefined}
+              placeholder="Acme Inc"
+            />
+            {fieldErrors.name && <p id="org-name-error" className="text-xs text-red-600">{fieldErrors.name[0]}</p>}
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="org-slug" className="text-sm font-medium">URL name</label>
+            <Input
+              id="org-slug"
+              value={slug}
+              maxLength={40}
+              onChange={(e) => {
+                setSlug(e.target.value);
+                setSlugEdited(true);
+              }}
+              aria-invalid={fieldErrors.slug ? true : undefined}
+              aria-describedby="org-slug-help"
+              placeholder="acme"
+            />
+            <p id="org-slug-help" className={fieldErrors.slug ? 'text-xs text-red-600' : 'text-xs text-zinc-500'}>
+              {fieldErrors.slug?.[0] ?? 'Lower-case letters, digits and dashes. It cannot change later.'}
+            </p>
+          </div>
+        </div>
+        {create.error && !create.error.data?.zodError && (
+          <p role="alert" className="text-sm text-red-600">{create.error.message}</p>
+        )}
+        <Button type="submit" disabled={create.isPending}>
+          {create.isPending ? 'Creating…' : 'Create organization'}
+        </Button>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,153 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Button } from '~/components/ui/button';
+import { Card } from '~/components/ui/card';
+import { Input } from '~/components/ui/input';
+import { useTRPC, type RouterOutputs } from '~/trpc/react';
+import { LiveIndicator } from '../../_components/live-indicator';
+
+type Member = RouterOutputs['organizations']['members'][number];
+const ROLES = ['owner', 'admin', 'member'] as const;
+
+export function OrganizationView({ organizationId, viewerId }: { organizationId: string; viewerId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
+  const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.organizations.get.queryKey({ organizationId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.organizations.members.queryKey({ organizationId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() }),
+    ]);
+  const onError = (error: { message: string }) => {
+    setNotice(error.message);
+    void refresh(); // a CONFLICT means someone else changed things: show the current state
+  };
+  const rename = useMutation(trpc.organizations.rename.mutationOptions({ onSuccess: refresh, onError }));
+  const changeRole = useMutation(trpc.organizations.changeRole.mutationOptions({ onSuccess: refresh, onError }));
+  const remove = useMutation(trpc.organizations.removeMember.mutationOptions({ onSuccess: refresh, onError }));
+  const leave = useMutation(
+    trpc.organizations.leave.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        router.push('/');
+      },
+      onError,
+    }),
+  );
+
+  if (org.isError) {
+    return (
+      <div className="py-16 text-center">
+        <h1 className="text-xl font-semibold">Organization not found</h1>
+        <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">It does not exist, or you are not a member.</p>
+        <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
+      </div>
+    );
+  }
+  const canManage = org.data?.role === 'owner' || org.data?.role === 'admin';
+
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <Link href="/" className="text-sm text-zinc-500 hover:underline">← All organizations</Link>
+          {org.isPending ? (
+            <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" aria-label="Loading" />
+          ) : (
+            <h1 className="mt-1 text-2xl font-semibold tracking-tight">{org.data.name}</h1>
+          )}
+          {org.data && <p className="mt-1 text-sm capitalize text-zinc-500">Your role: {org.data.role}</p>}
+        </div>
+        <LiveIndicator />
+      </div>
+
+      {notice && (
+        <div role="alert" className="flex items-start justify-between gap-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          <span>{notice}</span>
+          <button type="button" className="font-medium underline" onClick={() => setNotice(null)}>Dismiss</button>
+        </div>
+      )}
+
+      {canManage && org.data && <RenameForm current={org.data.name} pending={rename.isPending} onRename={(name) => rename.mutate({ organizationId, name })} />}
+
+      <Card className="p-0">
+        <h2 className="border-b border-zinc-200 px-6 py-4 text-lg font-semibold dark:border-zinc-800">Members</h2>
+        {members.isPending ? (
+          <div className="space-y-2 p-6" aria-busy="true">
+            {[0, 1, 2].map((i) => <div key={i} className="h-8 animate-pulse rounded bg-zinc-200/70 dark:bg-zinc-800" />)}
+          </div>
+        ) : members.isError ? (
+          <p role="alert" className="p-6 text-sm text-red-600">{members.error.message}</p>
+        ) : (
+          <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Members">
+            {members.data.map((m: Member) => (
+              <li key={m.userId} className="flex flex-wrap items-center justify-between gap-3 px-6 py-3">
+                <span className="text-sm">
+                  {m.email}
+                  {m.userId === viewerId && <span className="ml-2 text-xs text-zinc-500">(you)</span>}
+                </span>
+                <span className="flex items-center gap-2">
+                  {canManage && m.userId !== viewerId ? (
+                    <>
+                      <label className="sr-only" htmlFor={`role-${m.userId}`}>Role of {m.email}</label>
+                      <select
+                        id={`role-${m.userId}`}
+                        value={m.role}
+                        disabled={changeRole.isPending}
+                        onChange={(e) => {
+                          const role = ROLES.find((r) => r === e.target.value);
+                          if (role) changeRole.mutate({ organizationId, userId: m.userId, role });
+                        }}
+                        className="h-9 rounded-lg bg-white px-2 text-sm capitalize ring-1 ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700"
+                      >
+                        {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                      </select>
+                      <Button variant="ghost" disabled={remove.isPending} onClick={() => remove.mutate({ organizationId, userId: m.userId })}>
+                        Remove
+                      </Button>
+                    </>
+                  ) : (
+                    <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs capitalize text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{m.role}</span>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+
+      <div>
+        <Button variant="secondary" disabled={leave.isPending} onClick={() => leave.mutate({ organizationId })}>
+          Leave organization
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function RenameForm({ current, pending, onRename }: { current: string; pending: boolean; onRename: (name: string) => void }) {
+  const [name, setName] = useState(current);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onRename(name);
+  };
+  return (
+    <Card>
+      <form onSubmit={submit} className="flex flex-wrap items-end gap-3">
+        <div className="min-w-60 flex-1 space-y-1">
+          <label htmlFor="rename" className="text-sm font-medium">Organization name</label>
+          <Input id="rename" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <Button type="submit" disabled={pending || name.trim() === current}>{pending ? 'Saving…' : 'Rename'}</Button>
+      </form>
+    </Card>
+  );
+}

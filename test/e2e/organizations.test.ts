@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ARTIFACTS_DIR, launchBrowser } from '../support/browser';
+
+const appUrl = inject('appUrl');
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('organizations in the browser', () => {
+  it('creates an organization, lands on it as owner, renames it, and finds it in the list', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const email = `owner-${randomBytes(4).toString('hex')}@example.com`;
+    await page.goto(`${appUrl}/sign-in`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Sign in with email' }).click();
+    await page.getByText('You are not in any organization yet.').waitFor();
+
+    const name = `Acme ${randomBytes(2).toString('hex')}`;
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await expect(page.getByLabel('URL name').inputValue()).resolves.toMatch(/^acme-[0-9a-f]{4}$/);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+
+    await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await page.getByText('Your role: owner').waitFor();
+    await page.getByRole('list', { name: 'Members' }).getByText(`${email}`).waitFor();
+
+    await page.getByLabel('Organization name').fill(`${name} Inc`);
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { level: 1, name: `${name} Inc` }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'organization.png'), fullPage: true });
+
+    await page.getByRole('link', { name: '← All organizations' }).click();
+    await page.getByRole('link', { name: new RegExp(`${name} Inc`) }).waitFor();
+    await context.close();
+  });
+
+  it('shows a clear message for an organization the user is not in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/sign-in`);
+    await page.getByLabel('Email').fill(`stranger-${randomBytes(4).toString('hex')}@example.com`);
+    await page.getByRole('button', { name: 'Sign in with email' }).click();
+    await page.getByText('You are not in any organization yet.').waitFor();
+    await page.goto(`${appUrl}/o/00000000-0000-4000-8000-000000000000`);
+    await page.getByRole('heading', { name: 'Organization not found' }).waitFor();
+    await context.close();
+  });
+});
