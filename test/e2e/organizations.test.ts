@@ -33,9 +33,15 @@ describe('organizations in the browser', () => {
     await page.getByText('Your role: owner').waitFor();
     await page.getByRole('list', { name: 'Members' }).getByText(`${email}`).waitFor();
 
+    // A second tab on the same organization, live: it must follow the rename without a reload.
+    const other = await context.newPage();
+    await other.goto(page.url());
+    await other.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
+
     await page.getByLabel('Organization name').fill(`${name} Inc`);
     await page.getByRole('button', { name: 'Rename' }).click();
     await page.getByRole('heading', { level: 1, name: `${name} Inc` }).waitFor();
+    await other.getByRole('heading', { level: 1, name: `${name} Inc` }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'organization.png'), fullPage: true });
 
     await page.getByRole('link', { name: '← All organizations' }).click();

@@ -119,6 +119,7 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
       call: (f, w) => w.api.organizations.removeMember({ organizationId: f.organizationId, userId: f.owner.session.user.id }),
     },
     'organizations.leave': { minRole: 'member', call: (f, w) => w.api.organizations.leave({ organizationId: f.organizationId }) },
+    'organizations.changes': { minRole: 'member', call: (f, w) => w.api.organizations.changes({ organizationId: f.organizationId }) },
   };
   /** Procedures that are not scoped to an organization, and why that is safe. */
   const unscoped: Record<string, string> = {
@@ -149,5 +150,47 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
   it('organizations.mine never lists another tenant', async () => {
     const f = await team();
     await expect(f.outsider.api.organizations.mine()).resolves.toEqual([]);
+  });
+});
+
+/** In-process, a tracked() value arrives as its [id, data] envelope; over SSE as { id, data }. */
+function idOf(value: { id: string } | readonly unknown[]): string {
+  // Array.isArray does not narrow a readonly tuple away, so the object branch is named by hand.
+  return Array.isArray(value) ? String(value[0]) : (value as { id: string }).id;
+}
+
+describe('G9 live and resumable change notices', () => {
+  it('a subscription dropped mid-stream resumes from lastEventId with no gap and no duplicate', { timeout: 30_000 }, async () => {
+    const { organizationId, owner, member } = await team();
+    const received: string[] = [];
+    const rename = async (i: number) => owner.api.organizations.rename({ organizationId, name: `Acme ${i}` });
+
+    // First connection: take three notices, then drop.
+    const first = await member.api.organizations.changes({ organizationId, lastEventId: null });
+    const renames = (async () => {
+      for (let i = 1; i <= 6; i++) await rename(i);
+    })();
+    for await (const notice of first) {
+      received.push(idOf(notice));
+      if (received.length === 3) break; // the connection drops here
+    }
+    await renames;
+
+    // Reconnect with the last id seen: the missed notices come first, then live ones.
+    const second = await member.api.organizations.changes({ organizationId, lastEventId: received.at(-1) });
+    const more = (async () => {
+      for (let i = 7; i <= 8; i++) await rename(i);
+    })();
+    for await (const notice of second) {
+      received.push(idOf(notice));
+      if (received.length === 8) break;
+    }
+    await more;
+
+    const { getRedis: redis, keys } = await import('~/server/redis');
+    const all = ((await redis().xRange(keys.changes(organizationId), '-', '+')) ?? []).map((e) => e.id);
+    // Every notice of the renames, in order, each once (the team set-up's own notices came before the first subscription).
+    expect(received).toEqual(all.slice(-8));
+    expect(new Set(received).size).toBe(8);
   });
 });

@@ -1,5 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
@@ -7,7 +8,7 @@ import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
-import { LiveIndicator } from '../../_components/live-indicator';
+import { LiveBadge } from '../../_components/live-indicator';
 
 type Member = RouterOutputs['organizations']['members'][number];
 const ROLES = ['owner', 'admin', 'member'] as const;
@@ -19,6 +20,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
   const [notice, setNotice] = useState<string | null>(null);
+  const [connected, setConnected] = useState(false);
 
   const refresh = () =>
     Promise.all([
@@ -26,6 +28,17 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       queryClient.invalidateQueries({ queryKey: trpc.organizations.members.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() }),
     ]);
+  // The page's one live connection: every change notice of this organization refreshes what it shows.
+  const changes = useSubscription(
+    trpc.organizations.changes.subscriptionOptions(
+      { organizationId },
+      {
+        enabled: !org.isError,
+        onStarted: () => setConnected(true),
+        onData: () => void refresh(),
+      },
+    ),
+  );
   const onError = (error: { message: string }) => {
     setNotice(error.message);
     void refresh(); // a CONFLICT means someone else changed things: show the current state
@@ -66,7 +79,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
           )}
           {org.data && <p className="mt-1 text-sm capitalize text-zinc-500">Your role: {org.data.role}</p>}
         </div>
-        <LiveIndicator />
+        <LiveBadge status={changes.status} hasData={connected} />
       </div>
 
       {notice && (

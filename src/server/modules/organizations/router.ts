@@ -3,6 +3,7 @@
  * kernel's procedures), load, decide (./commands.ts), append, settle.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '~/env';
 import { organizationProcedure, organizationProcedureFor, protectedProcedure, router, type Context } from '~/server/api/trpc';
@@ -10,10 +11,11 @@ import { AppError } from '~/server/errors';
 import { append } from '~/server/events';
 import type { EventDraft } from '~/server/events/define-event';
 import { settle } from '~/server/projectors/settle';
+import { noticeHub } from '~/server/realtime';
 import { partitionOf } from '~/server/redis/keys';
 import * as commands from './commands';
 import { nameSchema, roleSchema, slugSchema } from './events';
-import { loadOrganization, membersOf, organizationsOf } from './read-models/directory';
+import { loadOrganization, membershipOf, membersOf, organizationsOf } from './read-models/directory';
 
 type Session = NonNullable<Context['session']>;
 const actorOf = (session: Session): commands.Actor => ({ userId: session.user.id, email: session.user.email });
@@ -100,6 +102,24 @@ export const organizationsRouter = router({
   removeMember: organizationProcedureFor('admin')
     .input(z.object({ userId: z.string().min(1).max(200) }))
     .mutation(({ ctx, input }) => execute(ctx, (state, actor) => commands.removeMember(state, actor, input))),
+
+  /**
+   * Live change notices of the organization over SSE, resumable: the client
+   * sends the last id it saw and gets everything after it. Membership is
+   * checked again every 30 s, so a removed member's stream ends.
+   */
+  changes: organizationProcedure
+    .input(z.object({ lastEventId: z.string().regex(/^\d+-\d+$/).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      let checkedAt = Date.now();
+      for await (const notice of noticeHub().subscribe(ctx.organizationId, input.lastEventId ?? null, signal)) {
+        if (Date.now() - checkedAt > 30_000) {
+          if (!(await membershipOf(ctx.db, ctx.organizationId, ctx.session.user.id))) return;
+          checkedAt = Date.now();
+        }
+        yield tracked(notice.id, notice);
+      }
+    }),
 
   leave: organizationProcedure.mutation(({ ctx }) =>
     execute(ctx, (state, actor) => commands.leaveOrganization(state, actor)),
