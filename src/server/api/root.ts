@@ -4,10 +4,12 @@
 import { createCallerFactory, router } from '~/server/api/trpc';
 import { organizationsRouter } from '~/server/modules/organizations/router';
 import { systemRouter } from '~/server/modules/system/router';
+import { tasksRouter } from '~/server/modules/tasks/router';
 
 export const appRouter = router({
   system: systemRouter,
   organizations: organizationsRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,7 +6,8 @@
  * Add a feature: `...myFeatureEvents,` (the array its events.ts exports).
  */
 import { organizationEvents } from '~/server/modules/organizations/events';
+import { taskEvents } from '~/server/modules/tasks/events';
 import { createCatalogue } from './catalogue';
 
-export const catalogue = createCatalogue([...organizationEvents]);
+export const catalogue = createCatalogue([...organizationEvents, ...taskEvents]);
 export type AppCatalogue = typeof catalogue;

@@ -37,7 +37,13 @@ export type Projector = {
   /** Whether committed batches send change notices to live subscribers. */
   readonly notify: boolean;
 } & (
-  | { readonly raw: false; /** Applies one decoded event inside the batch's transaction. */ apply(event: StoredEvent, tx: Tx): Promise<void> }
+  | {
+      readonly raw: false;
+      /** Applies one decoded event inside the batch's transaction. */
+      apply(event: StoredEvent, tx: Tx): Promise<void>;
+      /** Whether it has a handler for the type (`null` handlers do not count); only those send notices. */
+      handles(type: string): boolean;
+    }
   | { readonly raw: true; /** Receives every entry's envelope as written, known type or not. */ apply(event: RawEvent, tx: Tx): Promise<void> }
 );
 
@@ -65,6 +71,7 @@ export function defineProjector<const D extends readonly EventDefinition[]>(
     apply: async (event: StoredEvent, tx: Tx) => {
       await byType.get(event.type)?.(event, tx);
     },
+    handles: (type: string) => byType.has(type),
   };
 }
 

@@ -5,7 +5,8 @@
  * Add a read model: import its projector and list it here.
  */
 import { directoryProjector } from '~/server/modules/organizations/read-models/directory';
+import { boardProjector } from '~/server/modules/tasks/read-models/board';
 import { archiveProjector } from './archive';
 import type { Projector } from './define-projector';
 
-export const projectors: ReadonlyArray<Projector> = [archiveProjector, directoryProjector];
+export const projectors: ReadonlyArray<Projector> = [archiveProjector, directoryProjector, boardProjector];

@@ -240,12 +240,12 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
           } else if (!careful) {
             await decoded.apply(tx);
             applied += 1;
-            noteTouched(touched, decoded.facts.organizationId, decoded.facts.aggregateId, entry.id);
+            if (decoded.notifies) noteTouched(touched, decoded.facts.organizationId, decoded.facts.aggregateId, entry.id);
           } else {
             try {
               await tx.transaction((sp) => decoded.apply(sp));
               applied += 1;
-              noteTouched(touched, decoded.facts.organizationId, decoded.facts.aggregateId, entry.id);
+              if (decoded.notifies) noteTouched(touched, decoded.facts.organizationId, decoded.facts.aggregateId, entry.id);
             } catch (error) {
               const attempts = await recordFailure(tx, projector.name, partition, entry.id, error);
               log.warn({ projector: projector.name, partition, entry: entry.id, type: decoded.facts.type, attempts, err: errorMessage(error) }, 'handler failed');
@@ -283,7 +283,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
       const decoded = decodeEnvelope(fields);
       if (!decoded.ok) return decoded;
       const raw = { ...decoded.envelope, position };
-      return { ok: true as const, facts: factsOf(raw), apply: (tx: Tx) => projector.apply(raw, tx) };
+      return { ok: true as const, facts: factsOf(raw), notifies: false, apply: (tx: Tx) => projector.apply(raw, tx) };
     }
     const decoded = catalogue.decode(fields, position);
     if (!decoded.ok) return decoded;
@@ -291,6 +291,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     return {
       ok: true as const,
       facts: factsOf(event),
+      notifies: projector.handles(event.type),
       apply: async (tx: Tx) => {
         if (projector.kind === 'reactor') {
           const inserted = await tx

@@ -73,6 +73,14 @@ export const directoryProjector = defineProjector(catalogue, {
       await tx.delete(memberships).where(and(eq(memberships.organizationId, event.aggregateId), eq(memberships.userId, event.data.userId)));
       await bump(tx, event.aggregateId, event.aggregateVersion);
     },
+    'project.created': null,
+    'project.renamed': null,
+    'task.created': null,
+    'task.edited': null,
+    'task.moved': null,
+    'task.assigned': null,
+    'task.archived': null,
+    'task.restored': null,
   },
 });
 

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '~/server/errors';
+import { archiveTask, assignTask, createTask, editTask, moveTask, rankBetween, restoreTask, type TaskState } from './commands';
+
+const task = (over: Partial<TaskState> = {}): TaskState => ({
+  id: 't1', projectId: 'p1', version: 1, title: 'Write docs', description: '', status: 'todo', rank: 'a0', assigneeId: null, archived: false, ...over,
+});
+
+describe('createTask', () => {
+  it('places a new task between its neighbours', () => {
+    const [created] = createTask({ projectId: '018f7a62-0000-7000-8000-000000000001', title: 'Ship', description: '', placement: { status: 'doing', after: 'a0', before: 'a1' } });
+    expect(created).toMatchObject({ type: 'task.created', data: { status: 'doing', title: 'Ship' } });
+    const rank = (created?.data as { rank: string }).rank;
+    expect(rank > 'a0' && rank < 'a1').toBe(true);
+  });
+});
+
+describe('moveTask', () => {
+  it('moves to another column at the given place', () => {
+    expect(moveTask(task(), { status: 'done', after: null, before: null })).toEqual([{ type: 'task.moved', data: { status: 'done', rank: 'a0' } }]);
+  });
+  it('refuses an archived task, and neighbours in the wrong order (the board changed)', () => {
+    expect(() => moveTask(task({ archived: true }), { status: 'done', after: null, before: null })).toThrow(AppError);
+    expect(() => moveTask(task(), { status: 'done', after: 'b0', before: 'a0' })).toThrow(/changed meanwhile/);
+  });
+});
+
+describe('editTask, assignTask, archive and restore', () => {
+  it('edits only when something changed', () => {
+    expect(editTask(task(), { title: 'Write docs', description: '' })).toEqual([]);
+    expect(editTask(task(), { title: 'Write better docs', description: 'now' })).toEqual([{ type: 'task.edited', data: { title: 'Write better docs', description: 'now' } }]);
+  });
+  it('assigns members only', () => {
+    const members = new Set(['ada']);
+    expect(assignTask(task(), { assigneeId: 'ada' }, members)).toEqual([{ type: 'task.assigned', data: { assigneeId: 'ada' } }]);
+    expect(() => assignTask(task(), { assigneeId: 'mallory' }, members)).toThrow(/only be assigned to members/);
+    expect(assignTask(task({ assigneeId: 'ada' }), { assigneeId: null }, members)).toEqual([{ type: 'task.assigned', data: { assigneeId: null } }]);
+  });
+  it('archives and restores once', () => {
+    expect(archiveTask(task())).toEqual([{ type: 'task.archived', data: {} }]);
+    expect(archiveTask(task({ archived: true }))).toEqual([]);
+    expect(restoreTask(task({ archived: true }))).toEqual([{ type: 'task.restored', data: {} }]);
+    expect(restoreTask(task())).toEqual([]);
+  });
+});
+
+describe('rankBetween', () => {
+  it('always sorts strictly between its neighbours (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(3), { minLength: 1, maxLength: 40 }), (inserts) => {
+        // Build a column by inserting at random places, like people dragging cards.
+        const column: string[] = [];
+        for (const choice of inserts) {
+          const at = column.length === 0 ? 0 : choice % (column.length + 1);
+          const rank = rankBetween(column[at - 1] ?? null, column[at] ?? null);
+          column.splice(at, 0, rank);
+        }
+        expect([...column].sort()).toEqual(column);
+        expect(new Set(column).size).toBe(column.length);
+      }),
+    );
+  });
+});

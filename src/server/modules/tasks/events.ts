@@ -1,0 +1,51 @@
+/**
+ * Events of the task board. Projects and tasks are aggregates of their own
+ * (aggregate id = project id / task id); every event also carries the
+ * organization, so the board of one organization lives in one partition.
+ */
+import { z } from 'zod';
+import { defineEvent } from '~/server/events/define-event';
+
+export const STATUSES = ['todo', 'doing', 'done'] as const;
+export const statusSchema = z.enum(STATUSES);
+export type Status = z.infer<typeof statusSchema>;
+
+export const titleSchema = z.string().trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters.');
+export const descriptionSchema = z.string().max(5_000, 'Use at most 5,000 characters.');
+export const projectNameSchema = z.string().trim().min(1, 'Enter a name.').max(80, 'Use at most 80 characters.');
+/** Position within a column: fractional-index keys that sort as plain strings. */
+export const rankSchema = z.string().min(1).max(64).regex(/^[0-9A-Za-z]+$/);
+
+/** When: a member creates a project in the organization. */
+export const projectCreated = defineEvent({ type: 'project.created', version: 1, data: z.object({ name: projectNameSchema }) });
+
+/** When: a member renames a project. */
+export const projectRenamed = defineEvent({ type: 'project.renamed', version: 1, data: z.object({ name: projectNameSchema }) });
+
+/** When: a member adds a task to a project's column. */
+export const taskCreated = defineEvent({
+  type: 'task.created',
+  version: 1,
+  data: z.object({ projectId: z.uuid(), title: titleSchema, description: descriptionSchema, status: statusSchema, rank: rankSchema }),
+});
+
+/** When: a member changes a task's title or description. */
+export const taskEdited = defineEvent({
+  type: 'task.edited',
+  version: 1,
+  data: z.object({ title: titleSchema, description: descriptionSchema }),
+});
+
+/** When: a member drags a task to another place, in its column or another one. */
+export const taskMoved = defineEvent({ type: 'task.moved', version: 1, data: z.object({ status: statusSchema, rank: rankSchema }) });
+
+/** When: a member assigns a task to a member, or clears the assignee (null). */
+export const taskAssigned = defineEvent({ type: 'task.assigned', version: 1, data: z.object({ assigneeId: z.string().min(1).max(200).nullable() }) });
+
+/** When: a member archives a task (it leaves the board but is kept). */
+export const taskArchived = defineEvent({ type: 'task.archived', version: 1, data: z.object({}) });
+
+/** When: a member brings an archived task back to the board. */
+export const taskRestored = defineEvent({ type: 'task.restored', version: 1, data: z.object({}) });
+
+export const taskEvents = [projectCreated, projectRenamed, taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored] as const;
