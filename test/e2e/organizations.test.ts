@@ -61,3 +61,37 @@ describe('organizations in the browser', () => {
     await context.close();
   });
 });
+
+describe('task board in the browser', () => {
+  it('two tabs: a task created and moved in one appears and moves in the other, live', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/sign-in`);
+    await page.getByLabel('Email').fill(`board-${randomBytes(4).toString('hex')}@example.com`);
+    await page.getByRole('button', { name: 'Sign in with email' }).click();
+    await page.getByText('You are not in any organization yet.').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill(`Board ${randomBytes(2).toString('hex')}`);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await page.getByLabel('New project').fill('Launch');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('link', { name: 'Launch' }).click();
+    await page.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+
+    const other = await context.newPage();
+    await other.goto(page.url());
+    await other.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
+
+    await page.getByLabel('New task in To do').fill('Write the announcement');
+    await page.getByLabel('New task in To do').press('Enter');
+    // Each card's move handle names the task and its column.
+    await other.getByRole('button', { name: 'Move Write the announcement (To do): arrow keys' }).waitFor({ timeout: 10_000 });
+
+    // Keyboard move: right arrow on the card's move handle takes it to "Doing".
+    await page.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
+    await other.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
+    await expect(other.getByRole('region', { name: 'To do' }).getByRole('button', { name: /^Move Write the announcement/ }).count()).resolves.toBe(0);
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'board.png'), fullPage: true });
+    await context.close();
+  });
+});

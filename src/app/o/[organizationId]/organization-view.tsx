@@ -9,6 +9,7 @@ import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../_components/live-indicator';
+import { Projects } from './projects';
 
 type Member = RouterOutputs['organizations']['members'][number];
 const ROLES = ['owner', 'admin', 'member'] as const;
@@ -27,6 +28,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       queryClient.invalidateQueries({ queryKey: trpc.organizations.get.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.organizations.members.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) }),
     ]);
   // The page's one live connection: every change notice of this organization refreshes what it shows.
   const changes = useSubscription(
@@ -88,6 +90,8 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
           <button type="button" className="font-medium underline" onClick={() => setNotice(null)}>Dismiss</button>
         </div>
       )}
+
+      <Projects organizationId={organizationId} />
 
       {canManage && org.data && <RenameForm current={org.data.name} pending={rename.isPending} onRename={(name) => rename.mutate({ organizationId, name })} />}
 

@@ -1,0 +1,241 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { generateKeyBetween } from 'fractional-indexing';
+import Link from 'next/link';
+import { useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { Button } from '~/components/ui/button';
+import { Input } from '~/components/ui/input';
+import { cn } from '~/lib/cn';
+import { useTRPC, type RouterOutputs } from '~/trpc/react';
+import { LiveBadge } from '../../../../_components/live-indicator';
+
+type Task = RouterOutputs['tasks']['board']['tasks'][number];
+type Status = Task['status'];
+const COLUMNS: ReadonlyArray<{ status: Status; title: string }> = [
+  { status: 'todo', title: 'To do' },
+  { status: 'doing', title: 'Doing' },
+  { status: 'done', title: 'Done' },
+];
+
+export function Board({ organizationId, projectId }: { organizationId: string; projectId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const boardKey = trpc.tasks.board.queryKey({ organizationId, projectId });
+  const board = useQuery(trpc.tasks.board.queryOptions({ organizationId, projectId }));
+  const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
+  const [message, setMessage] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [connected, setConnected] = useState(false);
+  const [dragging, setDragging] = useState<string | null>(null);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: boardKey });
+  const changes = useSubscription(
+    trpc.organizations.changes.subscriptionOptions(
+      { organizationId },
+      {
+        onStarted: () => setConnected(true),
+        onData: () => {
+          setAnnouncement('The board was updated.');
+          void refresh();
+        },
+      },
+    ),
+  );
+
+  const onError = (error: { message: string }) => {
+    setMessage(error.message);
+    void refresh(); // someone else's change won: show the board as it is now
+  };
+  const move = useMutation(
+    trpc.tasks.move.mutationOptions({
+      onMutate: async ({ taskId, placement }) => {
+        // Optimistic: the same rank the server will compute from the same neighbours.
+        await queryClient.cancelQueries({ queryKey: boardKey });
+        const previous = queryClient.getQueryData(boardKey);
+        const rank = generateKeyBetween(placement.after, placement.before);
+        queryClient.setQueryData(boardKey, (old) =>
+          old ? { ...old, tasks: old.tasks.map((t) => (t.id === taskId ? { ...t, status: placement.status, rank } : t)) } : old,
+        );
+        return { previous };
+      },
+      onError: (error, _input, context) => {
+        if (context?.previous) queryClient.setQueryData(boardKey, context.previous);
+        onError(error);
+      },
+      onSettled: refresh,
+    }),
+  );
+  const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: refresh, onError }));
+  const archive = useMutation(trpc.tasks.archive.mutationOptions({ onSuccess: refresh, onError }));
+  const assign = useMutation(trpc.tasks.assign.mutationOptions({ onSuccess: refresh, onError }));
+
+  if (board.isError) {
+    return (
+      <div className="py-16 text-center">
+        <h1 className="text-xl font-semibold">Project not found</h1>
+        <Link href={`/o/${organizationId}`} className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to the organization</Link>
+      </div>
+    );
+  }
+
+  const tasks = [...(board.data?.tasks ?? [])].sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+  const column = (status: Status) => tasks.filter((t) => t.status === status);
+  const emailOf = (userId: string | null) => members.data?.find((m) => m.userId === userId)?.email ?? null;
+
+  /** Moves a task to index `at` of column `status` (of the list without the task itself). */
+  const moveTo = (task: Task, status: Status, at: number) => {
+    const others = column(status).filter((t) => t.id !== task.id);
+    const index = Math.max(0, Math.min(at, others.length));
+    const after = others[index - 1]?.rank ?? null;
+    const before = others[index]?.rank ?? null;
+    if (task.status === status && column(status).findIndex((t) => t.id === task.id) === index) return;
+    move.mutate({ organizationId, taskId: task.id, placement: { status, after, before } });
+    setAnnouncement(`Moved “${task.title}” to ${COLUMNS.find((c) => c.status === status)?.title ?? status}, position ${index + 1}.`);
+  };
+
+  const onKeyDown = (task: Task, e: KeyboardEvent) => {
+    const statuses = COLUMNS.map((c) => c.status);
+    const col = statuses.indexOf(task.status);
+    const index = column(task.status).findIndex((t) => t.id === task.id);
+    const target =
+      e.key === 'ArrowLeft' ? { status: statuses[col - 1], at: Number.MAX_SAFE_INTEGER }
+      : e.key === 'ArrowRight' ? { status: statuses[col + 1], at: Number.MAX_SAFE_INTEGER }
+      : e.key === 'ArrowUp' ? { status: task.status, at: index - 1 }
+      : e.key === 'ArrowDown' ? { status: task.status, at: index + 1 }
+      : null;
+    if (!target?.status || target.at < 0) return;
+    e.preventDefault();
+    moveTo(task, target.status, target.at);
+  };
+
+  const onDrop = (status: Status, beforeTaskId: string | null, e: DragEvent) => {
+    e.preventDefault();
+    const task = tasks.find((t) => t.id === e.dataTransfer.getData('text/task-id'));
+    setDragging(null);
+    if (!task) return;
+    const others = column(status).filter((t) => t.id !== task.id);
+    const at = beforeTaskId ? others.findIndex((t) => t.id === beforeTaskId) : others.length;
+    moveTo(task, status, at < 0 ? others.length : at);
+  };
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <Link href={`/o/${organizationId}`} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
+          {board.isPending ? (
+            <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
+          ) : (
+            <h1 className="mt-1 text-2xl font-semibold tracking-tight">{board.data.project.name}</h1>
+          )}
+          <p className="mt-1 text-sm text-zinc-500">Drag cards, or focus one and use the arrow keys.</p>
+        </div>
+        <LiveBadge status={changes.status} hasData={connected} />
+      </div>
+      <p className="sr-only" aria-live="polite">{announcement}</p>
+      {message && (
+        <div role="alert" className="flex items-start justify-between gap-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          <span>{message}</span>
+          <button type="button" className="font-medium underline" onClick={() => setMessage(null)}>Dismiss</button>
+        </div>
+      )}
+      <div className="grid gap-4 md:grid-cols-3">
+        {COLUMNS.map(({ status, title }) => (
+          <section
+            key={status}
+            aria-label={title}
+            onDragOver={(e) => e.preventDefault()}
+            onDrop={(e) => onDrop(status, null, e)}
+            className="flex min-h-64 flex-col rounded-2xl bg-zinc-100 p-3 dark:bg-zinc-900"
+          >
+            <h2 className="mb-3 flex items-center justify-between px-1 text-sm font-semibold">
+              {title}
+              <span className="rounded-full bg-white px-2 text-xs text-zinc-500 dark:bg-zinc-800">{board.isPending ? '…' : column(status).length}</span>
+            </h2>
+            <ul className="flex flex-1 flex-col gap-2">
+              {board.isPending
+                ? [0, 1].map((i) => <li key={i} className="h-16 animate-pulse rounded-xl bg-white/70 dark:bg-zinc-800" />)
+                : column(status).map((task) => (
+                    <li
+                      key={task.id}
+                      draggable
+                      onDragStart={(e) => {
+                        e.dataTransfer.setData('text/task-id', task.id);
+                        setDragging(task.id);
+                      }}
+                      onDragEnd={() => setDragging(null)}
+                      onDragOver={(e) => e.preventDefault()}
+                      onDrop={(e) => {
+                        e.stopPropagation();
+                        onDrop(status, task.id, e);
+                      }}
+                      className={cn('rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-800 dark:ring-zinc-700', dragging === task.id && 'opacity-50')}
+                    >
+                      <div className="block w-full cursor-grab rounded-xl p-3 text-left">
+                        <div className="flex items-start justify-between gap-2">
+                          <p className="text-sm font-medium">{task.title}</p>
+                          <button
+                            type="button"
+                            aria-label={`Move ${task.title} (${title}): arrow keys`}
+                            onKeyDown={(e) => onKeyDown(task, e)}
+                            className="shrink-0 rounded px-1 text-zinc-400 hover:text-zinc-700 dark:hover:text-zinc-200"
+                          >
+                            <span aria-hidden>⠿</span>
+                          </button>
+                        </div>
+                        {task.description && <p className="mt-1 line-clamp-2 text-xs text-zinc-500">{task.description}</p>}
+                        <div className="mt-2 flex items-center justify-between gap-2 text-xs text-zinc-500">
+                          <label className="sr-only" htmlFor={`assignee-${task.id}`}>Assignee of {task.title}</label>
+                          <select
+                            id={`assignee-${task.id}`}
+                            value={task.assigneeId ?? ''}
+                            onChange={(e) => assign.mutate({ organizationId, taskId: task.id, assigneeId: e.target.value || null })}
+                            className="max-w-40 truncate rounded bg-transparent"
+                          >
+                            <option value="">Unassigned</option>
+                            {members.data?.map((m) => <option key={m.userId} value={m.userId}>{m.email}</option>)}
+                          </select>
+                          {emailOf(task.assigneeId) === null && task.assigneeId && <span>former member</span>}
+                          <button type="button" className="rounded px-1 hover:text-red-600" onClick={() => archive.mutate({ organizationId, taskId: task.id })}>
+                            Archive<span className="sr-only"> {task.title}</span>
+                          </button>
+                        </div>
+                      </div>
+                    </li>
+                  ))}
+              {!board.isPending && column(status).length === 0 && (
+                <li className="rounded-xl border border-dashed border-zinc-300 p-4 text-center text-xs text-zinc-500 dark:border-zinc-700">Nothing here yet</li>
+              )}
+            </ul>
+            <AddTask
+              status={status}
+              columnTitle={title}
+              pending={create.isPending}
+              onAdd={(taskTitle) =>
+                create.mutate({ organizationId, projectId, title: taskTitle, placement: { status, after: column(status).at(-1)?.rank ?? null, before: null } })
+              }
+            />
+          </section>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function AddTask({ status, columnTitle, pending, onAdd }: { status: Status; columnTitle: string; pending: boolean; onAdd: (title: string) => void }) {
+  const [title, setTitle] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (title.trim() === '') return;
+    onAdd(title);
+    setTitle('');
+  };
+  return (
+    <form onSubmit={submit} className="mt-3 flex gap-2">
+      <label htmlFor={`new-${status}`} className="sr-only">New task in {columnTitle}</label>
+      <Input id={`new-${status}`} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} placeholder="Add a task…" />
+      <Button type="submit" variant="secondary" disabled={pending || title.trim() === ''}>Add</Button>
+    </form>
+  );
+}
