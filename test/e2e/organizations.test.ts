@@ -42,6 +42,8 @@ describe('organizations in the browser', () => {
     await page.getByRole('button', { name: 'Rename' }).click();
     await page.getByRole('heading', { level: 1, name: `${name} Inc` }).waitFor();
     await other.getByRole('heading', { level: 1, name: `${name} Inc` }).waitFor({ timeout: 10_000 });
+    // The activity feed, a second read model of the same events, tells both tabs what happened.
+    await other.getByRole('list', { name: 'Activity' }).getByText(`renamed the organization to “${name} Inc”`).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'organization.png'), fullPage: true });
 
     await page.getByRole('link', { name: '← All organizations' }).click();

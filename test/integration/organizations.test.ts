@@ -135,6 +135,7 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'tasks.assign': { minRole: 'member', call: (f, w) => w.api.tasks.assign({ organizationId: f.organizationId, taskId: f.taskId, assigneeId: w.session.user.id }) },
     'tasks.archive': { minRole: 'member', call: (f, w) => w.api.tasks.archive({ organizationId: f.organizationId, taskId: f.taskId }) },
     'tasks.restore': { minRole: 'member', call: (f, w) => w.api.tasks.restore({ organizationId: f.organizationId, taskId: f.taskId }) },
+    'activity.list': { minRole: 'member', call: (f, w) => w.api.activity.list({ organizationId: f.organizationId }) },
   };
   /** Procedures that are not scoped to an organization, and why that is safe. */
   const unscoped: Record<string, string> = {

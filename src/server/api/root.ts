@@ -2,6 +2,7 @@
  * The app router: one line per feature module. Add your module's router here.
  */
 import { createCallerFactory, router } from '~/server/api/trpc';
+import { activityRouter } from '~/server/modules/activity/router';
 import { organizationsRouter } from '~/server/modules/organizations/router';
 import { systemRouter } from '~/server/modules/system/router';
 import { tasksRouter } from '~/server/modules/tasks/router';
@@ -10,6 +11,7 @@ export const appRouter = router({
   system: systemRouter,
   organizations: organizationsRouter,
   tasks: tasksRouter,
+  activity: activityRouter,
 });
 
 export type AppRouter = typeof appRouter;

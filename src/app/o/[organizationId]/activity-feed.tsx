@@ -1,0 +1,46 @@
+'use client';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Button } from '~/components/ui/button';
+import { Card } from '~/components/ui/card';
+import { useTRPC } from '~/trpc/react';
+
+const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Who did what and when in the organization, newest first, twenty at a time. */
+export function ActivityFeed({ organizationId }: { organizationId: string }) {
+  const trpc = useTRPC();
+  const feed = useInfiniteQuery(
+    trpc.activity.list.infiniteQueryOptions({ organizationId, limit: 20 }, { getNextPageParam: (page) => page.next ?? undefined }),
+  );
+  const items = feed.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Card className="space-y-4">
+      <h2 className="text-lg font-semibold">Activity</h2>
+      {feed.isPending ? (
+        <div className="space-y-2" aria-busy="true">
+          {[0, 1, 2].map((i) => <div key={i} className="h-5 animate-pulse rounded bg-zinc-200/70 dark:bg-zinc-800" />)}
+        </div>
+      ) : feed.isError ? (
+        <p role="alert" className="text-sm text-red-600">{feed.error.message}</p>
+      ) : items.length === 0 ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing has happened yet.</p>
+      ) : (
+        <ol className="space-y-2" aria-label="Activity">
+          {items.map((item) => (
+            <li key={item.id} className="flex flex-wrap items-baseline justify-between gap-x-4 text-sm">
+              <span>
+                <span className="font-medium">{item.actor}</span> {item.summary}
+              </span>
+              <time dateTime={item.occurredAt.toISOString()} className="text-xs text-zinc-500">{time.format(item.occurredAt)}</time>
+            </li>
+          ))}
+        </ol>
+      )}
+      {feed.hasNextPage && (
+        <Button variant="secondary" disabled={feed.isFetchingNextPage} onClick={() => void feed.fetchNextPage()}>
+          {feed.isFetchingNextPage ? 'Loading…' : 'Show older'}
+        </Button>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The activity feed read model: who did what and when, per organization and
+ * per task, newest first. A second read model over the same events as the
+ * directory and the board; it keeps its own small table of task titles so an
+ * entry can name the task it is about without reading another read model.
+ */
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Db } from '~/server/db/client';
+import type { StoredEvent } from '~/server/events/envelope';
+import { catalogue } from '~/server/events/registry';
+import { defineProjector, type Tx } from '~/server/projectors/define-projector';
+
+export const activity = pgTable(
+  'activity',
+  {
+    eventId: text('event_id').primaryKey(),
+    organizationId: text('organization_id').notNull(),
+    taskId: text('task_id'),
+    actorId: text('actor_id').notNull(),
+    /** What happened, in words, without the actor: "moved “Ship it” to Done". */
+    summary: text('summary').notNull(),
+    occurredAt: timestamp('occurred_at', { mode: 'date', withTimezone: true }).notNull(),
+  },
+  (t) => [index('activity_org_time').on(t.organizationId, t.occurredAt), index('activity_task_time').on(t.taskId, t.occurredAt)],
+);
+
+export const activityTaskTitles = pgTable('activity_task_titles', {
+  taskId: text('task_id').primaryKey(),
+  title: text('title').notNull(),
+});
+
+const COLUMN: Record<string, string> = { todo: 'To do', doing: 'Doing', done: 'Done' };
+
+async function record(tx: Tx, event: StoredEvent, summary: string, taskId: string | null = null) {
+  await tx
+    .insert(activity)
+    .values({ eventId: event.id, organizationId: event.organizationId, taskId, actorId: event.actorId, summary, occurredAt: event.occurredAt })
+    .onConflictDoNothing();
+}
+
+async function titleOf(tx: Tx, taskId: string): Promise<string> {
+  const [row] = await tx.select({ title: activityTaskTitles.title }).from(activityTaskTitles).where(eq(activityTaskTitles.taskId, taskId));
+  return row?.title ?? 'a task';
+}
+
+export const activityProjector = defineProjector(catalogue, {
+  name: 'activity',
+  handlers: {
+    'organization.created': (e, tx) => record(tx, e, `created the organization “${e.data.name}”`),
+    'organization.renamed': (e, tx) => record(tx, e, `renamed the organization to “${e.data.name}”`),
+    'member.added': (e, tx) => record(tx, e, `added ${e.data.email} as ${e.data.role}`),
+    'member.role-changed': (e, tx) => record(tx, e, `changed a member's role to ${e.data.role}`),
+    'member.removed': (e, tx) => record(tx, e, e.data.left ? 'left the organization' : 'removed a member'),
+    'project.created': (e, tx) => record(tx, e, `created the project “${e.data.name}”`),
+    'project.renamed': (e, tx) => record(tx, e, `renamed a project to “${e.data.name}”`),
+    'task.created': async (e, tx) => {
+      await tx.insert(activityTaskTitles).values({ taskId: e.aggregateId, title: e.data.title }).onConflictDoNothing();
+      await record(tx, e, `created “${e.data.title}” in ${COLUMN[e.data.status] ?? e.data.status}`, e.aggregateId);
+    },
+    'task.edited': async (e, tx) => {
+      const before = await titleOf(tx, e.aggregateId);
+      await tx.update(activityTaskTitles).set({ title: e.data.title }).where(eq(activityTaskTitles.taskId, e.aggregateId));
+      await record(tx, e, before === e.data.title ? `edited “${e.data.title}”` : `renamed “${before}” to “${e.data.title}”`, e.aggregateId);
+    },
+    'task.moved': async (e, tx) => record(tx, e, `moved “${await titleOf(tx, e.aggregateId)}” to ${COLUMN[e.data.status] ?? e.data.status}`, e.aggregateId),
+    'task.assigned': async (e, tx) =>
+      record(tx, e, e.data.assigneeId ? `assigned “${await titleOf(tx, e.aggregateId)}”` : `unassigned “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
+    'task.archived': async (e, tx) => record(tx, e, `archived “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
+    'task.restored': async (e, tx) => record(tx, e, `restored “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
+  },
+});
+
+export interface ActivityCursor {
+  occurredAt: Date;
+  eventId: string;
+}
+
+/** A page of the feed, newest first, after `cursor`; optionally only one task's entries. */
+export async function activityOf(db: Db, organizationId: string, opts: { taskId?: string; cursor?: ActivityCursor; limit: number }) {
+  const rows = await db
+    .select()
+    .from(activity)
+    .where(
+      and(
+        eq(activity.organizationId, organizationId),
+        opts.taskId ? eq(activity.taskId, opts.taskId) : undefined,
+        opts.cursor
+          ? or(lt(activity.occurredAt, opts.cursor.occurredAt), and(eq(activity.occurredAt, opts.cursor.occurredAt), lt(activity.eventId, opts.cursor.eventId)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(activity.occurredAt), desc(activity.eventId))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  return { items: page, next: rows.length > opts.limit && last ? { occurredAt: last.occurredAt, eventId: last.eventId } : null };
+}
