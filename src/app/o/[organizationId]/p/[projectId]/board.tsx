@@ -28,6 +28,12 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const [announcement, setAnnouncement] = useState('');
   const [connected, setConnected] = useState(false);
   const [dragging, setDragging] = useState<string | null>(null);
+  // A change the server accepted but the board's read model has not shown yet (a slow projector).
+  const [syncing, setSyncing] = useState(false);
+  const settledOrSyncing = (result: { settled: boolean }) => {
+    if (!result.settled) setSyncing(true);
+    return refresh();
+  };
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: boardKey });
   const changes = useSubscription(
@@ -37,6 +43,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
         onStarted: () => setConnected(true),
         onData: () => {
           setAnnouncement('The board was updated.');
+          setSyncing(false);
           void refresh();
         },
       },
@@ -63,12 +70,13 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
         if (context?.previous) queryClient.setQueryData(boardKey, context.previous);
         onError(error);
       },
-      onSettled: refresh,
+      // Keep the optimistic card until the read model has the move; then refetch.
+      onSuccess: settledOrSyncing,
     }),
   );
-  const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: refresh, onError }));
-  const archive = useMutation(trpc.tasks.archive.mutationOptions({ onSuccess: refresh, onError }));
-  const assign = useMutation(trpc.tasks.assign.mutationOptions({ onSuccess: refresh, onError }));
+  const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const archive = useMutation(trpc.tasks.archive.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const assign = useMutation(trpc.tasks.assign.mutationOptions({ onSuccess: settledOrSyncing, onError }));
 
   if (board.isError) {
     return (
@@ -131,7 +139,14 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
           )}
           <p className="mt-1 text-sm text-zinc-500">Drag cards, or focus one and use the arrow keys.</p>
         </div>
-        <LiveBadge status={changes.status} hasData={connected} />
+        <div className="flex items-center gap-2">
+          {syncing && (
+            <span className="text-xs text-zinc-500" title="Saved; the board will catch up in a moment">
+              Syncing…
+            </span>
+          )}
+          <LiveBadge status={changes.status} hasData={connected} />
+        </div>
       </div>
       <p className="sr-only" aria-live="polite">{announcement}</p>
       {message && (
