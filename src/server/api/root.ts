@@ -2,12 +2,14 @@
  * The app router: one line per feature module. Add your module's router here.
  */
 import { createCallerFactory, router } from '~/server/api/trpc';
+import { mailboxRouter } from '~/server/modules/mailbox/router';
 import { organizationsRouter } from '~/server/modules/organizations/router';
 import { systemRouter } from '~/server/modules/system/router';
 
 export const appRouter = router({
   system: systemRouter,
   organizations: organizationsRouter,
+  mailbox: mailboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,3 +5,4 @@
 export * from './auth-schema';
 export * from './event-core-schema';
 export * from '../modules/organizations/read-models/directory';
+export * from '../mail/dev-mailbox';

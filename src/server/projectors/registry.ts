@@ -4,8 +4,9 @@
  *
  * Add a read model: import its projector and list it here.
  */
+import { invitationMailer } from '~/server/modules/organizations/invitation-mailer';
 import { directoryProjector } from '~/server/modules/organizations/read-models/directory';
 import { archiveProjector } from './archive';
 import type { Projector } from './define-projector';
 
-export const projectors: ReadonlyArray<Projector> = [archiveProjector, directoryProjector];
+export const projectors: ReadonlyArray<Projector> = [archiveProjector, directoryProjector, invitationMailer];
