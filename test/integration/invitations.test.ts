@@ -57,7 +57,7 @@ describe('invitations', () => {
     expect(url).toBe(`/invite/${organizationId}/${invitationId}?token=${tokenOf(url)}`);
 
     await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([
-      { id: invitationId, email: invitee.email, role: 'admin', expiresAt: expect.any(Date), createdAt: expect.any(Date) },
+      { id: invitationId, email: invitee.email, role: 'admin', expiresAt: expect.any(Date), expired: false, createdAt: expect.any(Date) },
     ]);
     // The log and the read model hold only the token's hash.
     const state = await loadOrganization(db, organizationId);

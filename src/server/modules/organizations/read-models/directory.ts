@@ -186,7 +186,14 @@ export async function loadOrganization(db: Db, organizationId: string): Promise<
 /** Pending invitations, newest first (expired ones included: the UI marks them). */
 export async function pendingInvitationsOf(db: Db, organizationId: string) {
   return db
-    .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      expired: sql<boolean>`${invitations.expiresAt} <= now()`,
+      createdAt: invitations.createdAt,
+    })
     .from(invitations)
     .where(and(eq(invitations.organizationId, organizationId), eq(invitations.status, 'pending')))
     .orderBy(desc(invitations.createdAt));
