@@ -54,6 +54,8 @@ export const envSchema = z
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)'),
     AUTH_GITHUB_ID: z.string().min(1).optional(),
     AUTH_GITHUB_SECRET: z.string().min(1).optional(),
+    /** Public URL of the app (next-auth reads it too); links in mails are absolute when it is set. */
+    AUTH_URL: z.url().optional(),
     /** Enables the email-only development sign-in. On by default outside production. */
     AUTH_DEV_SIGNIN: bool.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

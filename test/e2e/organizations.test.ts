@@ -51,6 +51,59 @@ describe('organizations in the browser', () => {
     await context.close();
   });
 
+  it('invites by link: a third user signs in from the link, joins as member, and the owner sees them live', async () => {
+    const ownerContext = await browser.newContext();
+    const owner = await ownerContext.newPage();
+    const ownerEmail = `owner-${randomBytes(4).toString('hex')}@example.com`;
+    await owner.goto(`${appUrl}/sign-in`);
+    await owner.getByLabel('Email').fill(ownerEmail);
+    await owner.getByRole('button', { name: 'Sign in with email' }).click();
+    await owner.getByText('You are not in any organization yet.').waitFor();
+    const name = `Globex ${randomBytes(2).toString('hex')}`;
+    await owner.getByLabel('Name', { exact: true }).fill(name);
+    await owner.getByRole('button', { name: 'Create organization' }).click();
+    await owner.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await owner.getByText('Your role: owner').waitFor();
+    await owner.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
+
+    const guestEmail = `guest-${randomBytes(4).toString('hex')}@example.com`;
+    await owner.getByLabel('Email to invite').fill(guestEmail);
+    await owner.getByLabel('Role').selectOption('member');
+    await owner.getByRole('button', { name: 'Invite', exact: true }).click();
+    const linkField = owner.getByLabel('Invitation link (also sent by mail)');
+    await linkField.waitFor();
+    const link = await linkField.inputValue();
+    expect(link).toMatch(new RegExp(`^${appUrl}/invite/[0-9a-f-]{36}/[0-9a-f-]{36}\\?token=[A-Za-z0-9_-]+$`));
+    await owner.getByRole('list', { name: 'Pending invitations' }).getByText(guestEmail).waitFor();
+
+    // A third person, in a browser of their own, opens the link while signed out.
+    const guestContext = await browser.newContext();
+    const guest = await guestContext.newPage();
+    await guest.goto(link);
+    await guest.waitForURL(/\/sign-in\?/);
+    await guest.getByLabel('Email').fill(guestEmail);
+    await guest.getByRole('button', { name: 'Sign in with email' }).click();
+    await guest.getByRole('heading', { name: `Join ${name}?` }).waitFor();
+    await guest.getByRole('button', { name: 'Join' }).click();
+    await guest.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await guest.getByRole('heading', { level: 1, name }).waitFor();
+    await guest.getByText('Your role: member').waitFor();
+
+    // The owner's open page follows without a reload; the invitation is no longer pending.
+    await owner.getByRole('list', { name: 'Members' }).getByText(guestEmail, { exact: true }).waitFor({ timeout: 10_000 });
+    await expect(owner.getByLabel(`Role of ${guestEmail}`).inputValue()).resolves.toBe('member');
+    await owner.getByText('No pending invitations.').waitFor({ timeout: 10_000 });
+    await owner.screenshot({ path: path.join(ARTIFACTS_DIR, 'invitation-accepted.png'), fullPage: true });
+
+    // The same link was mailed to the guest; the development mailbox shows it, and a used link says so.
+    await guest.goto(`${appUrl}/dev/mailbox`);
+    await guest.getByRole('heading', { name: `You are invited to join ${name} on Streamline` }).waitFor();
+    await guest.goto(link);
+    await guest.getByText('This invitation was already used.').waitFor();
+    await ownerContext.close();
+    await guestContext.close();
+  });
+
   it('shows a clear message for an organization the user is not in', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -136,6 +136,15 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'tasks.archive': { minRole: 'member', call: (f, w) => w.api.tasks.archive({ organizationId: f.organizationId, taskId: f.taskId }) },
     'tasks.restore': { minRole: 'member', call: (f, w) => w.api.tasks.restore({ organizationId: f.organizationId, taskId: f.taskId }) },
     'activity.list': { minRole: 'member', call: (f, w) => w.api.activity.list({ organizationId: f.organizationId }) },
+    'organizations.invite': {
+      minRole: 'admin',
+      call: (f, w) => w.api.organizations.invite({ organizationId: f.organizationId, email: 'newcomer@example.com', role: 'member' }),
+    },
+    'organizations.revokeInvitation': {
+      minRole: 'admin',
+      call: (f, w) => w.api.organizations.revokeInvitation({ organizationId: f.organizationId, invitationId: randomUUID() }),
+    },
+    'organizations.invitations': { minRole: 'admin', call: (f, w) => w.api.organizations.invitations({ organizationId: f.organizationId }) },
   };
   /** Procedures that are not scoped to an organization, and why that is safe. */
   const unscoped: Record<string, string> = {
@@ -144,6 +153,9 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'system.live': 'heartbeat only, no data',
     'organizations.mine': 'filtered by the caller’s own memberships',
     'organizations.create': 'creates a new organization owned by the caller',
+    'organizations.invitation': 'authorized by the invitation’s secret token; a wrong token is NOT_FOUND',
+    'organizations.acceptInvitation': 'the caller is not a member yet; authorized by the invitation’s secret token (tested below)',
+    'mailbox.list': 'only mails addressed to the caller’s own email, and only with the development sign-in on',
   };
 
   it('the table covers every procedure of the router', () => {
@@ -166,6 +178,31 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
       expect(await snapshot()).toEqual(before);
     });
   }
+
+  it('organizations.acceptInvitation with a wrong token, or for another organization, fails and writes nothing', async () => {
+    const f = await team();
+    const other = await team();
+    const { invitationId, url } = await f.owner.api.organizations.invite({ organizationId: f.organizationId, email: 'newcomer@example.com', role: 'admin' });
+    const token = new URL(url, 'http://app.test').searchParams.get('token') ?? '';
+    const { getRedis: redis, keys } = await import('~/server/redis');
+    const { partitionOf } = await import('~/server/redis/keys');
+    const { env } = await import('~/env');
+    const lengths = async () => Promise.all([f, other].map((t) => redis().xLen(keys.stream(partitionOf(t.organizationId, env.EVENT_PARTITIONS)))));
+    const before = await lengths();
+
+    const attempts = [
+      { organizationId: f.organizationId, invitationId, token: `${token}x` },
+      { organizationId: f.organizationId, invitationId, token: token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) },
+      { organizationId: other.organizationId, invitationId, token },
+      { organizationId: randomUUID(), invitationId, token },
+    ];
+    for (const input of attempts) expect(await codeOf(f.outsider.api.organizations.acceptInvitation(input))).toBe('NOT_FOUND');
+    expect(await lengths()).toEqual(before);
+    await expect(f.outsider.api.organizations.mine()).resolves.toEqual([]);
+    expect((await other.owner.api.organizations.members({ organizationId: other.organizationId })).map((m) => m.userId)).not.toContain(
+      f.outsider.session.user.id,
+    );
+  });
 
   it('organizations.mine never lists another tenant', async () => {
     const f = await team();

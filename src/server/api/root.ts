@@ -3,6 +3,7 @@
  */
 import { createCallerFactory, router } from '~/server/api/trpc';
 import { activityRouter } from '~/server/modules/activity/router';
+import { mailboxRouter } from '~/server/modules/mailbox/router';
 import { organizationsRouter } from '~/server/modules/organizations/router';
 import { systemRouter } from '~/server/modules/system/router';
 import { tasksRouter } from '~/server/modules/tasks/router';
@@ -12,6 +13,7 @@ export const appRouter = router({
   organizations: organizationsRouter,
   tasks: tasksRouter,
   activity: activityRouter,
+  mailbox: mailboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -79,7 +79,4 @@ export const authConfig = {
   },
 } satisfies NextAuthConfig;
 
-export const enabledProviders = {
-  github: Boolean(env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET),
-  dev: env.AUTH_DEV_SIGNIN,
-};
+export { enabledProviders } from './providers';

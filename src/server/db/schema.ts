@@ -7,3 +7,4 @@ export * from './event-core-schema';
 export * from '../modules/organizations/read-models/directory';
 export * from '../modules/tasks/read-models/board';
 export * from '../modules/activity/read-models/feed';
+export * from '../mail/dev-mailbox';

@@ -11,6 +11,7 @@ import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../_components/live-indicator';
 import { ActivityFeed } from './activity-feed';
 import { Projects } from './projects';
+import { Invitations } from './invitations';
 
 type Member = RouterOutputs['organizations']['members'][number];
 const ROLES = ['owner', 'admin', 'member'] as const;
@@ -31,6 +32,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.activity.list.infiniteQueryKey({ organizationId, limit: 20 }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.queryKey({ organizationId }) }),
     ]);
   // The page's one live connection: every change notice of this organization refreshes what it shows.
   const changes = useSubscription(
@@ -96,6 +98,8 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       <Projects organizationId={organizationId} />
 
       {canManage && org.data && <RenameForm current={org.data.name} pending={rename.isPending} onRename={(name) => rename.mutate({ organizationId, name })} />}
+
+      {canManage && <Invitations organizationId={organizationId} onError={onError} />}
 
       <Card className="p-0">
         <h2 className="border-b border-zinc-200 px-6 py-4 text-lg font-semibold dark:border-zinc-800">Members</h2>

@@ -53,4 +53,49 @@ export const memberRemoved = defineEvent({
   data: z.object({ userId, left: z.boolean() }),
 });
 
-export const organizationEvents = [organizationCreated, organizationRenamed, memberAdded, memberRoleChanged, memberRemoved] as const;
+/** Roles an invitation can grant: never owner (an owner promotes a member instead). */
+export const INVITABLE_ROLES = ['admin', 'member'] as const;
+export const invitableRoleSchema = z.enum(INVITABLE_ROLES);
+export type InvitableRole = z.infer<typeof invitableRoleSchema>;
+const invitationId = z.uuid();
+
+/**
+ * When: an owner or admin invites someone by link. Only the SHA-256 of the
+ * link's secret token is stored (see ./invitation-token.ts), never the token.
+ */
+export const invitationCreated = defineEvent({
+  type: 'invitation.created',
+  version: 1,
+  data: z.object({
+    invitationId,
+    email: z.email().max(254),
+    role: invitableRoleSchema,
+    tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+    expiresAt: z.iso.datetime(),
+  }),
+});
+
+/** When: an owner or admin revokes a pending invitation. */
+export const invitationRevoked = defineEvent({
+  type: 'invitation.revoked',
+  version: 1,
+  data: z.object({ invitationId }),
+});
+
+/** When: a signed-in user accepts a pending invitation with its token. Always followed by `member.added` for them. */
+export const invitationAccepted = defineEvent({
+  type: 'invitation.accepted',
+  version: 1,
+  data: z.object({ invitationId, userId, email: z.email().max(254) }),
+});
+
+export const organizationEvents = [
+  organizationCreated,
+  organizationRenamed,
+  memberAdded,
+  memberRoleChanged,
+  memberRemoved,
+  invitationCreated,
+  invitationRevoked,
+  invitationAccepted,
+] as const;

@@ -14,8 +14,16 @@ import { settle } from '~/server/projectors/settle';
 import { noticeHub } from '~/server/realtime';
 import { partitionOf } from '~/server/redis/keys';
 import * as commands from './commands';
-import { nameSchema, roleSchema, slugSchema } from './events';
-import { loadOrganization, membershipOf, membersOf, organizationsOf } from './read-models/directory';
+import { invitableRoleSchema, nameSchema, roleSchema, slugSchema } from './events';
+import { hashInvitationToken, invitationToken, invitationUrl } from './invitation-token';
+import {
+  invitationPreview,
+  loadOrganization,
+  membershipOf,
+  membersOf,
+  organizationsOf,
+  pendingInvitationsOf,
+} from './read-models/directory';
 
 type Session = NonNullable<Context['session']>;
 const actorOf = (session: Session): commands.Actor => ({ userId: session.user.id, email: session.user.email });
@@ -124,4 +132,46 @@ export const organizationsRouter = router({
   leave: organizationProcedure.mutation(({ ctx }) =>
     execute(ctx, (state, actor) => commands.leaveOrganization(state, actor)),
   ),
+
+  /** Invites someone by link. Returns the link (with its secret token) for the admin to copy; the same link is mailed. */
+  invite: organizationProcedureFor('admin')
+    .input(z.object({ email: z.email('Enter a valid email address.').max(254), role: invitableRoleSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const invitationId = randomUUID();
+      const tokenHash = hashInvitationToken(invitationToken(invitationId));
+      await execute(ctx, (state, actor) => commands.createInvitation(state, actor, { invitationId, ...input, tokenHash }, new Date()));
+      return { invitationId, url: invitationUrl(ctx.organizationId, invitationId) };
+    }),
+
+  revokeInvitation: organizationProcedureFor('admin')
+    .input(z.object({ invitationId: z.uuid() }))
+    .mutation(({ ctx, input }) => execute(ctx, (state, actor) => commands.revokeInvitation(state, actor, input))),
+
+  /** Pending invitations, for admins. */
+  invitations: organizationProcedureFor('admin').query(({ ctx }) => pendingInvitationsOf(ctx.db, ctx.organizationId)),
+
+  /**
+   * What an invitation link leads to, for the accept page. The caller is not a
+   * member yet: the token is what authorizes it, and a wrong one is NOT_FOUND.
+   */
+  invitation: protectedProcedure
+    .input(z.object({ organizationId: z.uuid(), invitationId: z.uuid(), token: z.string().min(1).max(200) }))
+    .query(async ({ ctx, input }) => {
+      const preview = await invitationPreview(ctx.db, { ...input, tokenHash: hashInvitationToken(input.token) });
+      if (!preview) throw new AppError('NOT_FOUND', 'This invitation link is not valid. Check that you copied all of it.');
+      const expired = preview.status === 'pending' && preview.expiresAt.getTime() <= Date.now();
+      const status: typeof preview.status | 'expired' = expired ? 'expired' : preview.status;
+      return { ...preview, status };
+    }),
+
+  /** Joins with an invitation's token. Not organization-scoped: the caller becomes a member here. */
+  acceptInvitation: protectedProcedure
+    .input(z.object({ organizationId: z.uuid(), invitationId: z.uuid(), token: z.string().min(1).max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const tokenHash = hashInvitationToken(input.token);
+      await execute({ db: ctx.db, session: ctx.session, organizationId: input.organizationId }, (state, actor) =>
+        commands.acceptInvitation(state, actor, { invitationId: input.invitationId, tokenHash }, new Date()),
+      );
+      return { organizationId: input.organizationId };
+    }),
 });

@@ -3,14 +3,18 @@
  * "which organizations am I in", "who is in this one", and the membership
  * check of every organization-scoped procedure. The organization row carries
  * the aggregate version, so commands decide on a known version.
+ *
+ * Invitations live here too, not in a read model of their own: commands
+ * decide on members and invitations at one aggregate version, which holds
+ * only if one projector commits both together with that version.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
 import { catalogue } from '~/server/events/registry';
 import { defineProjector, type Tx } from '~/server/projectors/define-projector';
 import type { OrganizationState } from '../commands';
-import type { Role } from '../events';
+import type { InvitableRole, Role } from '../events';
 
 export const organizations = pgTable(
   'organizations',
@@ -35,6 +39,23 @@ export const memberships = pgTable(
     joinedAt: timestamp('joined_at', { mode: 'date', withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.userId] })],
+);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id').notNull(),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['admin', 'member'] }).notNull(),
+    /** SHA-256 (hex) of the link's token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { mode: 'date', withTimezone: true }).notNull(),
+    status: text('status', { enum: ['pending', 'revoked', 'accepted'] }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull(),
+  },
+  (t) => [index('invitations_organization').on(t.organizationId, t.status)],
 );
 
 /** Applies an organization event only if it is the next version: a repeat or a gap leaves the row alone. */
@@ -73,6 +94,31 @@ export const directoryProjector = defineProjector(catalogue, {
       await tx.delete(memberships).where(and(eq(memberships.organizationId, event.aggregateId), eq(memberships.userId, event.data.userId)));
       await bump(tx, event.aggregateId, event.aggregateVersion);
     },
+    'invitation.created': async (event, tx) => {
+      await tx
+        .insert(invitations)
+        .values({
+          id: event.data.invitationId,
+          organizationId: event.aggregateId,
+          email: event.data.email,
+          role: event.data.role,
+          tokenHash: event.data.tokenHash,
+          expiresAt: new Date(event.data.expiresAt),
+          status: 'pending',
+          createdBy: event.actorId,
+          createdAt: event.occurredAt,
+        })
+        .onConflictDoNothing();
+      await bump(tx, event.aggregateId, event.aggregateVersion);
+    },
+    'invitation.revoked': async (event, tx) => {
+      await setInvitationStatus(tx, event.aggregateId, event.data.invitationId, 'revoked');
+      await bump(tx, event.aggregateId, event.aggregateVersion);
+    },
+    'invitation.accepted': async (event, tx) => {
+      await setInvitationStatus(tx, event.aggregateId, event.data.invitationId, 'accepted');
+      await bump(tx, event.aggregateId, event.aggregateVersion);
+    },
     'project.created': null,
     'project.renamed': null,
     'task.created': null,
@@ -83,6 +129,13 @@ export const directoryProjector = defineProjector(catalogue, {
     'task.restored': null,
   },
 });
+
+async function setInvitationStatus(tx: Tx, organizationId: string, invitationId: string, status: 'revoked' | 'accepted') {
+  await tx
+    .update(invitations)
+    .set({ status })
+    .where(and(eq(invitations.id, invitationId), eq(invitations.organizationId, organizationId), eq(invitations.status, 'pending')));
+}
 
 // ---- queries
 
@@ -121,8 +174,54 @@ export async function loadOrganization(db: Db, organizationId: string): Promise<
         .select({ userId: memberships.userId, email: memberships.email, role: memberships.role })
         .from(memberships)
         .where(eq(memberships.organizationId, organizationId));
-      return { id: org.id, version: org.version, name: org.name, members };
+      const invites = await tx
+        .select({
+          id: invitations.id,
+          email: invitations.email,
+          role: invitations.role,
+          tokenHash: invitations.tokenHash,
+          expiresAt: invitations.expiresAt,
+          status: invitations.status,
+        })
+        .from(invitations)
+        .where(eq(invitations.organizationId, organizationId));
+      return { id: org.id, version: org.version, name: org.name, members, invitations: invites };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
+}
+
+/** Pending invitations, newest first (expired ones included: the UI marks them). */
+export async function pendingInvitationsOf(db: Db, organizationId: string) {
+  return db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      expired: sql<boolean>`${invitations.expiresAt} <= now()`,
+      createdAt: invitations.createdAt,
+    })
+    .from(invitations)
+    .where(and(eq(invitations.organizationId, organizationId), eq(invitations.status, 'pending')))
+    .orderBy(desc(invitations.createdAt));
+}
+
+/** What the accept page shows, only to a caller who holds the token (`tokenHash` must match). */
+export async function invitationPreview(
+  db: Db,
+  input: { organizationId: string; invitationId: string; tokenHash: string },
+): Promise<{ organizationName: string; email: string; role: InvitableRole; status: 'pending' | 'revoked' | 'accepted'; expiresAt: Date } | null> {
+  const [row] = await db
+    .select({ organizationName: organizations.name, email: invitations.email, role: invitations.role, status: invitations.status, expiresAt: invitations.expiresAt })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .where(
+      and(
+        eq(invitations.id, input.invitationId),
+        eq(invitations.organizationId, input.organizationId),
+        eq(invitations.tokenHash, input.tokenHash),
+      ),
+    );
+  return row ?? null;
 }

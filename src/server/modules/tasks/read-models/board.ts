@@ -59,6 +59,9 @@ export const boardProjector = defineProjector(catalogue, {
     'member.added': null,
     'member.role-changed': null,
     'member.removed': null,
+    'invitation.created': null,
+    'invitation.revoked': null,
+    'invitation.accepted': null,
     'project.created': async (e, tx) => {
       await tx
         .insert(projects)

@@ -1,0 +1,51 @@
+/**
+ * The invitation mailer: a reactor that mails the accept link when an
+ * invitation is created. The event holds only the token's hash; the link is
+ * derived again from the invitation id (see ./invitation-token.ts). The
+ * runtime records the event id in the same transaction as the mail, so a
+ * redelivered event sends nothing twice.
+ */
+import { eq } from 'drizzle-orm';
+import { catalogue } from '~/server/events/registry';
+import { mailerFor } from '~/server/mail';
+import { defineReactor } from '~/server/projectors/define-projector';
+import { invitationUrl } from './invitation-token';
+import { organizations } from './read-models/directory';
+
+export const invitationMailer = defineReactor(catalogue, {
+  name: 'invitation-mailer',
+  handlers: {
+    'invitation.created': async (event, tx) => {
+      // The directory may not have caught up with the organization yet; the mail reads fine without its name.
+      const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, event.aggregateId));
+      const where = org ? org.name : 'an organization';
+      const url = invitationUrl(event.aggregateId, event.data.invitationId, { absolute: true });
+      await mailerFor(tx).send({
+        to: event.data.email,
+        subject: `You are invited to join ${where} on Streamline`,
+        text: [
+          `You have been invited to join ${where} as ${event.data.role}.`,
+          '',
+          `Open this link to accept: ${url}`,
+          '',
+          `The link works until ${event.data.expiresAt}.`,
+        ].join('\n'),
+      });
+    },
+    'organization.created': null,
+    'organization.renamed': null,
+    'member.added': null,
+    'member.role-changed': null,
+    'member.removed': null,
+    'invitation.revoked': null,
+    'invitation.accepted': null,
+    'project.created': null,
+    'project.renamed': null,
+    'task.created': null,
+    'task.edited': null,
+    'task.moved': null,
+    'task.assigned': null,
+    'task.archived': null,
+    'task.restored': null,
+  },
+});

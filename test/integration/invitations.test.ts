@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createCaller } from '~/server/api/root';
+import { createContextInner } from '~/server/api/trpc';
+import type { Session } from '~/server/auth';
+import { db } from '~/server/db';
+import { projectorCheckpoints, reactorEffects } from '~/server/db/event-core-schema';
+import { append } from '~/server/events';
+import { devMailbox } from '~/server/mail';
+import { invitationCreated } from '~/server/modules/organizations/events';
+import { invitationMailer } from '~/server/modules/organizations/invitation-mailer';
+import { hashInvitationToken, invitationToken } from '~/server/modules/organizations/invitation-token';
+import { loadOrganization } from '~/server/modules/organizations/read-models/directory';
+import { createAppRuntime } from '~/server/projectors';
+import { settle } from '~/server/projectors/settle';
+import { getRedis, keys } from '~/server/redis';
+import { eventually } from '../support/log-capture';
+
+afterAll(async () => {
+  getRedis().destroy();
+  await db.$client.end({ timeout: 5 });
+});
+
+function as(name: string) {
+  const id = randomUUID().slice(0, 8);
+  const session: Session = {
+    user: { id: `${name}-${id}`, email: `${name}-${id}@example.com`, name },
+    expires: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+  return { session, email: session.user.email, api: createCaller(createContextInner({ session })) };
+}
+
+async function codeAndMessage(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    return error instanceof TRPCError ? `${error.code}: ${error.message}` : `not a TRPCError: ${String(error)}`;
+  }
+}
+
+const tokenOf = (url: string) => new URL(url, 'http://app.test').searchParams.get('token') ?? '';
+
+async function organization() {
+  const owner = as('owner');
+  const created = await owner.api.organizations.create({ name: 'Initech', slug: `initech-${randomUUID().slice(0, 8)}` });
+  return { owner, organizationId: created.id };
+}
+
+describe('invitations', () => {
+  it('invite → listed and mailed → a third user accepts → member with the invited role', async () => {
+    const { owner, organizationId } = await organization();
+    const invitee = as('invitee');
+    const { invitationId, url } = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'admin' });
+    expect(url).toBe(`/invite/${organizationId}/${invitationId}?token=${tokenOf(url)}`);
+
+    await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([
+      { id: invitationId, email: invitee.email, role: 'admin', expiresAt: expect.any(Date), expired: false, createdAt: expect.any(Date) },
+    ]);
+    // The log and the read model hold only the token's hash.
+    const state = await loadOrganization(db, organizationId);
+    expect(state?.invitations).toEqual([expect.objectContaining({ id: invitationId, tokenHash: hashInvitationToken(tokenOf(url)), status: 'pending' })]);
+    const logged = await db.execute<{ data: unknown }>(sql`select data from event_log where type = 'invitation.created' and organization_id = ${organizationId}`);
+    expect(JSON.stringify(logged)).not.toContain(tokenOf(url));
+
+    // The mail carries the same link, and only the invitee sees it.
+    const mails = await invitee.api.mailbox.list();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ to: invitee.email, subject: 'You are invited to join Initech on Streamline' });
+    expect(mails[0]?.text).toContain(url);
+    await expect(owner.api.mailbox.list()).resolves.toEqual([]);
+
+    await expect(invitee.api.organizations.invitation({ organizationId, invitationId, token: tokenOf(url) })).resolves.toMatchObject({
+      organizationName: 'Initech',
+      role: 'admin',
+      status: 'pending',
+    });
+    await expect(invitee.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) })).resolves.toEqual({ organizationId });
+    await expect(invitee.api.organizations.get({ organizationId })).resolves.toMatchObject({ name: 'Initech', role: 'admin' });
+    await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([]);
+    const members = await owner.api.organizations.members({ organizationId });
+    expect(members.map((m) => [m.email, m.role])).toEqual([[owner.email, 'owner'], [invitee.email, 'admin']]);
+  });
+
+  it('a used link cannot be used again, by the same user or anyone else', async () => {
+    const { owner, organizationId } = await organization();
+    const { invitationId, url } = await owner.api.organizations.invite({ organizationId, email: 'someone@example.com', role: 'member' });
+    const first = as('first');
+    await first.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) });
+    expect(await codeAndMessage(first.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*already used/);
+    const second = as('second');
+    expect(await codeAndMessage(second.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*already used/);
+    await expect(second.api.organizations.mine()).resolves.toEqual([]);
+    expect(await codeAndMessage(owner.api.organizations.revokeInvitation({ organizationId, invitationId }))).toMatch(/^CONFLICT: .*accepted/);
+  });
+
+  it('a revoked invitation cannot be accepted, nor revoked twice; an unknown one is NOT_FOUND', async () => {
+    const { owner, organizationId } = await organization();
+    const { invitationId, url } = await owner.api.organizations.invite({ organizationId, email: 'late@example.com', role: 'member' });
+    await owner.api.organizations.revokeInvitation({ organizationId, invitationId });
+    await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([]);
+    const late = as('late');
+    await expect(late.api.organizations.invitation({ organizationId, invitationId, token: tokenOf(url) })).resolves.toMatchObject({ status: 'revoked' });
+    expect(await codeAndMessage(late.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*revoked/);
+    await expect(late.api.organizations.mine()).resolves.toEqual([]);
+    expect(await codeAndMessage(owner.api.organizations.revokeInvitation({ organizationId, invitationId }))).toMatch(/^CONFLICT: .*revoked/);
+    expect(await codeAndMessage(owner.api.organizations.revokeInvitation({ organizationId, invitationId: randomUUID() }))).toMatch(/^NOT_FOUND/);
+  });
+
+  it('an expired invitation is refused with a clear message', async () => {
+    const { owner, organizationId } = await organization();
+    // An invitation whose week has passed: appended as the event it would have been a week ago.
+    const invitationId = randomUUID();
+    const token = invitationToken(invitationId);
+    const state = await loadOrganization(db, organizationId);
+    const result = await append({
+      organizationId,
+      actorId: owner.session.user.id,
+      streams: [{
+        aggregateId: organizationId,
+        expectedVersion: state?.version ?? 0,
+        events: [invitationCreated.create({ invitationId, email: 'slow@example.com', role: 'member', tokenHash: hashInvitationToken(token), expiresAt: new Date(Date.now() - 1_000).toISOString() })],
+      }],
+    });
+    await settle(result.positions.at(-1));
+    const slow = as('slow');
+    await expect(slow.api.organizations.invitation({ organizationId, invitationId, token })).resolves.toMatchObject({ status: 'expired' });
+    expect(await codeAndMessage(slow.api.organizations.acceptInvitation({ organizationId, invitationId, token }))).toMatch(/^CONFLICT: .*expired/);
+    await expect(slow.api.organizations.mine()).resolves.toEqual([]);
+  });
+
+  it('a wrong token is NOT_FOUND, for the preview and the accept', async () => {
+    const { owner, organizationId } = await organization();
+    const { invitationId } = await owner.api.organizations.invite({ organizationId, email: 'guess@example.com', role: 'member' });
+    const guesser = as('guesser');
+    const wrong = invitationToken(randomUUID());
+    expect(await codeAndMessage(guesser.api.organizations.invitation({ organizationId, invitationId, token: wrong }))).toMatch(/^NOT_FOUND/);
+    expect(await codeAndMessage(guesser.api.organizations.acceptInvitation({ organizationId, invitationId, token: wrong }))).toMatch(/^NOT_FOUND/);
+    await expect(guesser.api.organizations.mine()).resolves.toEqual([]);
+  });
+
+  it('inviting someone who is already a member is a CONFLICT; owner is not an invitable role', async () => {
+    const { owner, organizationId } = await organization();
+    expect(await codeAndMessage(owner.api.organizations.invite({ organizationId, email: owner.email, role: 'member' }))).toMatch(/^CONFLICT: .*already a member/);
+    // @ts-expect-error owner is not an invitable role
+    expect(await codeAndMessage(owner.api.organizations.invite({ organizationId, email: 'boss@example.com', role: 'owner' }))).toMatch(/^BAD_REQUEST/);
+    await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([]);
+  });
+});
+
+describe('the invitation mailer', () => {
+  it('writes exactly one mail per invitation, even when the runtime delivers the event again', async () => {
+    const { owner, organizationId } = await organization();
+    const invitee = as('again');
+    const { invitationId } = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'member' });
+    await expect(invitee.api.mailbox.list()).resolves.toHaveLength(1);
+
+    // Deliver every entry to the mailer again: rewind its consumer groups and checkpoints to the start.
+    const { env } = await import('~/env');
+    for (let p = 0; p < env.EVENT_PARTITIONS; p++) {
+      await getRedis().xGroupSetId(keys.stream(p), invitationMailer.name, '0').catch(() => undefined);
+    }
+    await db.update(projectorCheckpoints).set({ lastId: '0-0' }).where(eq(projectorCheckpoints.projector, invitationMailer.name));
+    const runtime = createAppRuntime(`again-${randomUUID().slice(0, 8)}`);
+    await eventually(async () => {
+      await runtime.drain({ maxMs: 2_000, maxEvents: 10_000, releaseLeases: true });
+      const rows = await db.select().from(projectorCheckpoints).where(eq(projectorCheckpoints.projector, invitationMailer.name));
+      return rows.length > 0 && rows.every((r) => r.lastId !== '0-0');
+    }, 20_000, 'the mailer replaying the log');
+
+    const mails = await db.select().from(devMailbox).where(eq(devMailbox.to, invitee.email));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain(invitationId);
+    const effects = await db.select().from(reactorEffects).where(eq(reactorEffects.reactor, invitationMailer.name));
+    expect(effects.length).toBeGreaterThan(0);
+  });
+});
