@@ -6,3 +6,4 @@ export * from './auth-schema';
 export * from './event-core-schema';
 export * from '../modules/organizations/read-models/directory';
 export * from '../modules/tasks/read-models/board';
+export * from '../modules/tasks/read-models/dashboard';

@@ -6,7 +6,8 @@
  */
 import { directoryProjector } from '~/server/modules/organizations/read-models/directory';
 import { boardProjector } from '~/server/modules/tasks/read-models/board';
+import { dashboardProjector } from '~/server/modules/tasks/read-models/dashboard';
 import { archiveProjector } from './archive';
 import type { Projector } from './define-projector';
 
-export const projectors: ReadonlyArray<Projector> = [archiveProjector, directoryProjector, boardProjector];
+export const projectors: ReadonlyArray<Projector> = [archiveProjector, directoryProjector, boardProjector, dashboardProjector];
