@@ -9,6 +9,7 @@ import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../_components/live-indicator';
+import { DashboardSection } from './dashboard';
 import { Projects } from './projects';
 
 type Member = RouterOutputs['organizations']['members'][number];
@@ -29,6 +30,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       queryClient.invalidateQueries({ queryKey: trpc.organizations.members.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.tasks.dashboard.queryKey({ organizationId }) }),
     ]);
   // The page's one live connection: every change notice of this organization refreshes what it shows.
   const changes = useSubscription(
@@ -92,6 +94,8 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       )}
 
       <Projects organizationId={organizationId} />
+
+      <DashboardSection organizationId={organizationId} />
 
       {canManage && org.data && <RenameForm current={org.data.name} pending={rename.isPending} onRename={(name) => rename.mutate({ organizationId, name })} />}
 
