@@ -31,7 +31,7 @@ describe('organizations in the browser', () => {
     await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { level: 1, name }).waitFor();
     await page.getByText('Your role: owner').waitFor();
-    await page.getByRole('list', { name: 'Members' }).getByText(`${email}`).waitFor();
+    await page.getByRole('list', { name: 'Members', exact: true }).getByText(`${email}`).waitFor();
 
     // A second tab on the same organization, live: it must follow the rename without a reload.
     const other = await context.newPage();
@@ -118,16 +118,18 @@ describe('organizations in the browser', () => {
 });
 
 describe('task board in the browser', () => {
-  it('two tabs: a task created and moved in one appears and moves in the other, live', async () => {
+  it('two tabs: a task created and moved in one appears and moves in the other, live; the dashboard counts it', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
+    const email = `board-${randomBytes(4).toString('hex')}@example.com`;
     await page.goto(`${appUrl}/sign-in`);
-    await page.getByLabel('Email').fill(`board-${randomBytes(4).toString('hex')}@example.com`);
+    await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Sign in with email' }).click();
     await page.getByText('You are not in any organization yet.').waitFor();
     await page.getByLabel('Name', { exact: true }).fill(`Board ${randomBytes(2).toString('hex')}`);
     await page.getByRole('button', { name: 'Create organization' }).click();
     await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    const organizationUrl = page.url();
     await page.getByLabel('New project').fill('Launch');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByRole('link', { name: 'Launch' }).click();
@@ -147,6 +149,23 @@ describe('task board in the browser', () => {
     await other.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
     await expect(other.getByRole('region', { name: 'To do' }).getByRole('button', { name: /^Move Write the announcement/ }).count()).resolves.toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'board.png'), fullPage: true });
+
+    // The dashboard on the organization page counts the task where it is now.
+    await page.goto(organizationUrl);
+    const dashboard = page.getByRole('region', { name: 'Dashboard' });
+    for (const count of ['To do: 0', 'Doing: 1', 'Done: 0']) await dashboard.getByRole('group', { name: count }).waitFor({ timeout: 10_000 });
+    await dashboard.getByText('No tasks completed in the last 14 days.').waitFor();
+    await dashboard.getByRole('list', { name: 'Most active members' }).getByText(email).waitFor();
+    await page.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
+
+    // Completing it in the board tab updates the dashboard live: the count, and today's bar in the chart's table.
+    await other.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
+    await dashboard.getByRole('group', { name: 'Done: 1' }).waitFor({ timeout: 10_000 });
+    await dashboard.getByRole('group', { name: 'Doing: 0' }).waitFor();
+    const today = new Date().toISOString().slice(0, 10);
+    await dashboard.getByRole('row', { name: `${today} 1` }).waitFor();
+    await dashboard.getByRole('img', { name: /^1 task completed in the last 14 days/ }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dashboard.png'), fullPage: true });
     await context.close();
   });
 });

@@ -126,6 +126,7 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'tasks.createProject': { minRole: 'member', call: (f, w) => w.api.tasks.createProject({ organizationId: f.organizationId, name: 'Sneaky' }) },
     'tasks.renameProject': { minRole: 'member', call: (f, w) => w.api.tasks.renameProject({ organizationId: f.organizationId, projectId: f.projectId, name: 'Sneaky' }) },
     'tasks.board': { minRole: 'member', call: (f, w) => w.api.tasks.board({ organizationId: f.organizationId, projectId: f.projectId }) },
+    'tasks.dashboard': { minRole: 'member', call: (f, w) => w.api.tasks.dashboard({ organizationId: f.organizationId }) },
     'tasks.create': {
       minRole: 'member',
       call: (f, w) => w.api.tasks.create({ organizationId: f.organizationId, projectId: f.projectId, title: 'Sneaky', placement: { status: 'todo', after: null, before: null } }),
@@ -171,6 +172,7 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
         name: (await f.owner.api.organizations.get({ organizationId: f.organizationId })).name,
         projects: await f.owner.api.tasks.projects({ organizationId: f.organizationId }),
         board: await f.owner.api.tasks.board({ organizationId: f.organizationId, projectId: f.projectId }),
+        dashboard: await f.owner.api.tasks.dashboard({ organizationId: f.organizationId }),
       });
       const before = await snapshot();
       expect(await codeOf(call(f, f.outsider))).toBe('NOT_FOUND');

@@ -8,3 +8,4 @@ export * from '../modules/organizations/read-models/directory';
 export * from '../modules/tasks/read-models/board';
 export * from '../modules/activity/read-models/feed';
 export * from '../mail/dev-mailbox';
+export * from '../modules/tasks/read-models/dashboard';

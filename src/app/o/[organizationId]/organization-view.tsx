@@ -10,6 +10,7 @@ import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../_components/live-indicator';
 import { ActivityFeed } from './activity-feed';
+import { DashboardSection } from './dashboard';
 import { Projects } from './projects';
 import { Invitations } from './invitations';
 
@@ -33,6 +34,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.activity.list.infiniteQueryKey({ organizationId, limit: 20 }) }),
       queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.queryKey({ organizationId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.tasks.dashboard.queryKey({ organizationId }) }),
     ]);
   // The page's one live connection: every change notice of this organization refreshes what it shows.
   const changes = useSubscription(
@@ -96,6 +98,8 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       )}
 
       <Projects organizationId={organizationId} />
+
+      <DashboardSection organizationId={organizationId} />
 
       {canManage && org.data && <RenameForm current={org.data.name} pending={rename.isPending} onRename={(name) => rename.mutate({ organizationId, name })} />}
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { utcDay } from '~/lib/days';
 import { organizationProcedure, router, type Context } from '~/server/api/trpc';
 import { AppError } from '~/server/errors';
 import { append } from '~/server/events';
@@ -14,6 +15,7 @@ import { settle } from '~/server/projectors/settle';
 import * as commands from './commands';
 import { descriptionSchema, projectNameSchema, rankSchema, statusSchema, titleSchema } from './events';
 import { boardOf, projectOf, projectsOf, taskOf } from './read-models/board';
+import { dashboardOf } from './read-models/dashboard';
 
 const placement = z.object({ status: statusSchema, after: rankSchema.nullable(), before: rankSchema.nullable() });
 const taskInput = z.object({ taskId: z.uuid('Unknown task.') });
@@ -65,6 +67,9 @@ export const tasksRouter = router({
       if (!project) throw new AppError('NOT_FOUND', 'Project not found.');
       return { project: { id: project.id, name: project.name }, tasks: await boardOf(ctx.db, ctx.organizationId, project.id, input.archived) };
     }),
+
+  /** Live task counts per column, completions per day over the last 14 days (UTC), and the most active members. */
+  dashboard: organizationProcedure.query(({ ctx }) => dashboardOf(ctx.db, ctx.organizationId, utcDay(new Date()))),
 
   create: organizationProcedure
     .input(z.object({ projectId: z.uuid('Unknown project.'), title: titleSchema, description: descriptionSchema.default(''), placement }))

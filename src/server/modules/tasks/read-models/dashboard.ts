@@ -1,0 +1,256 @@
+/**
+ * The dashboard read model: per organization, how many live tasks sit in each
+ * column, how many tasks were completed per day, and who has been most active.
+ * It is built from the same events as the board but keeps every table of its
+ * own, so it can be dropped and rebuilt from the archive on its own.
+ *
+ * Rules (change them here, then rebuild):
+ * - Counts are of live tasks: archiving a task takes it out of its column's
+ *   count, restoring puts it back.
+ * - A task is completed on the UTC day (`occurredAt`) it enters `done`: when
+ *   created there, or moved there from another column. Every entry counts, so
+ *   a task moved out of `done` and back is completed again that day; moves
+ *   within `done`, archiving and restoring never count. Completions stay
+ *   counted when the task is later archived.
+ * - Activity is every event of the organization, counted for its actor per
+ *   UTC day; "most active" sums the last 14 days (today included) and lists
+ *   current members only (someone who left drops off the list).
+ *
+ * Idempotency: every handler first advances the aggregate's version in
+ * `dashboard_versions` and does nothing when the event is not newer than the
+ * last one applied, so a repeated event never counts twice.
+ */
+import { and, asc, between, desc, eq, sql } from 'drizzle-orm';
+import { boolean, date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { fillDays, lastDays, utcDay } from '~/lib/days';
+import type { Db } from '~/server/db/client';
+import { catalogue } from '~/server/events/registry';
+import { membersOf } from '~/server/modules/organizations/read-models/directory';
+import { defineProjector, type Handler, type Tx } from '~/server/projectors/define-projector';
+import { STATUSES, type Status } from '../events';
+
+/** Days shown in the throughput chart and summed for "most active". */
+export const DASHBOARD_DAYS = 14;
+export const MOST_ACTIVE = 5;
+
+/** The last applied version of each aggregate: the version guard of every handler. */
+export const dashboardVersions = pgTable(
+  'dashboard_versions',
+  {
+    organizationId: text('organization_id').notNull(),
+    aggregateId: text('aggregate_id').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.aggregateId] })],
+);
+
+/** What the projector must remember of each task to move counts correctly. */
+export const dashboardTasks = pgTable('dashboard_tasks', {
+  taskId: text('task_id').primaryKey(),
+  organizationId: text('organization_id').notNull(),
+  status: text('status', { enum: STATUSES }).notNull(),
+  archived: boolean('archived').notNull(),
+});
+
+export const dashboardStatusCounts = pgTable(
+  'dashboard_status_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    status: text('status', { enum: STATUSES }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.status] })],
+);
+
+export const dashboardCompletions = pgTable(
+  'dashboard_completions',
+  {
+    organizationId: text('organization_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.day] })],
+);
+
+export const dashboardActivity = pgTable(
+  'dashboard_activity',
+  {
+    organizationId: text('organization_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    actorId: text('actor_id').notNull(),
+    events: integer('events').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.day, t.actorId] })],
+);
+
+interface Envelope {
+  organizationId: string;
+  aggregateId: string;
+  aggregateVersion: number;
+  actorId: string;
+  occurredAt: Date;
+}
+
+/** Records the event's version; false when it is not newer than the last one applied (a repeat). */
+async function advance(tx: Tx, e: Envelope): Promise<boolean> {
+  const rows = await tx
+    .insert(dashboardVersions)
+    .values({ organizationId: e.organizationId, aggregateId: e.aggregateId, version: e.aggregateVersion })
+    .onConflictDoUpdate({
+      target: [dashboardVersions.organizationId, dashboardVersions.aggregateId],
+      set: { version: e.aggregateVersion },
+      setWhere: sql`${dashboardVersions.version} < ${e.aggregateVersion}`,
+    })
+    .returning({ version: dashboardVersions.version });
+  return rows.length > 0;
+}
+
+/**
+ * Every handler: guard on the version, count the event for its actor, then
+ * apply the type's own change (if any).
+ */
+function counted<E extends Envelope>(apply?: (e: E, tx: Tx) => Promise<void>): Handler<E> {
+  return async (e, tx) => {
+    if (!(await advance(tx, e))) return;
+    await tx
+      .insert(dashboardActivity)
+      .values({ organizationId: e.organizationId, day: utcDay(e.occurredAt), actorId: e.actorId, events: 1 })
+      .onConflictDoUpdate({
+        target: [dashboardActivity.organizationId, dashboardActivity.day, dashboardActivity.actorId],
+        set: { events: sql`${dashboardActivity.events} + 1` },
+      });
+    await apply?.(e, tx);
+  };
+}
+
+async function addToCount(tx: Tx, organizationId: string, status: Status, delta: number) {
+  await tx
+    .insert(dashboardStatusCounts)
+    .values({ organizationId, status, count: delta })
+    .onConflictDoUpdate({
+      target: [dashboardStatusCounts.organizationId, dashboardStatusCounts.status],
+      set: { count: sql`${dashboardStatusCounts.count} + ${delta}` },
+    });
+}
+
+async function completed(tx: Tx, organizationId: string, at: Date) {
+  await tx
+    .insert(dashboardCompletions)
+    .values({ organizationId, day: utcDay(at), count: 1 })
+    .onConflictDoUpdate({
+      target: [dashboardCompletions.organizationId, dashboardCompletions.day],
+      set: { count: sql`${dashboardCompletions.count} + 1` },
+    });
+}
+
+async function taskOf(tx: Tx, taskId: string) {
+  const [row] = await tx.select().from(dashboardTasks).where(eq(dashboardTasks.taskId, taskId));
+  return row ?? null;
+}
+
+export const dashboardProjector = defineProjector(catalogue, {
+  name: 'dashboard',
+  handlers: {
+    'organization.created': counted(),
+    'organization.renamed': counted(),
+    'member.added': counted(),
+    'member.role-changed': counted(),
+    'member.removed': counted(),
+    'invitation.created': counted(),
+    'invitation.revoked': counted(),
+    'invitation.accepted': counted(),
+    'project.created': counted(),
+    'project.renamed': counted(),
+    'task.created': counted(async (e, tx) => {
+      const inserted = await tx
+        .insert(dashboardTasks)
+        .values({ taskId: e.aggregateId, organizationId: e.organizationId, status: e.data.status, archived: false })
+        .onConflictDoNothing()
+        .returning({ taskId: dashboardTasks.taskId });
+      if (inserted.length === 0) return;
+      await addToCount(tx, e.organizationId, e.data.status, 1);
+      if (e.data.status === 'done') await completed(tx, e.organizationId, e.occurredAt);
+    }),
+    'task.edited': counted(),
+    'task.moved': counted(async (e, tx) => {
+      const task = await taskOf(tx, e.aggregateId);
+      if (!task || task.status === e.data.status) return; // a move within the column
+      await tx.update(dashboardTasks).set({ status: e.data.status }).where(eq(dashboardTasks.taskId, task.taskId));
+      if (!task.archived) {
+        await addToCount(tx, e.organizationId, task.status, -1);
+        await addToCount(tx, e.organizationId, e.data.status, 1);
+      }
+      if (e.data.status === 'done') await completed(tx, e.organizationId, e.occurredAt);
+    }),
+    'task.assigned': counted(),
+    'task.archived': counted(async (e, tx) => {
+      const task = await taskOf(tx, e.aggregateId);
+      if (!task || task.archived) return;
+      await tx.update(dashboardTasks).set({ archived: true }).where(eq(dashboardTasks.taskId, task.taskId));
+      await addToCount(tx, e.organizationId, task.status, -1);
+    }),
+    'task.restored': counted(async (e, tx) => {
+      const task = await taskOf(tx, e.aggregateId);
+      if (!task?.archived) return;
+      await tx.update(dashboardTasks).set({ archived: false }).where(eq(dashboardTasks.taskId, task.taskId));
+      await addToCount(tx, e.organizationId, task.status, 1);
+    }),
+  },
+});
+
+// ---- queries (always scoped to the organization; `today` is a UTC day, passed in so tests can fix it)
+
+export async function statusCountsOf(db: Db, organizationId: string): Promise<Record<Status, number>> {
+  const rows = await db
+    .select({ status: dashboardStatusCounts.status, count: dashboardStatusCounts.count })
+    .from(dashboardStatusCounts)
+    .where(eq(dashboardStatusCounts.organizationId, organizationId));
+  const counts: Record<Status, number> = { todo: 0, doing: 0, done: 0 };
+  for (const row of rows) counts[row.status] = row.count;
+  return counts;
+}
+
+/** Completions on each of the `days` days ending with `today`, oldest first, 0 on quiet days. */
+export async function completedPerDayOf(db: Db, organizationId: string, today: string, days = DASHBOARD_DAYS) {
+  const window = lastDays(today, days);
+  const rows = await db
+    .select({ day: dashboardCompletions.day, count: dashboardCompletions.count })
+    .from(dashboardCompletions)
+    .where(and(eq(dashboardCompletions.organizationId, organizationId), between(dashboardCompletions.day, window[0] ?? today, today)))
+    .orderBy(asc(dashboardCompletions.day));
+  return fillDays(rows, today, days);
+}
+
+/** Events per actor over the `days` days ending with `today`, most first (ties by actor id). */
+export async function mostActiveOf(db: Db, organizationId: string, today: string, days = DASHBOARD_DAYS) {
+  const events = sql<number>`sum(${dashboardActivity.events})::int`;
+  return db
+    .select({ actorId: dashboardActivity.actorId, events })
+    .from(dashboardActivity)
+    .where(
+      and(
+        eq(dashboardActivity.organizationId, organizationId),
+        between(dashboardActivity.day, lastDays(today, days)[0] ?? today, today),
+      ),
+    )
+    .groupBy(dashboardActivity.actorId)
+    .orderBy(desc(events), asc(dashboardActivity.actorId));
+}
+
+/** The whole dashboard of one organization as of `today`. */
+export async function dashboardOf(db: Db, organizationId: string, today: string) {
+  const [counts, completedPerDay, activity, members] = await Promise.all([
+    statusCountsOf(db, organizationId),
+    completedPerDayOf(db, organizationId, today),
+    mostActiveOf(db, organizationId, today),
+    membersOf(db, organizationId),
+  ]);
+  const emails = new Map(members.map((m) => [m.userId, m.email]));
+  const mostActive = activity
+    .flatMap(({ actorId, events: n }) => {
+      const email = emails.get(actorId);
+      return email === undefined ? [] : [{ userId: actorId, email, events: n }];
+    })
+    .slice(0, MOST_ACTIVE);
+  return { counts, completedPerDay, mostActive };
+}
