@@ -157,7 +157,19 @@ describe('npm run dev', () => {
       await expect(exited).resolves.toBe(0);
       await eventually(() => started.every((pid) => !alive(pid)), 15_000, 'every child gone');
     } finally {
-      if (dev.exitCode === null && dev.pid) process.kill(-dev.pid, 'SIGKILL');
+      // Whatever happened above, leave nothing running: ask politely, then kill the whole tree.
+      if (dev.exitCode === null && dev.pid) {
+        const tree = descendants(dev.pid);
+        process.kill(-dev.pid, 'SIGINT');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+        for (const pid of [...tree, dev.pid]) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
     }
   });
 });
