@@ -48,6 +48,10 @@ export const envSchema = z
     EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
     /** Health turns red when a projector leaves an event waiting longer than this. */
     PROJECTOR_STALL_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Mutations one user may make per RATE_LIMIT_WINDOW_MS (sliding window, shared by all app servers); 0 turns the limit off. */
+    RATE_LIMIT_MUTATIONS: z.coerce.number().int().min(0).max(1_000_000).default(60),
+    /** Length of the rate limit's sliding window, in ms. */
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
     /** Bearer token Vercel Cron sends to /api/cron/drain; the route answers 404 without it. */
     CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Signs session cookies. `openssl rand -base64 32`. */

@@ -15,6 +15,7 @@ import type { Role } from '~/server/modules/organizations/events';
 import { membershipOf } from '~/server/modules/organizations/read-models/directory';
 import { AppError, type AppErrorCode } from '~/server/errors';
 import { logger } from '~/server/logger';
+import { mutationRateLimiter } from '~/server/rate-limit';
 import { getRedis, type Redis } from '~/server/redis';
 
 export interface Context {
@@ -112,9 +113,21 @@ const errors = t.middleware(async ({ next, path, type }) => {
 /** Anyone may call it, signed in or not. */
 export const publicProcedure = t.procedure.use(errors);
 
-/** Requires a signed-in user; narrows `ctx.session` to non-null. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Requires a signed-in user; narrows `ctx.session` to non-null. Every mutation
+ * also counts against the user's rate limit (RATE_LIMIT_MUTATIONS per
+ * RATE_LIMIT_WINDOW_MS). The limit is checked before the input is parsed, so
+ * malformed requests count too, and a refused one writes nothing.
+ */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
   if (!ctx.session?.user.id) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  const limiter = type === 'mutation' ? mutationRateLimiter() : null;
+  if (limiter) {
+    const decision = await limiter.hit(ctx.session.user.id);
+    if (!decision.allowed) {
+      throw new AppError('TOO_MANY_REQUESTS', `Too many changes in a short time; try again in ${Math.ceil(decision.retryAfterMs / 1000)} s.`);
+    }
+  }
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
 

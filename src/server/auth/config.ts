@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { env } from '~/env';
 import { db } from '~/server/db';
 import { accounts, sessions, users, verificationTokens } from '~/server/db/schema';
+import { upsertUserByEmail } from './users';
 
 declare module 'next-auth' {
   interface Session {
@@ -28,16 +29,6 @@ export const DEV_PROVIDER_ID = 'dev';
 export const devSignInInput = z.object({
   email: z.email('Enter a valid email address').max(254).toLowerCase(),
 });
-
-/** Finds or creates the user for a development sign-in. */
-async function upsertDevUser(email: string) {
-  const [user] = await db
-    .insert(users)
-    .values({ email, name: email.split('@')[0] ?? email })
-    .onConflictDoUpdate({ target: users.email, set: { email } })
-    .returning();
-  return user ?? null;
-}
 
 function providers(): NextAuthConfig['providers'] {
   const list: NextAuthConfig['providers'] = [];
@@ -52,7 +43,7 @@ function providers(): NextAuthConfig['providers'] {
         credentials: { email: { label: 'Email', type: 'email' } },
         authorize: async (credentials) => {
           const parsed = devSignInInput.safeParse(credentials);
-          return parsed.success ? upsertDevUser(parsed.data.email) : null;
+          return parsed.success ? upsertUserByEmail(parsed.data.email) : null;
         },
       }),
     );

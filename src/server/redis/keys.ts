@@ -26,6 +26,8 @@ export function createKeys(prefix: string) {
     fence: (p: number) => `${partition(p)}:fence`,
     /** Change notices for one organization, read by live subscriptions. */
     changes: (organizationId: string) => `${prefix}:{org:${organizationId}}:changes`,
+    /** Recent hits of one user, for the mutation rate limit (see src/server/rate-limit.ts). */
+    rateLimit: (userId: string) => `${prefix}:rl:${userId}`,
     /** Worker liveness: one key per running worker process, with a TTL. */
     workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
     /** Pattern matching every worker heartbeat key. */

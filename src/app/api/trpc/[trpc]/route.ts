@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '~/server/api/root';
+import { limitBody, MAX_BODY_BYTES } from '~/server/api/body-limit';
 import { createContextInner } from '~/server/api/trpc';
 import { auth } from '~/server/auth';
 
@@ -7,7 +8,10 @@ import { auth } from '~/server/auth';
 export const maxDuration = 300;
 export const dynamic = 'force-dynamic';
 
-function handler(req: Request) {
+async function handler(incoming: Request) {
+  // Oversized bodies get 413 before anything parses them (or asks who the caller is).
+  const req = await limitBody(incoming, MAX_BODY_BYTES);
+  if (req instanceof Response) return req;
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
