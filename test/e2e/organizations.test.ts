@@ -90,7 +90,7 @@ describe('organizations in the browser', () => {
     await guest.getByText('Your role: member').waitFor();
 
     // The owner's open page follows without a reload; the invitation is no longer pending.
-    await owner.getByRole('list', { name: 'Members' }).getByText(guestEmail, { exact: true }).waitFor({ timeout: 10_000 });
+    await owner.getByRole('list', { name: 'Members', exact: true }).getByText(guestEmail, { exact: true }).waitFor({ timeout: 10_000 });
     await expect(owner.getByLabel(`Role of ${guestEmail}`).inputValue()).resolves.toBe('member');
     await owner.getByText('No pending invitations.').waitFor({ timeout: 10_000 });
     await owner.screenshot({ path: path.join(ARTIFACTS_DIR, 'invitation-accepted.png'), fullPage: true });
