@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { auth } from '~/server/auth';
 import { TRPCReactProvider } from '~/trpc/react';
+import { OrganizationSwitcher } from './_components/organization-switcher';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -9,7 +11,8 @@ export const metadata: Metadata = {
   description: 'An event-driven SaaS starter: commands, events, live read models.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await auth();
   return (
     <html lang="en">
       <body className="min-h-dvh">
@@ -22,6 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 </span>
                 Streamline
               </Link>
+              {session && <OrganizationSwitcher />}
             </div>
           </header>
           <main className="mx-auto max-w-5xl px-4 py-10 sm:px-6">{children}</main>

@@ -148,6 +148,15 @@ describe('task board in the browser', () => {
     await page.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
     await other.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
     await expect(other.getByRole('region', { name: 'To do' }).getByRole('button', { name: /^Move Write the announcement/ }).count()).resolves.toBe(0);
+    // Edit in place: the other tab follows the new title.
+    await page.getByRole('button', { name: 'Write the announcement (edit)' }).click();
+    await page.getByLabel('Title', { exact: true }).fill('Write and publish the announcement');
+    await page.getByLabel('Description', { exact: true }).fill('Blog and newsletter');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await other.getByRole('button', { name: 'Move Write and publish the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
+    await other.getByText('Blog and newsletter').waitFor();
+    // The header's switcher knows the organization.
+    await expect(page.getByLabel('Switch organization').locator('option').allTextContents()).resolves.toContain(await page.getByLabel('Switch organization').locator('option:checked').textContent() ?? '');
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'board.png'), fullPage: true });
 
     // The dashboard on the organization page counts the task where it is now.
@@ -159,7 +168,7 @@ describe('task board in the browser', () => {
     await page.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
 
     // Completing it in the board tab updates the dashboard live: the count, and today's bar in the chart's table.
-    await other.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
+    await other.getByRole('button', { name: /^Move Write and publish the announcement/ }).press('ArrowRight');
     await dashboard.getByRole('group', { name: 'Done: 1' }).waitFor({ timeout: 10_000 });
     await dashboard.getByRole('group', { name: 'Doing: 0' }).waitFor();
     const today = new Date().toISOString().slice(0, 10);

@@ -77,6 +77,8 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: settledOrSyncing, onError }));
   const archive = useMutation(trpc.tasks.archive.mutationOptions({ onSuccess: settledOrSyncing, onError }));
   const assign = useMutation(trpc.tasks.assign.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const edit = useMutation(trpc.tasks.edit.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const [editing, setEditing] = useState<string | null>(null);
 
   if (board.isError) {
     return (
@@ -188,8 +190,22 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                       className={cn('rounded-xl bg-white shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-800 dark:ring-zinc-700', dragging === task.id && 'opacity-50')}
                     >
                       <div className="block w-full cursor-grab rounded-xl p-3 text-left">
+                        {editing === task.id ? (
+                          <EditTask
+                            task={task}
+                            pending={edit.isPending}
+                            onCancel={() => setEditing(null)}
+                            onSave={(title, description) => {
+                              edit.mutate({ organizationId, taskId: task.id, title, description });
+                              setEditing(null);
+                            }}
+                          />
+                        ) : (
                         <div className="flex items-start justify-between gap-2">
-                          <p className="text-sm font-medium">{task.title}</p>
+                          <button type="button" className="text-left text-sm font-medium hover:underline" onClick={() => setEditing(task.id)}>
+                            {task.title}
+                            <span className="sr-only"> (edit)</span>
+                          </button>
                           <button
                             type="button"
                             aria-label={`Move ${task.title} (${title}): arrow keys`}
@@ -199,6 +215,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                             <span aria-hidden>⠿</span>
                           </button>
                         </div>
+                        )}
                         {task.description && <p className="mt-1 line-clamp-2 text-xs text-zinc-500">{task.description}</p>}
                         <div className="mt-2 flex items-center justify-between gap-2 text-xs text-zinc-500">
                           <label className="sr-only" htmlFor={`assignee-${task.id}`}>Assignee of {task.title}</label>
@@ -235,6 +252,35 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
         ))}
       </div>
     </div>
+  );
+}
+
+function EditTask({ task, pending, onSave, onCancel }: { task: Task; pending: boolean; onSave: (title: string, description: string) => void; onCancel: () => void }) {
+  const [title, setTitle] = useState(task.title);
+  const [description, setDescription] = useState(task.description);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (title.trim() !== '') onSave(title, description);
+  };
+  return (
+    <form onSubmit={submit} className="space-y-2" aria-label={`Edit ${task.title}`}>
+      <label htmlFor={`title-${task.id}`} className="sr-only">Title</label>
+      <Input id={`title-${task.id}`} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} autoFocus />
+      <label htmlFor={`description-${task.id}`} className="sr-only">Description</label>
+      <textarea
+        id={`description-${task.id}`}
+        value={description}
+        maxLength={5_000}
+        rows={3}
+        onChange={(e) => setDescription(e.target.value)}
+        placeholder="Description"
+        className="block w-full rounded-lg bg-white px-3 py-2 text-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-brand-500 focus:outline-none dark:bg-zinc-900 dark:ring-zinc-700"
+      />
+      <div className="flex gap-2">
+        <Button type="submit" disabled={pending || title.trim() === ''}>Save</Button>
+        <Button variant="ghost" onClick={onCancel}>Cancel</Button>
+      </div>
+    </form>
   );
 }
 
