@@ -1,27 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createCaller } from '~/server/api/root';
-import { createContextInner } from '~/server/api/trpc';
-import type { Session } from '~/server/auth';
+import { describe, expect, it } from 'vitest';
 import { db } from '~/server/db';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
 import { catalogue } from '~/server/events/registry';
 import { replayArchive } from '~/server/projectors/replay';
-import { getRedis } from '~/server/redis';
+import { as, closeAppClientsAfterAll } from '../support/callers';
 
-afterAll(async () => {
-  getRedis().destroy();
-  await db.$client.end({ timeout: 5 });
-});
-
-function as(name: string) {
-  const session: Session = {
-    user: { id: `${name}-${randomUUID().slice(0, 6)}`, email: `${name}@example.com`, name },
-    expires: new Date(Date.now() + 3_600_000).toISOString(),
-  };
-  return { session, api: createCaller(createContextInner({ session })) };
-}
+closeAppClientsAfterAll();
 
 describe('activity feed', () => {
   it('tells who did what, newest first, per organization and per task, in pages', async () => {

@@ -1,24 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { afterAll, describe, expect, it } from 'vitest';
-import { appRouter, createCaller } from '~/server/api/root';
-import { createContextInner } from '~/server/api/trpc';
-import type { Session } from '~/server/auth';
-import { db } from '~/server/db';
-import { getRedis } from '~/server/redis';
+import { describe, expect, it } from 'vitest';
+import { appRouter } from '~/server/api/root';
+import { as, closeAppClientsAfterAll } from '../support/callers';
 
-afterAll(async () => {
-  getRedis().destroy();
-  await db.$client.end({ timeout: 5 });
-});
-
-function as(name: string) {
-  const session: Session = {
-    user: { id: `${name}-${randomUUID().slice(0, 6)}`, email: `${name}@example.com`, name },
-    expires: new Date(Date.now() + 3_600_000).toISOString(),
-  };
-  return { session, api: createCaller(createContextInner({ session })) };
-}
+closeAppClientsAfterAll();
 
 const slug = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 
