@@ -9,6 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../scripts/lib/ports';
+import { eventually } from './log-capture';
 import { startTestServices, TEMPLATE_DATABASE } from './services';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -31,19 +32,17 @@ function ensureBuild() {
   if (result.status !== 0) throw new Error('next build failed; see the output above');
 }
 
+/** Waits until the app answers its health check; fails at once if the server process exits. */
 async function waitForHealthy(url: string, exited: () => string | null, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const exit = exited();
-    if (exit) throw new Error(`next start exited before it was healthy (${exit})`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`app at ${url} not healthy within ${timeoutMs} ms`);
+  await eventually(
+    async () => {
+      const exit = exited();
+      if (exit) throw new Error(`next start exited before it was healthy (${exit})`);
+      return (await fetch(`${url}/api/health`).catch(() => null))?.ok === true;
+    },
+    timeoutMs,
+    `app at ${url} healthy`,
+  );
 }
 
 export default async function setup(project: TestProject) {

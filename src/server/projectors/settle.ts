@@ -11,10 +11,18 @@ import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import { createAppRuntime, projectorNames } from './index';
 
+const globalForSettle = globalThis as unknown as { streamlineSettleRuntime?: ReturnType<typeof createAppRuntime> };
+
+/** One runtime per process for inline drains, so consumer groups are set up once, not on every command. */
+function settleRuntime() {
+  globalForSettle.streamlineSettleRuntime ??= createAppRuntime(`settle-${randomUUID().slice(0, 8)}`);
+  return globalForSettle.streamlineSettleRuntime;
+}
+
 export async function settle(position: Position | undefined, timeoutMs = 2_000): Promise<{ settled: boolean }> {
   if (!position) return { settled: true };
   const deadline = Date.now() + timeoutMs;
-  const runtime = createAppRuntime(`settle-${randomUUID().slice(0, 8)}`);
+  const runtime = settleRuntime();
   for (;;) {
     const rows = await db
       .select({ lastId: projectorCheckpoints.lastId })
