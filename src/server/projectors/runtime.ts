@@ -163,8 +163,6 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     } catch (error) {
       if (!errorMessage(error).includes('BUSYGROUP')) throw error;
     }
-    // The checkpoint row exists from here on; batches only lock and update it.
-    await db.insert(projectorCheckpoints).values({ projector, partition }).onConflictDoNothing();
     state.ready = true;
   }
 
@@ -208,6 +206,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
   async function applyBatch(projector: Projector, partition: number, fence: number, batch: Entry[], fresh: boolean) {
     const run = (careful: boolean) =>
       db.transaction(async (tx) => {
+        await tx.insert(projectorCheckpoints).values({ projector: projector.name, partition }).onConflictDoNothing();
         const [checkpoint] = await tx
           .select()
           .from(projectorCheckpoints)
