@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { Toaster } from 'sonner';
 import { auth } from '~/server/auth';
 import { TRPCReactProvider } from '~/trpc/react';
 import { OrganizationSwitcher } from './_components/organization-switcher';
@@ -29,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </div>
           </header>
           <main className="mx-auto max-w-5xl px-4 py-10 sm:px-6">{children}</main>
+          <Toaster theme="system" position="bottom-right" richColors closeButton />
         </TRPCReactProvider>
       </body>
     </html>

@@ -23,7 +23,7 @@ export class ConflictError extends AppError {
     readonly expectedVersion: number,
     readonly actualVersion: number,
   ) {
-    super('CONFLICT', `Someone else changed this just now (expected version ${expectedVersion}, found ${actualVersion}). Reload and try again.`);
+    super('CONFLICT', `Someone else changed this just now (expected version ${expectedVersion}, found ${actualVersion}). Look at the latest state and try again.`);
   }
 }
 

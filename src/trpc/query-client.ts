@@ -1,4 +1,4 @@
-import { defaultShouldDehydrateQuery, QueryClient } from '@tanstack/react-query';
+import { defaultShouldDehydrateQuery, QueryClient, type MutationCache } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { z } from 'zod';
@@ -9,8 +9,9 @@ function isClientError(error: unknown): boolean {
 }
 
 /** One QueryClient per request on the server, one per tab in the browser. */
-export function makeQueryClient(): QueryClient {
+export function makeQueryClient(options: { mutationCache?: MutationCache } = {}): QueryClient {
   return new QueryClient({
+    mutationCache: options.mutationCache,
     defaultOptions: {
       queries: {
         // Live data arrives through the subscription; refetching on every focus adds nothing.

@@ -4,7 +4,7 @@
  * streamed HTTP link; subscriptions over server-sent events. Components use
  * `useTRPC()` with TanStack Query: `useQuery(trpc.system.ping.queryOptions())`.
  */
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import {
   createTRPCClient,
   httpBatchStreamLink,
@@ -16,7 +16,9 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
+import { toast } from 'sonner';
 import type { AppRouter } from '~/server/api/root';
+import { describeError, hasFieldErrors } from './errors';
 import { makeQueryClient } from './query-client';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -24,10 +26,29 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
+declare module '@tanstack/react-query' {
+  interface Register {
+    mutationMeta: {
+      /** The form shows field errors next to its fields: toast only the other failures. */
+      fieldErrorsInline?: boolean;
+    };
+  }
+}
+
+/** Every failed mutation becomes one error toast, in one place; components only decide what to refresh. */
+const mutationCache = () =>
+  new MutationCache({
+    onError: (error, _variables, _context, mutation) => {
+      if (mutation.meta?.fieldErrorsInline && hasFieldErrors(error)) return;
+      const { title, description } = describeError(error);
+      toast.error(title, { description });
+    },
+  });
+
 let browserQueryClient: QueryClient | undefined;
 function getQueryClient(): QueryClient {
   if (typeof window === 'undefined') return makeQueryClient(); // a fresh one per server render
-  return (browserQueryClient ??= makeQueryClient());
+  return (browserQueryClient ??= makeQueryClient({ mutationCache: mutationCache() }));
 }
 
 const url = '/api/trpc';

@@ -70,6 +70,7 @@ export function CreateOrganizationForm() {
         await queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() });
         router.push(`/o/${created.id}`);
       },
+      meta: { fieldErrorsInline: true },
     }),
   );
   const fieldErrors = create.error?.data?.zodError?.fieldErrors ?? {};
@@ -117,9 +118,6 @@ export function CreateOrganizationForm() {
             </p>
           </div>
         </div>
-        {create.error && !create.error.data?.zodError && (
-          <p role="alert" className="text-sm text-red-600">{create.error.message}</p>
-        )}
         <Button type="submit" disabled={create.isPending}>
           {create.isPending ? 'Creating…' : 'Create organization'}
         </Button>

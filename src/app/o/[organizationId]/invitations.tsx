@@ -9,7 +9,7 @@ import { useTRPC } from '~/trpc/react';
 const INVITABLE_ROLES = ['member', 'admin'] as const;
 
 /** For owners and admins: invite by link (shown to copy, and mailed), and the pending invitations with Revoke. */
-export function Invitations({ organizationId, onError }: { organizationId: string; onError: (error: { message: string }) => void }) {
+export function Invitations({ organizationId, onError }: { organizationId: string; onError: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pending = useQuery(trpc.organizations.invitations.queryOptions({ organizationId }));
@@ -26,6 +26,7 @@ export function Invitations({ organizationId, onError }: { organizationId: strin
         setEmail('');
         await refresh();
       },
+      meta: { fieldErrorsInline: true },
     }),
   );
   const revoke = useMutation(trpc.organizations.revokeInvitation.mutationOptions({ onSuccess: refresh, onError }));
@@ -72,7 +73,6 @@ export function Invitations({ organizationId, onError }: { organizationId: strin
           <Button type="submit" disabled={invite.isPending}>{invite.isPending ? 'Inviting…' : 'Invite'}</Button>
         </div>
         {emailError && <p id="invite-email-error" className="text-sm text-red-600">{emailError}</p>}
-        {invite.error && !emailError && <p role="alert" className="text-sm text-red-600">{invite.error.message}</p>}
       </form>
 
       {link && (

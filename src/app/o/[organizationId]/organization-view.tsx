@@ -23,7 +23,6 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
   const router = useRouter();
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
-  const [notice, setNotice] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
 
   const refresh = () =>
@@ -47,10 +46,9 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       },
     ),
   );
-  const onError = (error: { message: string }) => {
-    setNotice(error.message);
-    void refresh(); // a CONFLICT means someone else changed things: show the current state
-  };
+  // Failures are toasted for every mutation (see ~/trpc/react); a CONFLICT means someone
+  // else changed things, so show the current state.
+  const onError = () => void refresh();
   const rename = useMutation(trpc.organizations.rename.mutationOptions({ onSuccess: refresh, onError }));
   const changeRole = useMutation(trpc.organizations.changeRole.mutationOptions({ onSuccess: refresh, onError }));
   const remove = useMutation(trpc.organizations.removeMember.mutationOptions({ onSuccess: refresh, onError }));
@@ -89,13 +87,6 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
         </div>
         <LiveBadge status={changes.status} hasData={connected} />
       </div>
-
-      {notice && (
-        <div role="alert" className="flex items-start justify-between gap-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          <span>{notice}</span>
-          <button type="button" className="font-medium underline" onClick={() => setNotice(null)}>Dismiss</button>
-        </div>
-      )}
 
       <Projects organizationId={organizationId} />
 

@@ -52,7 +52,6 @@ export function Projects({ organizationId }: { organizationId: string }) {
         </div>
         <Button type="submit" disabled={create.isPending || name.trim() === ''}>{create.isPending ? 'Creating…' : 'Create project'}</Button>
       </form>
-      {create.error && <p role="alert" className="text-sm text-red-600">{create.error.message}</p>}
     </Card>
   );
 }

@@ -24,7 +24,6 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const boardKey = trpc.tasks.board.queryKey({ organizationId, projectId });
   const board = useQuery(trpc.tasks.board.queryOptions({ organizationId, projectId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
-  const [message, setMessage] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const [connected, setConnected] = useState(false);
   const [dragging, setDragging] = useState<string | null>(null);
@@ -50,10 +49,9 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
     ),
   );
 
-  const onError = (error: { message: string }) => {
-    setMessage(error.message);
-    void refresh(); // someone else's change won: show the board as it is now
-  };
+  // The failure itself is toasted for every mutation (see ~/trpc/react); a CONFLICT means
+  // someone else's change won, so show the board as it is now.
+  const onError = () => void refresh();
   const move = useMutation(
     trpc.tasks.move.mutationOptions({
       onMutate: async ({ taskId, placement }) => {
@@ -68,7 +66,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
       },
       onError: (error, _input, context) => {
         if (context?.previous) queryClient.setQueryData(boardKey, context.previous);
-        onError(error);
+        onError();
       },
       // Keep the optimistic card until the read model has the move; then refetch.
       onSuccess: settledOrSyncing,
@@ -151,12 +149,6 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
         </div>
       </div>
       <p className="sr-only" aria-live="polite">{announcement}</p>
-      {message && (
-        <div role="alert" className="flex items-start justify-between gap-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          <span>{message}</span>
-          <button type="button" className="font-medium underline" onClick={() => setMessage(null)}>Dismiss</button>
-        </div>
-      )}
       <div className="grid gap-4 md:grid-cols-3">
         {COLUMNS.map(({ status, title }) => (
           <section
