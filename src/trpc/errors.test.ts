@@ -14,7 +14,7 @@ describe('describeError', () => {
 
   it('says a concurrent change lost, in words', () => {
     const error = clientError('Someone else changed this just now.', { code: 'CONFLICT', httpStatus: 409 });
-    expect(describeError(error).title).toBe('Not saved: this changed');
+    expect(describeError(error)).toEqual({ title: 'Not saved', description: 'Someone else changed this just now.' });
   });
 
   it('names the first field to fix', () => {

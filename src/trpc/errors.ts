@@ -20,7 +20,7 @@ const TITLES: Record<string, string> = {
   UNAUTHORIZED: 'You are signed out',
   FORBIDDEN: 'Not allowed',
   NOT_FOUND: 'Not found',
-  CONFLICT: 'Not saved: this changed',
+  CONFLICT: 'Not saved',
   PAYLOAD_TOO_LARGE: 'Too large',
   TOO_MANY_REQUESTS: 'Slow down',
 };

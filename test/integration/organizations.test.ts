@@ -57,7 +57,7 @@ describe('organizations', () => {
     const results = await Promise.allSettled([as('a').api.organizations.create({ name: 'A', slug: s }), as('b').api.organizations.create({ name: 'B', slug: s })]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(rejected?.reason).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('already taken') });
+    expect(rejected?.reason).toMatchObject({ code: 'CONFLICT', message: `The URL name “${s}” is already taken; choose another.` });
   });
 
   it('a retried create with the same idempotency key creates one organization', async () => {

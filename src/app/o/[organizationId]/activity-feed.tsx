@@ -5,19 +5,35 @@ import { Card } from '~/components/ui/card';
 import { useTRPC } from '~/trpc/react';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const PAGE = 20;
 
 /** Who did what and when in the organization, newest first, twenty at a time. */
 export function ActivityFeed({ organizationId }: { organizationId: string }) {
-  const trpc = useTRPC();
-  const feed = useInfiniteQuery(
-    trpc.activity.list.infiniteQueryOptions({ organizationId, limit: 20 }, { getNextPageParam: (page) => page.next ?? undefined }),
-  );
-  const items = feed.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card className="space-y-4">
       <h2 className="text-lg font-semibold">Activity</h2>
+      <ActivityList organizationId={organizationId} label="Activity" />
+    </Card>
+  );
+}
+
+/**
+ * The feed itself, for the whole organization or, with `taskId`, one task's history.
+ * Live updates arrive by the page invalidating `activity.list` on change notices.
+ */
+export function ActivityList({ organizationId, taskId, label }: { organizationId: string; taskId?: string; label: string }) {
+  const trpc = useTRPC();
+  const feed = useInfiniteQuery(
+    trpc.activity.list.infiniteQueryOptions(
+      taskId ? { organizationId, taskId, limit: PAGE } : { organizationId, limit: PAGE },
+      { getNextPageParam: (page) => page.next ?? undefined },
+    ),
+  );
+  const items = feed.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <div className="space-y-4">
       {feed.isPending ? (
-        <div className="space-y-2" aria-busy="true">
+        <div className="space-y-2" aria-busy="true" aria-label={`Loading ${label.toLowerCase()}`}>
           {[0, 1, 2].map((i) => <div key={i} className="h-5 animate-pulse rounded bg-zinc-200/70 dark:bg-zinc-800" />)}
         </div>
       ) : feed.isError ? (
@@ -25,7 +41,7 @@ export function ActivityFeed({ organizationId }: { organizationId: string }) {
       ) : items.length === 0 ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing has happened yet.</p>
       ) : (
-        <ol className="space-y-2" aria-label="Activity">
+        <ol className="space-y-2" aria-label={label}>
           {items.map((item) => (
             <li key={item.id} className="flex flex-wrap items-baseline justify-between gap-x-4 text-sm">
               <span>
@@ -41,6 +57,6 @@ export function ActivityFeed({ organizationId }: { organizationId: string }) {
           {feed.isFetchingNextPage ? 'Loading…' : 'Show older'}
         </Button>
       )}
-    </Card>
+    </div>
   );
 }

@@ -31,7 +31,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       queryClient.invalidateQueries({ queryKey: trpc.organizations.members.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.activity.list.infiniteQueryKey({ organizationId, limit: 20 }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.activity.list.infiniteQueryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.queryKey({ organizationId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.tasks.dashboard.queryKey({ organizationId }) }),
     ]);

@@ -7,7 +7,7 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '~/env';
 import { organizationProcedure, organizationProcedureFor, protectedProcedure, router, type Context } from '~/server/api/trpc';
-import { AppError } from '~/server/errors';
+import { AppError, ClaimTakenError } from '~/server/errors';
 import { append } from '~/server/events';
 import type { EventDraft } from '~/server/events/define-event';
 import { settle } from '~/server/projectors/settle';
@@ -86,6 +86,10 @@ export const organizationsRouter = router({
         idempotencyKey: input.idempotencyKey,
         streams: [{ aggregateId: organizationId, expectedVersion: 0, events: commands.createOrganization(actor, input) }],
         claims: [{ scope: 'organization-slug', value: `slug:${input.slug}`, owner: organizationId }],
+      }).catch((error: unknown) => {
+        // The claim's own message names its internal key; say it in the form's words.
+        if (error instanceof ClaimTakenError) throw new AppError('CONFLICT', `The URL name “${input.slug}” is already taken; choose another.`, { cause: error });
+        throw error;
       });
       const position = result.positions.at(-1);
       return { id: organizationId, slug: input.slug, position, ...(await settle(position)) };

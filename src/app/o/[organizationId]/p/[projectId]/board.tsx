@@ -3,12 +3,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { generateKeyBetween } from 'fractional-indexing';
 import Link from 'next/link';
-import { useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { Button } from '~/components/ui/button';
 import { Input } from '~/components/ui/input';
 import { cn } from '~/lib/cn';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../../../_components/live-indicator';
+import { ActivityList } from '../../activity-feed';
 
 type Task = RouterOutputs['tasks']['board']['tasks'][number];
 type Status = Task['status'];
@@ -34,7 +35,12 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
     return refresh();
   };
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: boardKey });
+  // Both boards (open and archived tasks) and any open task history.
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.tasks.board.queryKey({ organizationId, projectId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.activity.list.infiniteQueryKey({ organizationId }) }),
+    ]);
   const changes = useSubscription(
     trpc.organizations.changes.subscriptionOptions(
       { organizationId },
@@ -76,7 +82,9 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const archive = useMutation(trpc.tasks.archive.mutationOptions({ onSuccess: settledOrSyncing, onError }));
   const assign = useMutation(trpc.tasks.assign.mutationOptions({ onSuccess: settledOrSyncing, onError }));
   const edit = useMutation(trpc.tasks.edit.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const restore = useMutation(trpc.tasks.restore.mutationOptions({ onSuccess: settledOrSyncing, onError }));
   const [editing, setEditing] = useState<string | null>(null);
+  const [historyOf, setHistoryOf] = useState<Task | null>(null);
 
   if (board.isError) {
     return (
@@ -221,9 +229,14 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                             {members.data?.map((m) => <option key={m.userId} value={m.userId}>{m.email}</option>)}
                           </select>
                           {emailOf(task.assigneeId) === null && task.assigneeId && <span>former member</span>}
-                          <button type="button" className="rounded px-1 hover:text-red-600" onClick={() => archive.mutate({ organizationId, taskId: task.id })}>
-                            Archive<span className="sr-only"> {task.title}</span>
-                          </button>
+                          <span className="flex shrink-0 gap-1">
+                            <button type="button" className="rounded px-1 hover:text-zinc-900 dark:hover:text-zinc-100" onClick={() => setHistoryOf(task)}>
+                              History<span className="sr-only"> of {task.title}</span>
+                            </button>
+                            <button type="button" className="rounded px-1 hover:text-red-600" onClick={() => archive.mutate({ organizationId, taskId: task.id })}>
+                              Archive<span className="sr-only"> {task.title}</span>
+                            </button>
+                          </span>
                         </div>
                       </div>
                     </li>
@@ -243,7 +256,68 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
           </section>
         ))}
       </div>
+      <ArchivedTasks
+        organizationId={organizationId}
+        projectId={projectId}
+        restoring={restore.isPending}
+        onRestore={(task) => restore.mutate({ organizationId, taskId: task.id })}
+      />
+      {historyOf && <TaskHistory organizationId={organizationId} task={historyOf} onClose={() => setHistoryOf(null)} />}
     </div>
+  );
+}
+
+/** Archived tasks, loaded when opened, each with Restore (back to where it was on the board). */
+function ArchivedTasks({ organizationId, projectId, restoring, onRestore }: { organizationId: string; projectId: string; restoring: boolean; onRestore: (task: Task) => void }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const archived = useQuery(trpc.tasks.board.queryOptions({ organizationId, projectId, archived: true }, { enabled: open }));
+  return (
+    <details className="rounded-2xl bg-zinc-100 p-3 dark:bg-zinc-900" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="cursor-pointer rounded px-1 text-sm font-semibold">Archived tasks</summary>
+      {!open ? null : archived.isPending ? (
+        <div className="mt-3 h-10 animate-pulse rounded-xl bg-white/70 dark:bg-zinc-800" aria-busy="true" aria-label="Loading archived tasks" />
+      ) : archived.isError ? (
+        <p role="alert" className="mt-3 text-sm text-red-600">{archived.error.message}</p>
+      ) : archived.data.tasks.length === 0 ? (
+        <p className="mt-3 px-1 text-sm text-zinc-500">No archived tasks.</p>
+      ) : (
+        <ul className="mt-3 divide-y divide-zinc-200 rounded-xl bg-white dark:divide-zinc-700 dark:bg-zinc-800" aria-label="Archived tasks">
+          {archived.data.tasks.map((task) => (
+            <li key={task.id} className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
+              <span className="truncate">{task.title}</span>
+              <Button variant="ghost" disabled={restoring} onClick={() => onRestore(task)}>
+                Restore<span className="sr-only"> {task.title}</span>
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
+  );
+}
+
+/** One task's history in a modal dialog (Escape or Close dismisses it; focus returns to the card). */
+function TaskHistory({ organizationId, task, onClose }: { organizationId: string; task: Task; onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const element = dialog.current;
+    element?.showModal();
+    return () => element?.close();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      aria-labelledby="task-history-title"
+      className="m-auto w-full max-w-lg rounded-2xl bg-white p-6 text-zinc-900 shadow-xl ring-1 ring-zinc-200 backdrop:bg-zinc-950/40 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-800"
+    >
+      <div className="mb-4 flex items-start justify-between gap-4">
+        <h2 id="task-history-title" className="text-lg font-semibold">History of “{task.title}”</h2>
+        <Button variant="ghost" onClick={() => dialog.current?.close()}>Close</Button>
+      </div>
+      <ActivityList organizationId={organizationId} taskId={task.id} label="Task history" />
+    </dialog>
   );
 }
 
