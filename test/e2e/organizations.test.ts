@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ARTIFACTS_DIR, launchBrowser } from '../support/browser';
+import { ARTIFACTS_DIR, launchBrowser, signIn } from '../support/browser';
 
 const appUrl = inject('appUrl');
 let browser: Browser;
@@ -48,6 +48,16 @@ describe('organizations in the browser', () => {
 
     await page.getByRole('link', { name: '← All organizations' }).click();
     await page.getByRole('link', { name: new RegExp(`${name} Inc`) }).waitFor();
+
+    // The same URL name again: refused, and said in a toast, not a stack trace.
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    const slug = await page.getByLabel('URL name').inputValue();
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    const toast = page.getByRole('region', { name: /^Notifications/ }).getByRole('listitem');
+    await toast.getByText('Not saved').waitFor();
+    await toast.getByText(`The URL name “${slug}” is already taken; choose another.`).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'error-toast.png') });
     await context.close();
   });
 
@@ -118,63 +128,103 @@ describe('organizations in the browser', () => {
 });
 
 describe('task board in the browser', () => {
-  it('two tabs: a task created and moved in one appears and moves in the other, live; the dashboard counts it', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const email = `board-${randomBytes(4).toString('hex')}@example.com`;
-    await page.goto(`${appUrl}/sign-in`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('button', { name: 'Sign in with email' }).click();
-    await page.getByText('You are not in any organization yet.').waitFor();
-    await page.getByLabel('Name', { exact: true }).fill(`Board ${randomBytes(2).toString('hex')}`);
-    await page.getByRole('button', { name: 'Create organization' }).click();
-    await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
-    const organizationUrl = page.url();
-    await page.getByLabel('New project').fill('Launch');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByRole('link', { name: 'Launch' }).click();
-    await page.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+  it('two users in two browsers: what one does on the board the other sees live, in the history, the feed and the dashboard', async () => {
+    const aliceContext = await browser.newContext();
+    const alice = await aliceContext.newPage();
+    const aliceEmail = `alice-${randomBytes(4).toString('hex')}@example.com`;
+    await signIn(alice, appUrl, aliceEmail);
+    await alice.getByLabel('Name', { exact: true }).fill(`Board ${randomBytes(2).toString('hex')}`);
+    await alice.getByRole('button', { name: 'Create organization' }).click();
+    await alice.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    const organizationUrl = alice.url();
+    await alice.getByLabel('New project').fill('Launch');
+    await alice.getByRole('button', { name: 'Create project' }).click();
 
-    const other = await context.newPage();
-    await other.goto(page.url());
-    await other.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
+    // Bob joins through an invitation link, in a browser of his own.
+    const bobEmail = `bob-${randomBytes(4).toString('hex')}@example.com`;
+    await alice.getByLabel('Email to invite').fill(bobEmail);
+    await alice.getByRole('button', { name: 'Invite', exact: true }).click();
+    const link = await alice.getByLabel('Invitation link (also sent by mail)').inputValue();
+    const bobContext = await browser.newContext();
+    const bob = await bobContext.newPage();
+    await signIn(bob, appUrl, bobEmail);
+    const sideProject = `Bob's side project ${randomBytes(2).toString('hex')}`;
+    await bob.getByLabel('Name', { exact: true }).fill(sideProject);
+    await bob.getByRole('button', { name: 'Create organization' }).click();
+    await bob.getByRole('heading', { level: 1, name: sideProject }).waitFor();
+    const sideProjectUrl = bob.url();
+    await bob.goto(link);
+    await bob.getByRole('button', { name: 'Join' }).click();
+    await bob.waitForURL(organizationUrl);
+    await bob.getByText('Your role: member').waitFor();
+    // Two organizations now: the header's switcher goes between them.
+    await bob.getByLabel('Switch organization').selectOption({ label: sideProject });
+    await bob.waitForURL(sideProjectUrl);
+    await bob.getByText('Your role: owner').waitFor();
 
-    await page.getByLabel('New task in To do').fill('Write the announcement');
-    await page.getByLabel('New task in To do').press('Enter');
-    // Each card's move handle names the task and its column.
-    await other.getByRole('button', { name: 'Move Write the announcement (To do): arrow keys' }).waitFor({ timeout: 10_000 });
+    await alice.getByRole('link', { name: 'Launch' }).click();
+    await alice.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+    await bob.goto(alice.url());
+    await bob.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
 
-    // Keyboard move: right arrow on the card's move handle takes it to "Doing".
-    await page.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
-    await other.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
-    await expect(other.getByRole('region', { name: 'To do' }).getByRole('button', { name: /^Move Write the announcement/ }).count()).resolves.toBe(0);
-    // Edit in place: the other tab follows the new title.
-    await page.getByRole('button', { name: 'Write the announcement (edit)' }).click();
-    await page.getByLabel('Title', { exact: true }).fill('Write and publish the announcement');
-    await page.getByLabel('Description', { exact: true }).fill('Blog and newsletter');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await other.getByRole('button', { name: 'Move Write and publish the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
-    await other.getByText('Blog and newsletter').waitFor();
-    // The header's switcher knows the organization.
-    await expect(page.getByLabel('Switch organization').locator('option').allTextContents()).resolves.toContain(await page.getByLabel('Switch organization').locator('option:checked').textContent() ?? '');
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'board.png'), fullPage: true });
+    // Alice creates a task: it appears on Bob's board without a reload.
+    await alice.getByLabel('New task in To do').fill('Write the announcement');
+    await alice.getByLabel('New task in To do').press('Enter');
+    await bob.getByRole('region', { name: 'To do' }).getByRole('button', { name: 'Move Write the announcement (To do): arrow keys' }).waitFor({ timeout: 10_000 });
 
-    // The dashboard on the organization page counts the task where it is now.
-    await page.goto(organizationUrl);
-    const dashboard = page.getByRole('region', { name: 'Dashboard' });
-    for (const count of ['To do: 0', 'Doing: 1', 'Done: 0']) await dashboard.getByRole('group', { name: count }).waitFor({ timeout: 10_000 });
-    await dashboard.getByText('No tasks completed in the last 14 days.').waitFor();
-    await dashboard.getByRole('list', { name: 'Most active members' }).getByText(email).waitFor();
-    await page.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
+    // Alice moves it with the keyboard (right arrow on the move handle): it moves on Bob's board.
+    await alice.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
+    await bob.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
+    await expect(bob.getByRole('region', { name: 'To do' }).getByRole('button', { name: /^Move Write the announcement/ }).count()).resolves.toBe(0);
 
-    // Completing it in the board tab updates the dashboard live: the count, and today's bar in the chart's table.
-    await other.getByRole('button', { name: /^Move Write and publish the announcement/ }).press('ArrowRight');
-    await dashboard.getByRole('group', { name: 'Done: 1' }).waitFor({ timeout: 10_000 });
-    await dashboard.getByRole('group', { name: 'Doing: 0' }).waitFor();
+    // Bob reads the task's history: both of Alice's actions, by her.
+    await bob.getByRole('button', { name: 'History of Write the announcement' }).click();
+    const history = bob.getByRole('dialog', { name: 'History of “Write the announcement”' }).getByRole('list', { name: 'Task history' });
+    for (const action of ['created “Write the announcement” in To do', 'moved “Write the announcement” to Doing']) {
+      await history.getByRole('listitem').filter({ hasText: action }).getByText(aliceEmail).waitFor({ timeout: 10_000 });
+    }
+    await bob.keyboard.press('Escape');
+    await bob.getByRole('dialog').waitFor({ state: 'hidden' });
+
+    // Bob finishes it; Alice sees that live. Alice edits it in place; Bob sees the new title.
+    await bob.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
+    await alice.getByRole('region', { name: 'Done' }).getByRole('button', { name: 'Move Write the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
+    await alice.getByRole('button', { name: 'Write the announcement (edit)' }).click();
+    await alice.getByLabel('Title', { exact: true }).fill('Publish the announcement');
+    await alice.getByLabel('Description', { exact: true }).fill('Blog and newsletter');
+    await alice.getByRole('button', { name: 'Save' }).click();
+    await bob.getByRole('button', { name: 'Move Publish the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
+    await bob.getByText('Blog and newsletter').waitFor();
+
+    // Alice archives it; it leaves Bob's board; Bob restores it from the archive; it is back on Alice's.
+    await alice.getByRole('button', { name: 'Archive Publish the announcement' }).click();
+    await bob.getByRole('button', { name: /^Move Publish the announcement/ }).waitFor({ state: 'detached', timeout: 10_000 });
+    await bob.getByText('Archived tasks', { exact: true }).click();
+    await bob.getByRole('button', { name: 'Restore Publish the announcement' }).click();
+    await alice.getByRole('region', { name: 'Done' }).getByRole('button', { name: 'Move Publish the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
+    await bob.getByText('No archived tasks.').waitFor({ timeout: 10_000 });
+    await bob.screenshot({ path: path.join(ARTIFACTS_DIR, 'board.png'), fullPage: true });
+
+    // The organization's feed on Bob's side has both people's actions; the dashboard counts the task where it is.
+    await bob.goto(organizationUrl);
+    const feed = bob.getByRole('list', { name: 'Activity', exact: true });
+    await feed.getByRole('listitem').filter({ hasText: 'moved “Write the announcement” to Doing' }).getByText(aliceEmail).waitFor({ timeout: 10_000 });
+    await feed.getByRole('listitem').filter({ hasText: 'moved “Write the announcement” to Done' }).getByText(bobEmail).waitFor();
+    const dashboard = bob.getByRole('region', { name: 'Dashboard' });
+    for (const count of ['To do: 0', 'Doing: 0', 'Done: 1']) await dashboard.getByRole('group', { name: count }).waitFor({ timeout: 10_000 });
     const today = new Date().toISOString().slice(0, 10);
     await dashboard.getByRole('row', { name: `${today} 1` }).waitFor();
     await dashboard.getByRole('img', { name: /^1 task completed in the last 14 days/ }).waitFor();
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'dashboard.png'), fullPage: true });
-    await context.close();
+    const active = dashboard.getByRole('list', { name: 'Most active members' });
+    for (const email of [aliceEmail, bobEmail]) await active.getByText(email).waitFor();
+    await bob.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
+
+    // Alice reopens the task on her board; Bob's dashboard follows live.
+    await alice.getByRole('button', { name: /^Move Publish the announcement/ }).press('ArrowLeft');
+    await dashboard.getByRole('group', { name: 'Doing: 1' }).waitFor({ timeout: 10_000 });
+    await dashboard.getByRole('group', { name: 'Done: 0' }).waitFor();
+    await bob.screenshot({ path: path.join(ARTIFACTS_DIR, 'dashboard.png'), fullPage: true });
+    await aliceContext.close();
+    await bobContext.close();
   });
 });

@@ -24,7 +24,7 @@ describe('activity feed', () => {
       'ada@example.com moved “Ship it” to Done',
       'ada@example.com created “Ship it” in To do',
       'ada@example.com created the project “Launch”',
-      'ada@example.com added ada@example.com as owner',
+      'ada@example.com joined as owner',
       'ada@example.com created the organization “Acme”',
     ]);
 

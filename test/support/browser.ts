@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
 
@@ -24,4 +24,12 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Signs a new user in through the development sign-in form and waits for their (empty) home page. */
+export async function signIn(page: Page, appUrl: string, email: string): Promise<void> {
+  await page.goto(`${appUrl}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Sign in with email' }).click();
+  await page.getByText('You are not in any organization yet.').waitFor();
 }

@@ -83,7 +83,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
           ) : (
             <h1 className="mt-1 text-2xl font-semibold tracking-tight">{org.data.name}</h1>
           )}
-          {org.data && <p className="mt-1 text-sm capitalize text-zinc-500">Your role: {org.data.role}</p>}
+          {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
         </div>
         <LiveBadge status={changes.status} hasData={connected} />
       </div>

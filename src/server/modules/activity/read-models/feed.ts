@@ -49,12 +49,13 @@ export const activityProjector = defineProjector(catalogue, {
   handlers: {
     'organization.created': (e, tx) => record(tx, e, `created the organization “${e.data.name}”`),
     'organization.renamed': (e, tx) => record(tx, e, `renamed the organization to “${e.data.name}”`),
-    'member.added': (e, tx) => record(tx, e, `added ${e.data.email} as ${e.data.role}`),
+    // Always the member themself: the creator, or someone accepting an invitation.
+    'member.added': (e, tx) => record(tx, e, `joined as ${e.data.role}`),
     'member.role-changed': (e, tx) => record(tx, e, `changed a member's role to ${e.data.role}`),
     'member.removed': (e, tx) => record(tx, e, e.data.left ? 'left the organization' : 'removed a member'),
     'invitation.created': (e, tx) => record(tx, e, `invited ${e.data.email} as ${e.data.role}`),
     'invitation.revoked': (e, tx) => record(tx, e, 'revoked an invitation'),
-    'invitation.accepted': (e, tx) => record(tx, e, 'accepted an invitation and joined'),
+    'invitation.accepted': null, // appended with `member.added`, which says it
     'project.created': (e, tx) => record(tx, e, `created the project “${e.data.name}”`),
     'project.renamed': (e, tx) => record(tx, e, `renamed a project to “${e.data.name}”`),
     'task.created': async (e, tx) => {
