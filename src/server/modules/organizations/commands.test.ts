@@ -5,6 +5,7 @@ import {
   changeMemberRole,
   createInvitation,
   createOrganization,
+  hasRole,
   INVITATION_TTL_MS,
   leaveOrganization,
   removeMember,
@@ -162,5 +163,14 @@ describe('acceptInvitation', () => {
     fails(() => acceptInvitation(given([[ada, 'owner']], [invitation({ status: 'accepted' })]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /already used/);
     fails(() => acceptInvitation(given([[ada, 'owner']], [invitation({ expiresAt: now })]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /expired/);
     fails(() => acceptInvitation(given([[ada, 'owner'], [cy, 'member']], [invitation()]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /already a member/);
+  });
+});
+
+describe('hasRole', () => {
+  it('orders roles owner > admin > member', () => {
+    expect(hasRole('owner', 'admin')).toBe(true);
+    expect(hasRole('admin', 'admin')).toBe(true);
+    expect(hasRole('member', 'admin')).toBe(false);
+    expect(hasRole('admin', 'owner')).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '~/server/errors';
-import { archiveTask, assignTask, createTask, editTask, moveTask, rankBetween, restoreTask, type TaskState } from './commands';
+import { z } from 'zod';
+import { archiveTask, assignTask, createProject, createTask, editTask, moveTask, rankBetween, renameProject, restoreTask, type TaskState } from './commands';
 
 const task = (over: Partial<TaskState> = {}): TaskState => ({
   id: 't1', projectId: 'p1', version: 1, title: 'Write docs', description: '', status: 'todo', rank: 'a0', assigneeId: null, archived: false, ...over,
@@ -11,8 +12,21 @@ describe('createTask', () => {
   it('places a new task between its neighbours', () => {
     const [created] = createTask({ projectId: '018f7a62-0000-7000-8000-000000000001', title: 'Ship', description: '', placement: { status: 'doing', after: 'a0', before: 'a1' } });
     expect(created).toMatchObject({ type: 'task.created', data: { status: 'doing', title: 'Ship' } });
-    const rank = (created?.data as { rank: string }).rank;
+    const { rank } = z.object({ rank: z.string() }).parse(created?.data);
     expect(rank > 'a0' && rank < 'a1').toBe(true);
+  });
+  it('refuses neighbours in the wrong order: the column changed since the user looked', () => {
+    expect(() => createTask({ projectId: 'p1', title: 'Ship', description: '', placement: { status: 'todo', after: 'a1', before: 'a0' } })).toThrow(/changed meanwhile/);
+  });
+});
+
+describe('projects', () => {
+  it('given no project, when one is created, then it is created with its name', () => {
+    expect(createProject({ name: 'Launch' })).toEqual([{ type: 'project.created', data: { name: 'Launch' } }]);
+  });
+  it('given a project, when renamed, then it is renamed, unless the name is the same', () => {
+    expect(renameProject({ name: 'Launch' }, { name: 'Relaunch' })).toEqual([{ type: 'project.renamed', data: { name: 'Relaunch' } }]);
+    expect(renameProject({ name: 'Launch' }, { name: 'Launch' })).toEqual([]);
   });
 });
 
