@@ -15,6 +15,7 @@ function createLogger(): Logger {
   return pino(options, pretty({ colorize: true, sync: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
 }
 
+// globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForLogger = globalThis as unknown as { streamlineLogger?: Logger };
 
 export const logger: Logger = globalForLogger.streamlineLogger ?? createLogger();

@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { deadLetters } from '~/server/db/event-core-schema';
 import { appendEvents } from '~/server/events/append';
 import { replayArchive } from '~/server/projectors/replay';
@@ -49,7 +50,7 @@ async function foldOfLog(): Promise<Row[]> {
   for (const { envelope } of entries) {
     const row = byAggregate.get(envelope.aggregateId) ?? { aggregate_id: envelope.aggregateId, total: '0', version: 0, applied: 0 };
     expect(envelope.aggregateVersion).toBe(row.version + 1); // the log itself has no gaps
-    const by = (envelope.data as { by: number }).by;
+    const by = z.object({ by: z.number() }).parse(envelope.data).by;
     byAggregate.set(envelope.aggregateId, { aggregate_id: envelope.aggregateId, total: String(Number(row.total) + by), version: row.version + 1, applied: row.applied + 1 });
   }
   return [...byAggregate.values()].sort((a, b) => (a.aggregate_id < b.aggregate_id ? -1 : 1));

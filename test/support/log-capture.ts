@@ -1,12 +1,15 @@
 /** A real pino logger whose lines are kept in memory, to assert on what a component logs. */
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
+import { z } from 'zod';
+
+const logLine = z.object({ level: z.number(), msg: z.string().default('') }).loose();
 
 export function captureLogs(): { logger: Logger; lines: Array<{ level: number; msg: string }> } {
   const lines: Array<{ level: number; msg: string }> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { level: number; msg: string });
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(logLine.parse(JSON.parse(line)));
       done();
     },
   });

@@ -6,6 +6,7 @@ import { createDb, type Db } from './client';
 
 export { createDb, type Db } from './client';
 
+// globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForDb = globalThis as unknown as { streamlineDb?: Db };
 
 // Cached on globalThis so Next.js hot reloads reuse the pool instead of leaking one per edit.

@@ -11,6 +11,7 @@ import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import { createAppRuntime, projectorNames } from './index';
 
+// globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForSettle = globalThis as unknown as { streamlineSettleRuntime?: ReturnType<typeof createAppRuntime> };
 
 /** One runtime per process for inline drains, so consumer groups are set up once, not on every command. */

@@ -4,6 +4,7 @@ import { logger } from '~/server/logger';
 import { connectInBackground, createBlockingRedis, getRedis, keys } from '~/server/redis';
 import { createNoticeHub, type NoticeHub } from './notices';
 
+// globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForHub = globalThis as unknown as { streamlineNoticeHub?: NoticeHub };
 
 export function noticeHub(): NoticeHub {

@@ -11,6 +11,7 @@ export { createRedis, createBlockingRedis, connectInBackground, redactUrl, MAX_B
 
 export const keys = createKeys(env.REDIS_KEY_PREFIX);
 
+// globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForRedis = globalThis as unknown as { streamlineRedis?: Redis };
 
 /**
