@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ARTIFACTS_DIR, launchBrowser, signIn } from '../support/browser';
+import { eventually } from '../support/log-capture';
 
 const appUrl = inject('appUrl');
 let browser: Browser;
@@ -226,5 +227,53 @@ describe('task board in the browser', () => {
     await bob.screenshot({ path: path.join(ARTIFACTS_DIR, 'dashboard.png'), fullPage: true });
     await aliceContext.close();
     await bobContext.close();
+  });
+
+  it('a stale board: a move that lost to someone else’s change says so in a toast, the board refreshes, and live resumes', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, appUrl, `stale-${randomBytes(4).toString('hex')}@example.com`);
+    await page.getByLabel('Name', { exact: true }).fill(`Stale ${randomBytes(2).toString('hex')}`);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await page.getByLabel('New project').fill('Ops');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('link', { name: 'Ops' }).click();
+    await page.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+    await page.getByLabel('New task in To do').fill('Rotate the keys');
+    await page.getByLabel('New task in To do').press('Enter');
+    await page.getByRole('button', { name: 'Move Rotate the keys (To do): arrow keys' }).waitFor();
+
+    // A second tab whose live connection cannot get through: its board goes stale.
+    const stale = await context.newPage();
+    const isChanges = (url: URL) => url.pathname.endsWith('/organizations.changes');
+    let refused = 0;
+    await stale.route(isChanges, (route) => {
+      refused += 1;
+      return route.abort('connectionrefused');
+    });
+    await stale.goto(page.url());
+    await stale.getByRole('button', { name: 'Move Rotate the keys (To do): arrow keys' }).waitFor();
+    await eventually(() => refused > 0, 10_000, 'the stale tab trying to connect');
+    await expect(stale.getByTestId('live-indicator').textContent()).resolves.not.toBe('Live');
+
+    await page.getByRole('button', { name: 'Archive Rotate the keys' }).click();
+    await page.getByRole('button', { name: /^Move Rotate the keys/ }).waitFor({ state: 'detached' });
+    await expect(stale.getByRole('button', { name: /^Move Rotate the keys/ }).count()).resolves.toBe(1);
+
+    // Moving the archived task from the stale tab: refused, said in words, and the board shows what is true now.
+    await stale.getByRole('button', { name: /^Move Rotate the keys/ }).press('ArrowRight');
+    const toast = stale.getByRole('region', { name: /^Notifications/ }).getByRole('listitem');
+    await toast.getByText('Not saved').waitFor();
+    await toast.getByText('This task is archived; restore it first.').waitFor();
+    await stale.getByRole('button', { name: /^Move Rotate the keys/ }).waitFor({ state: 'detached', timeout: 10_000 });
+
+    // The connection comes back: the badge says so, and changes flow again.
+    await stale.unroute(isChanges);
+    await stale.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 30_000 });
+    await page.getByLabel('New task in Doing').fill('Renew the certificate');
+    await page.getByLabel('New task in Doing').press('Enter');
+    await stale.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Renew the certificate (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
+    await context.close();
   });
 });
