@@ -196,6 +196,10 @@ describe('task board in the browser', () => {
     await alice.getByRole('button', { name: 'Save' }).click();
     await bob.getByRole('button', { name: 'Move Publish the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
     await bob.getByText('Blog and newsletter').waitFor();
+    await alice.getByRole('button', { name: 'Rename project' }).click();
+    await alice.getByLabel('Project name').fill('Launch day');
+    await alice.getByLabel('Project name').press('Enter');
+    await bob.getByRole('heading', { level: 1, name: 'Launch day' }).waitFor({ timeout: 10_000 });
 
     // Alice archives it; it leaves Bob's board; Bob restores it from the archive; it is back on Alice's.
     await alice.getByRole('button', { name: 'Archive Publish the announcement' }).click();

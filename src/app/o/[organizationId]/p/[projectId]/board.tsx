@@ -83,6 +83,8 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const assign = useMutation(trpc.tasks.assign.mutationOptions({ onSuccess: settledOrSyncing, onError }));
   const edit = useMutation(trpc.tasks.edit.mutationOptions({ onSuccess: settledOrSyncing, onError }));
   const restore = useMutation(trpc.tasks.restore.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const [renaming, setRenaming] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
 
@@ -142,8 +144,22 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
           <Link href={`/o/${organizationId}`} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
           {board.isPending ? (
             <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
+          ) : renaming ? (
+            <RenameProject
+              current={board.data.project.name}
+              onCancel={() => setRenaming(false)}
+              onSave={(name) => {
+                renameProject.mutate({ organizationId, projectId, name });
+                setRenaming(false);
+              }}
+            />
           ) : (
-            <h1 className="mt-1 text-2xl font-semibold tracking-tight">{board.data.project.name}</h1>
+            <div className="mt-1 flex items-baseline gap-3">
+              <h1 className="text-2xl font-semibold tracking-tight">{board.data.project.name}</h1>
+              <button type="button" className="rounded text-sm text-zinc-500 hover:underline" onClick={() => setRenaming(true)}>
+                Rename<span className="sr-only"> project</span>
+              </button>
+            </div>
           )}
           <p className="mt-1 text-sm text-zinc-500">Drag cards, or focus one and use the arrow keys.</p>
         </div>
@@ -318,6 +334,23 @@ function TaskHistory({ organizationId, task, onClose }: { organizationId: string
       </div>
       <ActivityList organizationId={organizationId} taskId={task.id} label="Task history" />
     </dialog>
+  );
+}
+
+function RenameProject({ current, onSave, onCancel }: { current: string; onSave: (name: string) => void; onCancel: () => void }) {
+  const [name, setName] = useState(current);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim() !== '' && name.trim() !== current) onSave(name);
+    else onCancel();
+  };
+  return (
+    <form onSubmit={submit} className="mt-1 flex flex-wrap items-center gap-2" aria-label="Rename project">
+      <label htmlFor="project-rename" className="sr-only">Project name</label>
+      <Input id="project-rename" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && onCancel()} autoFocus className="max-w-sm" />
+      <Button type="submit">Save</Button>
+      <Button variant="ghost" onClick={onCancel}>Cancel</Button>
+    </form>
   );
 }
 
