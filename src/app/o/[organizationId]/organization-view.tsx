@@ -1,6 +1,5 @@
 'use client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
@@ -13,39 +12,19 @@ import { ActivityFeed } from './activity-feed';
 import { DashboardSection } from './dashboard';
 import { Projects } from './projects';
 import { Invitations } from './invitations';
+import { useOrganizationChanges } from './use-organization-changes';
+import { ALL_VIEWS } from '~/lib/stale-views';
 
 type Member = RouterOutputs['organizations']['members'][number];
 const ROLES = ['owner', 'admin', 'member'] as const;
 
 export function OrganizationView({ organizationId, viewerId }: { organizationId: string; viewerId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const router = useRouter();
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
-  const [connected, setConnected] = useState(false);
-
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.organizations.get.queryKey({ organizationId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.organizations.members.queryKey({ organizationId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.activity.list.infiniteQueryKey({ organizationId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.queryKey({ organizationId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.tasks.dashboard.queryKey({ organizationId }) }),
-    ]);
-  // The page's one live connection: every change notice of this organization refreshes what it shows.
-  const changes = useSubscription(
-    trpc.organizations.changes.subscriptionOptions(
-      { organizationId },
-      {
-        enabled: !org.isError,
-        onStarted: () => setConnected(true),
-        onData: () => void refresh(),
-      },
-    ),
-  );
+  const changes = useOrganizationChanges(organizationId, { enabled: !org.isError });
+  const refresh = () => changes.refetch(ALL_VIEWS);
   // Failures are toasted for every mutation (see ~/trpc/react); a CONFLICT means someone
   // else changed things, so show the current state.
   const onError = () => void refresh();
@@ -85,7 +64,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
           )}
           {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
         </div>
-        <LiveBadge status={changes.status} hasData={connected} />
+        <LiveBadge status={changes.status} hasData={changes.connected} />
       </div>
 
       <Projects organizationId={organizationId} />

@@ -1,6 +1,5 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
 import { generateKeyBetween } from 'fractional-indexing';
 import Link from 'next/link';
 import { useEffect, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
@@ -10,6 +9,7 @@ import { cn } from '~/lib/cn';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../../../_components/live-indicator';
 import { ActivityList } from '../../activity-feed';
+import { useOrganizationChanges } from '../../use-organization-changes';
 
 type Task = RouterOutputs['tasks']['board']['tasks'][number];
 type Status = Task['status'];
@@ -26,7 +26,6 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const board = useQuery(trpc.tasks.board.queryOptions({ organizationId, projectId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
   const [announcement, setAnnouncement] = useState('');
-  const [connected, setConnected] = useState(false);
   const [dragging, setDragging] = useState<string | null>(null);
   // A change the server accepted but the board's read model has not shown yet (a slow projector).
   const [syncing, setSyncing] = useState(false);
@@ -35,25 +34,15 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
     return refresh();
   };
 
+  const changes = useOrganizationChanges(organizationId, {
+    onChange: (views) => {
+      if (!views.includes('board')) return;
+      setAnnouncement('The board was updated.');
+      setSyncing(false);
+    },
+  });
   // Both boards (open and archived tasks) and any open task history.
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.tasks.board.queryKey({ organizationId, projectId }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.activity.list.infiniteQueryKey({ organizationId }) }),
-    ]);
-  const changes = useSubscription(
-    trpc.organizations.changes.subscriptionOptions(
-      { organizationId },
-      {
-        onStarted: () => setConnected(true),
-        onData: () => {
-          setAnnouncement('The board was updated.');
-          setSyncing(false);
-          void refresh();
-        },
-      },
-    ),
-  );
+  const refresh = () => changes.refetch(['board', 'activity']);
 
   // The failure itself is toasted for every mutation (see ~/trpc/react); a CONFLICT means
   // someone else's change won, so show the board as it is now.
@@ -169,7 +158,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
               Syncing…
             </span>
           )}
-          <LiveBadge status={changes.status} hasData={connected} />
+          <LiveBadge status={changes.status} hasData={changes.connected} />
         </div>
       </div>
       <p className="sr-only" aria-live="polite">{announcement}</p>

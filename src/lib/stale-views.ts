@@ -1,0 +1,23 @@
+/**
+ * Which parts of a page a change notice makes stale. Each projector owns one
+ * read model, so its notices say exactly which queries to refetch; the rest of
+ * the page stays as it is. A projector missing here refreshes everything (safe,
+ * if wasteful); `test/integration/live-views.test.ts` fails until each of the
+ * app's projectors is mapped.
+ */
+export type View = 'organization' | 'board' | 'activity' | 'dashboard';
+
+export const ALL_VIEWS: ReadonlyArray<View> = ['organization', 'board', 'activity', 'dashboard'];
+
+const VIEWS_OF_PROJECTOR: Readonly<Record<string, ReadonlyArray<View>>> = {
+  directory: ['organization'],
+  board: ['board'],
+  activity: ['activity'],
+  dashboard: ['dashboard'],
+};
+
+export function staleViews(notice: { projector: string; reset?: boolean }): ReadonlyArray<View> {
+  // A reset means the notices since the client's last one were trimmed: anything may have changed.
+  if (notice.reset) return ALL_VIEWS;
+  return Object.hasOwn(VIEWS_OF_PROJECTOR, notice.projector) ? (VIEWS_OF_PROJECTOR[notice.projector] ?? ALL_VIEWS) : ALL_VIEWS;
+}
