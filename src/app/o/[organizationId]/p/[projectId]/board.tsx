@@ -150,7 +150,8 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
               </button>
             </div>
           )}
-          <p className="mt-1 text-sm text-zinc-500">Drag cards, or focus one and use the arrow keys.</p>
+          <p className="mt-1 hidden text-sm text-zinc-500 md:block">Drag cards, or focus a card’s handle (⠿) and use the arrow keys.</p>
+          <p className="mt-1 text-sm text-zinc-500 md:hidden">Move a card with its column picker.</p>
         </div>
         <div className="flex items-center gap-2">
           {syncing && (
@@ -169,7 +170,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
             aria-label={title}
             onDragOver={(e) => e.preventDefault()}
             onDrop={(e) => onDrop(status, null, e)}
-            className="flex min-h-64 flex-col rounded-2xl bg-zinc-100 p-3 dark:bg-zinc-900"
+            className="flex min-h-40 flex-col rounded-2xl bg-zinc-100 p-3 md:min-h-64 dark:bg-zinc-900"
           >
             <h2 className="mb-3 flex items-center justify-between px-1 text-sm font-semibold">
               {title}
@@ -222,6 +223,21 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                         </div>
                         )}
                         {task.description && <p className="mt-1 line-clamp-2 text-xs text-zinc-500">{task.description}</p>}
+                        {/* Touch screens cannot drag or press arrow keys: a column picker instead. */}
+                        <div className="mt-2 md:hidden">
+                          <label className="sr-only" htmlFor={`column-${task.id}`}>Column of {task.title}</label>
+                          <select
+                            id={`column-${task.id}`}
+                            value={task.status}
+                            onChange={(e) => {
+                              const target = COLUMNS.find((c) => c.status === e.target.value);
+                              if (target) moveTo(task, target.status, Number.MAX_SAFE_INTEGER);
+                            }}
+                            className="rounded bg-zinc-100 px-1 py-0.5 text-xs text-zinc-700 dark:bg-zinc-700 dark:text-zinc-200"
+                          >
+                            {COLUMNS.map((c) => <option key={c.status} value={c.status}>{c.title}</option>)}
+                          </select>
+                        </div>
                         <div className="mt-2 flex items-center justify-between gap-2 text-xs text-zinc-500">
                           <label className="sr-only" htmlFor={`assignee-${task.id}`}>Assignee of {task.title}</label>
                           <select
