@@ -231,6 +231,13 @@ describe('task board in the browser', () => {
     await dashboard.getByRole('group', { name: 'Doing: 1' }).waitFor({ timeout: 10_000 });
     await dashboard.getByRole('group', { name: 'Done: 0' }).waitFor();
     await bob.screenshot({ path: path.join(ARTIFACTS_DIR, 'dashboard.png'), fullPage: true });
+
+    // Alice removes Bob (asked to confirm first): Bob's open page loses the organization at once.
+    await alice.goto(organizationUrl);
+    await alice.getByRole('button', { name: `Remove ${bobEmail}` }).click();
+    await alice.getByRole('group', { name: `Remove ${bobEmail}?` }).getByRole('button', { name: 'Remove' }).click();
+    await bob.getByRole('heading', { name: 'Organization not found' }).waitFor({ timeout: 10_000 });
+    await alice.getByRole('list', { name: 'Members', exact: true }).getByText(bobEmail).waitFor({ state: 'detached' });
     await aliceContext.close();
     await bobContext.close();
   });

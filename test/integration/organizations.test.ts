@@ -24,7 +24,7 @@ async function team() {
   const member = as('member');
   const created = await owner.api.organizations.create({ name: 'Acme', slug: slug('acme') });
   const organizationId = created.id;
-  // Joining through invitations comes later; here the directory is seeded through its own events.
+  // Members join through the directory's own events here: quicker than the invitation round trip.
   const { append } = await import('~/server/events');
   const { memberAdded } = await import('~/server/modules/organizations/events');
   const { settle } = await import('~/server/projectors/settle');
@@ -249,5 +249,23 @@ describe('G9 live and resumable change notices', () => {
     expect(start).toBeGreaterThanOrEqual(0);
     expect(received).toEqual(all.slice(start, start + received.length));
     expect(new Set(received).size).toBe(8);
+  });
+
+  it('a member removed while subscribed is cut off at the removal, not at the next periodic check', async () => {
+    const { organizationId, owner, member } = await team();
+    const stream = await member.api.organizations.changes({ organizationId, lastEventId: null });
+    const seen: string[] = [];
+    const ended = codeOf(
+      (async () => {
+        for await (const notice of stream) seen.push(idOf(notice));
+      })(),
+    );
+    await owner.api.organizations.removeMember({ organizationId, userId: member.session.user.id });
+    // The removal's directory notice ends the stream with the outsider's answer.
+    expect(await ended).toBe('NOT_FOUND');
+    const { getRedis: redis, keys } = await import('~/server/redis');
+    const directoryNotices = ((await redis().xRange(keys.changes(organizationId), '-', '+')) ?? []).filter((e) => e.message.projector === 'directory');
+    // The removal's own directory notice was not delivered to the removed member.
+    expect(seen).not.toContain(directoryNotices.at(-1)?.id);
   });
 });

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
+import { ConfirmButton } from '~/components/ui/confirm-button';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../_components/live-indicator';
@@ -107,9 +108,16 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
                       >
                         {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
                       </select>
-                      <Button variant="ghost" disabled={remove.isPending} onClick={() => remove.mutate({ organizationId, userId: m.userId })}>
+                      <ConfirmButton
+                        variant="ghost"
+                        disabled={remove.isPending}
+                        aria-label={`Remove ${m.email}`}
+                        question={`Remove ${m.email}?`}
+                        confirmLabel="Remove"
+                        onConfirm={() => remove.mutate({ organizationId, userId: m.userId })}
+                      >
                         Remove
-                      </Button>
+                      </ConfirmButton>
                     </>
                   ) : (
                     <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs capitalize text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{m.role}</span>
@@ -124,9 +132,15 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
       <ActivityFeed organizationId={organizationId} />
 
       <div>
-        <Button variant="secondary" disabled={leave.isPending} onClick={() => leave.mutate({ organizationId })}>
+        <ConfirmButton
+          variant="secondary"
+          disabled={leave.isPending}
+          question={`Leave ${org.data?.name ?? 'this organization'}? Coming back takes a new invitation.`}
+          confirmLabel="Leave"
+          onConfirm={() => leave.mutate({ organizationId })}
+        >
           Leave organization
-        </Button>
+        </ConfirmButton>
       </div>
     </div>
   );

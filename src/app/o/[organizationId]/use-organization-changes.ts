@@ -2,7 +2,7 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
-import { staleViews, type View } from '~/lib/stale-views';
+import { ALL_VIEWS, staleViews, type View } from '~/lib/stale-views';
 import { useTRPC } from '~/trpc/react';
 
 /**
@@ -42,6 +42,10 @@ export function useOrganizationChanges(organizationId: string, opts: { enabled?:
       {
         enabled: opts.enabled ?? true,
         onStarted: () => setConnected(true),
+        // Removed from the organization while watching: refetch, and the page shows it is gone.
+        onError: (error) => {
+          if (error.data?.code === 'NOT_FOUND') void refetch(ALL_VIEWS);
+        },
         onData: ({ data }) => {
           const views = staleViews(data);
           opts.onChange?.(views);

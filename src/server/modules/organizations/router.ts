@@ -3,7 +3,7 @@
  * kernel's procedures), load, decide (./commands.ts), append, settle.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { tracked } from '@trpc/server';
+import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '~/env';
 import { organizationProcedure, organizationProcedureFor, protectedProcedure, router, type Context } from '~/server/api/trpc';
@@ -17,6 +17,7 @@ import * as commands from './commands';
 import { invitableRoleSchema, nameSchema, roleSchema, slugSchema } from './events';
 import { hashInvitationToken, invitationToken, invitationUrl } from './invitation-token';
 import {
+  directoryProjector,
   invitationPreview,
   loadOrganization,
   membershipOf,
@@ -26,6 +27,8 @@ import {
 } from './read-models/directory';
 
 type Session = NonNullable<Context['session']>;
+/** How stale a live subscription's membership may get when no directory notice arrives (one lost in a crash). */
+const MEMBERSHIP_RECHECK_MS = 30_000;
 const actorOf = (session: Session): commands.Actor => ({ userId: session.user.id, email: session.user.email });
 
 /**
@@ -118,15 +121,18 @@ export const organizationsRouter = router({
   /**
    * Live change notices of the organization over SSE, resumable: the client
    * sends the last id it saw and gets everything after it. Membership is
-   * checked again every 30 s, so a removed member's stream ends.
+   * checked again on every directory notice (where removals show up) and at
+   * least every 30 s; a removed member's stream ends with NOT_FOUND, the same
+   * answer as every other procedure gives an outsider.
    */
   changes: organizationProcedure
     .input(z.object({ lastEventId: z.string().regex(/^\d+-\d+$/).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       let checkedAt = Date.now();
       for await (const notice of noticeHub().subscribe(ctx.organizationId, input.lastEventId ?? null, signal)) {
-        if (Date.now() - checkedAt > 30_000) {
-          if (!(await membershipOf(ctx.db, ctx.organizationId, ctx.session.user.id))) return;
+        if (notice.projector === directoryProjector.name || Date.now() - checkedAt > MEMBERSHIP_RECHECK_MS) {
+          // Thrown while streaming, after the kernel's error mapping has run: a tRPC error already.
+          if (!(await membershipOf(ctx.db, ctx.organizationId, ctx.session.user.id))) throw new TRPCError({ code: 'NOT_FOUND', message: 'Organization not found.' });
           checkedAt = Date.now();
         }
         yield tracked(notice.id, notice);
