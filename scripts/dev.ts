@@ -145,7 +145,7 @@ async function main() {
   line('worker', `running (pid ${worker.pid})`);
   startChild('web', bin('next'), ['dev', '--port', String(port), '--hostname', env.HOST || '127.0.0.1'], env);
   line('web', `http://localhost:${port}`);
-  console.log('  Press Ctrl-C to stop.\n');
+  console.log('  Demo data: `npm run seed` in another terminal. Press Ctrl-C to stop.\n');
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
