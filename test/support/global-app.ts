@@ -57,22 +57,21 @@ export default async function setup(project: TestProject) {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const appEnv = {
+    DATABASE_URL: admin.url(database),
+    REDIS_URL: services.redis.url,
+    REDIS_KEY_PREFIX: 'e2e',
+    AUTH_SECRET: randomBytes(32).toString('base64url'),
+    AUTH_URL: url,
+    AUTH_TRUST_HOST: 'true',
+    AUTH_DEV_SIGNIN: 'true',
+    LOG_LEVEL: 'warn',
+  };
   const app = spawn(NEXT, ['start', '--port', String(port), '--hostname', '127.0.0.1'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: admin.url(database),
-      REDIS_URL: services.redis.url,
-      REDIS_KEY_PREFIX: 'e2e',
-      AUTH_SECRET: randomBytes(32).toString('base64url'),
-      AUTH_URL: url,
-      AUTH_TRUST_HOST: 'true',
-      AUTH_DEV_SIGNIN: 'true',
-      LOG_LEVEL: 'warn',
-    },
+    env: { ...process.env, NODE_ENV: 'production', ...appEnv },
   });
   let exit: string | null = null;
   app.once('exit', (code, signal) => (exit = signal ?? `code ${code}`));
@@ -91,6 +90,7 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   project.provide('appUrl', url);
+  project.provide('appEnv', appEnv);
   return async () => {
     await stopApp();
     await services.stop();

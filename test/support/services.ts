@@ -50,5 +50,7 @@ declare module 'vitest' {
     redisUrl: string;
     /** Base URL of the built app (end-to-end project only). */
     appUrl: string;
+    /** The app's own environment (end-to-end project only), to run `npm run worker` beside it. */
+    appEnv: Record<string, string>;
   }
 }

@@ -3,6 +3,7 @@
  * of a stream entry; `data` is checked by the event type's schema on read.
  */
 import { z } from 'zod';
+import type { Position } from '~/lib/positions';
 
 export const envelopeSchema = z.object({
   /** UUIDv7: unique, time-ordered; also the idempotency key of reactor effects. */
@@ -38,18 +39,5 @@ export interface StoredEvent<TType extends string = string, TData = unknown> {
   position: Position;
 }
 
-/** Where an entry sits in the log. Stream ids compare only within one partition. */
-export interface Position {
-  partition: number;
-  id: string;
-}
-
-/** Orders stream ids ("ms-seq"). Negative when a < b. */
-export function compareStreamIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-');
-  const [bm = '0', bs = '0'] = b.split('-');
-  const ms = BigInt(am) - BigInt(bm);
-  if (ms !== 0n) return ms < 0n ? -1 : 1;
-  const seq = BigInt(as) - BigInt(bs);
-  return seq === 0n ? 0 : seq < 0n ? -1 : 1;
-}
+/** Where an entry sits in the log, and how stream ids order (shared with the browser). */
+export { compareStreamIds, type Position } from '~/lib/positions';

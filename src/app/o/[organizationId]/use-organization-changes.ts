@@ -3,17 +3,51 @@ import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import { ALL_VIEWS, staleViews, type View } from '~/lib/stale-views';
-import { useTRPC } from '~/trpc/react';
+import { useTRPC, type RouterOutputs } from '~/trpc/react';
+
+/** One change notice as the subscription delivers it (the data of a tracked event). */
+export type ChangeNotice = RouterOutputs['organizations']['changes'] extends AsyncIterable<{ data: infer N }> ? N : never;
 
 /**
  * The page's one live connection: the organization's change notices over SSE
  * (resumed from the last id after a reconnect). Each notice refetches only the
- * queries of the read model that changed; `onChange` hears which views those were.
+ * queries of the read model that changed, except views `hold` names (a page
+ * waiting for its own write refetches those itself); `onChange` hears every notice.
  */
-export function useOrganizationChanges(organizationId: string, opts: { enabled?: boolean; onChange?: (views: ReadonlyArray<View>) => void } = {}) {
+export function useOrganizationChanges(
+  organizationId: string,
+  opts: { enabled?: boolean; hold?: () => ReadonlyArray<View>; onChange?: (views: ReadonlyArray<View>, notice: ChangeNotice) => void } = {},
+) {
+  const trpc = useTRPC();
+  const refetch = useRefetchViews(organizationId);
+  const [connected, setConnected] = useState(false);
+
+  const subscription = useSubscription(
+    trpc.organizations.changes.subscriptionOptions(
+      { organizationId },
+      {
+        enabled: opts.enabled ?? true,
+        onStarted: () => setConnected(true),
+        // Removed from the organization while watching: refetch, and the page shows it is gone.
+        onError: (error) => {
+          if (error.data?.code === 'NOT_FOUND') void refetch(ALL_VIEWS);
+        },
+        onData: ({ data }) => {
+          const views = staleViews(data);
+          const held = opts.hold?.() ?? [];
+          void refetch(views.filter((view) => !held.includes(view)));
+          opts.onChange?.(views, data);
+        },
+      },
+    ),
+  );
+  return { status: subscription.status, connected, refetch };
+}
+
+/** Refetches the queries behind the given views of an organization's pages (inactive ones are only marked stale). */
+export function useRefetchViews(organizationId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [connected, setConnected] = useState(false);
 
   const refetch = (views: ReadonlyArray<View>) => {
     const keys = views.flatMap((view): QueryKey[] => {
@@ -35,24 +69,5 @@ export function useOrganizationChanges(organizationId: string, opts: { enabled?:
     });
     return Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   };
-
-  const subscription = useSubscription(
-    trpc.organizations.changes.subscriptionOptions(
-      { organizationId },
-      {
-        enabled: opts.enabled ?? true,
-        onStarted: () => setConnected(true),
-        // Removed from the organization while watching: refetch, and the page shows it is gone.
-        onError: (error) => {
-          if (error.data?.code === 'NOT_FOUND') void refetch(ALL_VIEWS);
-        },
-        onData: ({ data }) => {
-          const views = staleViews(data);
-          opts.onChange?.(views);
-          void refetch(views);
-        },
-      },
-    ),
-  );
-  return { status: subscription.status, connected, refetch };
+  return refetch;
 }

@@ -9,7 +9,8 @@ import { cn } from '~/lib/cn';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveBadge } from '../../../../_components/live-indicator';
 import { ActivityList } from '../../activity-feed';
-import { useOrganizationChanges } from '../../use-organization-changes';
+import { useOrganizationChanges, useRefetchViews } from '../../use-organization-changes';
+import { useReadYourWrites } from '../../use-read-your-writes';
 
 type Task = RouterOutputs['tasks']['board']['tasks'][number];
 type Status = Task['status'];
@@ -27,29 +28,29 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
   const [announcement, setAnnouncement] = useState('');
   const [dragging, setDragging] = useState<string | null>(null);
-  // A change the server accepted but the board's read model has not shown yet (a slow projector).
-  const [syncing, setSyncing] = useState(false);
-  const settledOrSyncing = (result: { settled: boolean }) => {
-    if (!result.settled) setSyncing(true);
-    return refresh();
-  };
-
+  // Both boards (open and archived tasks) and any open task history.
+  const refetch = useRefetchViews(organizationId);
+  const refresh = () => refetch(['board', 'activity']);
+  // A change the server accepted but the board's read model had not shown yet (a slow projector):
+  // the board keeps the user's own state, marked "Syncing…", until the projector catches up.
+  const ownWrites = useReadYourWrites({ view: 'board', projector: 'board' }, refresh);
+  const ownWriteHooks = { onMutate: ownWrites.started, onSuccess: ownWrites.written, onSettled: ownWrites.finished };
   const changes = useOrganizationChanges(organizationId, {
-    onChange: (views) => {
-      if (!views.includes('board')) return;
-      setAnnouncement('The board was updated.');
-      setSyncing(false);
+    hold: ownWrites.hold,
+    onChange: (views, notice) => {
+      ownWrites.observed(notice);
+      if (views.includes('board')) setAnnouncement('The board was updated.');
     },
   });
-  // Both boards (open and archived tasks) and any open task history.
-  const refresh = () => changes.refetch(['board', 'activity']);
 
-  // The failure itself is toasted for every mutation (see ~/trpc/react); a CONFLICT means
-  // someone else's change won, so show the board as it is now.
-  const onError = () => void refresh();
+  // Failures are toasted for every mutation (see ~/trpc/react). Success or not, the board
+  // refetches once no command of this user is in flight: after a CONFLICT (someone else's
+  // change won) it shows the board as it is now.
   const move = useMutation(
     trpc.tasks.move.mutationOptions({
+      ...ownWriteHooks,
       onMutate: async ({ taskId, placement }) => {
+        ownWrites.started();
         // Optimistic: the same rank the server will compute from the same neighbours.
         await queryClient.cancelQueries({ queryKey: boardKey });
         const previous = queryClient.getQueryData(boardKey);
@@ -59,20 +60,17 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
         );
         return { previous };
       },
-      onError: (error, _input, context) => {
+      onError: (_error, _input, context) => {
         if (context?.previous) queryClient.setQueryData(boardKey, context.previous);
-        onError();
       },
-      // Keep the optimistic card until the read model has the move; then refetch.
-      onSuccess: settledOrSyncing,
     }),
   );
-  const create = useMutation(trpc.tasks.create.mutationOptions({ onSuccess: settledOrSyncing, onError }));
-  const archive = useMutation(trpc.tasks.archive.mutationOptions({ onSuccess: settledOrSyncing, onError }));
-  const assign = useMutation(trpc.tasks.assign.mutationOptions({ onSuccess: settledOrSyncing, onError }));
-  const edit = useMutation(trpc.tasks.edit.mutationOptions({ onSuccess: settledOrSyncing, onError }));
-  const restore = useMutation(trpc.tasks.restore.mutationOptions({ onSuccess: settledOrSyncing, onError }));
-  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions({ onSuccess: settledOrSyncing, onError }));
+  const create = useMutation(trpc.tasks.create.mutationOptions(ownWriteHooks));
+  const archive = useMutation(trpc.tasks.archive.mutationOptions(ownWriteHooks));
+  const assign = useMutation(trpc.tasks.assign.mutationOptions(ownWriteHooks));
+  const edit = useMutation(trpc.tasks.edit.mutationOptions(ownWriteHooks));
+  const restore = useMutation(trpc.tasks.restore.mutationOptions(ownWriteHooks));
+  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions(ownWriteHooks));
   const [renaming, setRenaming] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
@@ -154,7 +152,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
           <p className="mt-1 text-sm text-zinc-500 md:hidden">Move a card with its column picker.</p>
         </div>
         <div className="flex items-center gap-2">
-          {syncing && (
+          {ownWrites.syncing && (
             <span className="text-xs text-zinc-500" title="Saved; the board will catch up in a moment">
               Syncing…
             </span>
