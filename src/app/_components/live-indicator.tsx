@@ -22,6 +22,15 @@ export function LiveBadge({ status, hasData }: { status: SubscriptionStatus; has
   );
 }
 
+/** The subtle mark of a write the server accepted that the page's read model does not show yet. */
+export function SyncingMark() {
+  return (
+    <span className="text-xs text-zinc-500" title="Saved; this page will catch up in a moment">
+      Syncing…
+    </span>
+  );
+}
+
 /** Shows whether the live (SSE) connection to the server is up, using the heartbeat subscription. */
 export function LiveIndicator() {
   const trpc = useTRPC();

@@ -1,5 +1,5 @@
 'use client';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
@@ -8,12 +8,13 @@ import { Card } from '~/components/ui/card';
 import { ConfirmButton } from '~/components/ui/confirm-button';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
-import { LiveBadge } from '../../_components/live-indicator';
+import { LiveBadge, SyncingMark } from '../../_components/live-indicator';
 import { ActivityFeed } from './activity-feed';
 import { DashboardSection } from './dashboard';
 import { Projects } from './projects';
 import { Invitations } from './invitations';
-import { useOrganizationChanges } from './use-organization-changes';
+import { useOrganizationChanges, useRefetchViews } from './use-organization-changes';
+import { useReadYourWrites } from './use-read-your-writes';
 import { ALL_VIEWS } from '~/lib/stale-views';
 
 type Member = RouterOutputs['organizations']['members'][number];
@@ -24,21 +25,45 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
   const router = useRouter();
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
-  const changes = useOrganizationChanges(organizationId, { enabled: !org.isError });
-  const refresh = () => changes.refetch(ALL_VIEWS);
-  // Failures are toasted for every mutation (see ~/trpc/react); a CONFLICT means someone
-  // else changed things, so show the current state.
+  const queryClient = useQueryClient();
+  const refetch = useRefetchViews(organizationId);
+  const refresh = () => refetch(ALL_VIEWS);
+  // The user's own changes stay on screen until the directory read model has them (G10).
+  const ownWrites = useReadYourWrites({ view: 'organization', projector: 'directory' }, () => refetch(['organization']));
+  const ownWriteHooks = { onMutate: ownWrites.started, onSuccess: ownWrites.written, onSettled: ownWrites.finished };
+  const changes = useOrganizationChanges(organizationId, {
+    enabled: !org.isError,
+    hold: ownWrites.hold,
+    onChange: (_views, notice) => ownWrites.observed(notice),
+  });
+  // Failures are toasted for every mutation (see ~/trpc/react); after a CONFLICT (someone
+  // else changed things) the refetch once nothing is pending shows the current state.
+  const rename = useMutation(
+    trpc.organizations.rename.mutationOptions({
+      ...ownWriteHooks,
+      onMutate: ({ name }) => {
+        ownWrites.started();
+        queryClient.setQueryData(trpc.organizations.get.queryKey({ organizationId }), (old) => (old ? { ...old, name: name.trim() } : old));
+      },
+    }),
+  );
+  const changeRole = useMutation(
+    trpc.organizations.changeRole.mutationOptions({
+      ...ownWriteHooks,
+      onMutate: ({ userId, role }) => {
+        ownWrites.started();
+        queryClient.setQueryData(trpc.organizations.members.queryKey({ organizationId }), (old) => old?.map((m) => (m.userId === userId ? { ...m, role } : m)));
+      },
+    }),
+  );
+  const remove = useMutation(trpc.organizations.removeMember.mutationOptions(ownWriteHooks));
   const onError = () => void refresh();
-  const rename = useMutation(trpc.organizations.rename.mutationOptions({ onSuccess: refresh, onError }));
-  const changeRole = useMutation(trpc.organizations.changeRole.mutationOptions({ onSuccess: refresh, onError }));
-  const remove = useMutation(trpc.organizations.removeMember.mutationOptions({ onSuccess: refresh, onError }));
   const leave = useMutation(
     trpc.organizations.leave.mutationOptions({
       onSuccess: async () => {
-        await refresh();
+        await queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() });
         router.push('/');
       },
-      onError,
     }),
   );
 
@@ -65,7 +90,10 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
           )}
           {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
         </div>
-        <LiveBadge status={changes.status} hasData={changes.connected} />
+        <div className="flex items-center gap-2">
+          {ownWrites.syncing && <SyncingMark />}
+          <LiveBadge status={changes.status} hasData={changes.connected} />
+        </div>
       </div>
 
       <Projects organizationId={organizationId} />

@@ -7,7 +7,7 @@ import { Button } from '~/components/ui/button';
 import { Input } from '~/components/ui/input';
 import { cn } from '~/lib/cn';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
-import { LiveBadge } from '../../../../_components/live-indicator';
+import { LiveBadge, SyncingMark } from '../../../../_components/live-indicator';
 import { ActivityList } from '../../activity-feed';
 import { useOrganizationChanges, useRefetchViews } from '../../use-organization-changes';
 import { useReadYourWrites } from '../../use-read-your-writes';
@@ -152,11 +152,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
           <p className="mt-1 text-sm text-zinc-500 md:hidden">Move a card with its column picker.</p>
         </div>
         <div className="flex items-center gap-2">
-          {ownWrites.syncing && (
-            <span className="text-xs text-zinc-500" title="Saved; the board will catch up in a moment">
-              Syncing…
-            </span>
-          )}
+          {ownWrites.syncing && <SyncingMark />}
           <LiveBadge status={changes.status} hasData={changes.connected} />
         </div>
       </div>
