@@ -176,6 +176,8 @@ describe('task board in the browser', () => {
 
     // Alice moves it with the keyboard (right arrow on the move handle): it moves on Bob's board.
     await alice.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
+    // The card was drawn anew in its new column, and the keyboard user's focus went with it.
+    await alice.locator(':focus').and(alice.getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' })).waitFor();
     await bob.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
     await expect(bob.getByRole('region', { name: 'To do' }).getByRole('button', { name: /^Move Write the announcement/ }).count()).resolves.toBe(0);
 

@@ -74,6 +74,8 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const [renaming, setRenaming] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
+  // A keyboard move to another column mounts the card anew there: its handle takes the focus back.
+  const refocusHandleOf = useRef<{ taskId: string; status: Status } | null>(null);
 
   if (board.isError) {
     return (
@@ -111,6 +113,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
       : null;
     if (!target?.status || target.at < 0) return;
     e.preventDefault();
+    refocusHandleOf.current = { taskId: task.id, status: target.status };
     moveTo(task, target.status, target.at);
   };
 
@@ -210,6 +213,13 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                             type="button"
                             aria-label={`Move ${task.title} (${title}): arrow keys`}
                             onKeyDown={(e) => onKeyDown(task, e)}
+                            ref={(handle) => {
+                              const wanted = refocusHandleOf.current;
+                              if (handle && wanted?.taskId === task.id && wanted.status === task.status) {
+                                refocusHandleOf.current = null;
+                                handle.focus();
+                              }
+                            }}
                             className="shrink-0 rounded px-1 text-zinc-400 hover:text-zinc-700 dark:hover:text-zinc-200"
                           >
                             <span aria-hidden>⠿</span>
