@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ARTIFACTS_DIR, launchBrowser, signIn } from '../support/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { ARTIFACTS_DIR, openNewBoard, sharedBrowser, signIn } from '../support/browser';
 import { eventually } from '../support/log-capture';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 describe('organizations in the browser', () => {
   it('creates an organization, lands on it as owner, renames it, and finds it in the list', async () => {
@@ -247,14 +240,8 @@ describe('task board in the browser', () => {
   it('a stale board: a move that lost to someone else’s change says so in a toast, the board refreshes, and live resumes', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, appUrl, `stale-${randomBytes(4).toString('hex')}@example.com`);
-    await page.getByLabel('Name', { exact: true }).fill(`Stale ${randomBytes(2).toString('hex')}`);
-    await page.getByRole('button', { name: 'Create organization' }).click();
-    await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
-    await page.getByLabel('New project').fill('Ops');
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByRole('link', { name: 'Ops' }).click();
-    await page.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+    const tag = randomBytes(4).toString('hex');
+    await openNewBoard(page, appUrl, { email: `stale-${tag}@example.com`, organization: `Stale ${tag}`, project: 'Ops' });
     await page.getByLabel('New task in To do').fill('Rotate the keys');
     await page.getByLabel('New task in To do').press('Enter');
     await page.getByRole('button', { name: 'Move Rotate the keys (To do): arrow keys' }).waitFor();

@@ -6,20 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ARTIFACTS_DIR, launchBrowser, signIn } from '../support/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { ARTIFACTS_DIR, openNewBoard, sharedBrowser } from '../support/browser';
 import { eventually } from '../support/log-capture';
 import { startWorkerProcess, stopGracefully } from '../support/processes';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 describe('G10 read-your-writes in the browser', () => {
   it('with the projectors stalled, a user’s own move stays put, marked “Syncing…”, until the board catches up', async () => {
@@ -28,14 +21,8 @@ describe('G10 read-your-writes in the browser', () => {
     try {
       await eventually(() => (worker.output().match(/lease acquired/g) ?? []).length >= 4, 30_000, 'the worker holding every partition');
       const page = await context.newPage();
-      await signIn(page, appUrl, `ryw-${randomBytes(4).toString('hex')}@example.com`);
-      await page.getByLabel('Name', { exact: true }).fill(`Ryw ${randomBytes(2).toString('hex')}`);
-      await page.getByRole('button', { name: 'Create organization' }).click();
-      await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
-      await page.getByLabel('New project').fill('Release');
-      await page.getByRole('button', { name: 'Create project' }).click();
-      await page.getByRole('link', { name: 'Release' }).click();
-      await page.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+      const tag = randomBytes(4).toString('hex');
+      await openNewBoard(page, appUrl, { email: `ryw-${tag}@example.com`, organization: `Ryw ${tag}`, project: 'Release' });
       await page.getByLabel('New task in To do').fill('Ship it');
       await page.getByLabel('New task in To do').press('Enter');
       await page.getByRole('button', { name: 'Move Ship it (To do): arrow keys' }).waitFor();

@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
 
@@ -32,4 +33,35 @@ export async function signIn(page: Page, appUrl: string, email: string): Promise
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Sign in with email' }).click();
   await page.getByText('You are not in any organization yet.').waitFor();
+}
+
+/** One Chromium for a test file: launched before its tests, closed after them. */
+export function sharedBrowser(): { newContext: (options?: BrowserContextOptions) => Promise<BrowserContext> } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    newContext: (options) => {
+      if (!browser) throw new Error('The browser is not running: call newContext inside a test.');
+      return browser.newContext(options);
+    },
+  };
+}
+
+/** Signs a new user in, creates an organization with one project, and opens the project's board. */
+export async function openNewBoard(page: Page, appUrl: string, opts: { email: string; organization: string; project: string }): Promise<{ organizationUrl: string }> {
+  await signIn(page, appUrl, opts.email);
+  await page.getByLabel('Name', { exact: true }).fill(opts.organization);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+  const organizationUrl = page.url();
+  await page.getByLabel('New project').fill(opts.project);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.getByRole('link', { name: opts.project }).click();
+  await page.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+  return { organizationUrl };
 }
