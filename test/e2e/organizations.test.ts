@@ -232,7 +232,7 @@ describe('task board in the browser', () => {
     await alice.getByRole('button', { name: `Remove ${bobEmail}` }).click();
     await alice.getByRole('group', { name: `Remove ${bobEmail}?` }).getByRole('button', { name: 'Remove' }).click();
     await bob.getByRole('heading', { name: 'Organization not found' }).waitFor({ timeout: 10_000 });
-    await alice.getByRole('list', { name: 'Members', exact: true }).getByText(bobEmail).waitFor({ state: 'detached' });
+    await alice.getByRole('list', { name: 'Members', exact: true }).getByText(bobEmail, { exact: true }).waitFor({ state: 'detached', timeout: 10_000 });
     await aliceContext.close();
     await bobContext.close();
   });
