@@ -12,10 +12,7 @@ describe('organizations in the browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const email = `owner-${randomBytes(4).toString('hex')}@example.com`;
-    await page.goto(`${appUrl}/sign-in`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('button', { name: 'Sign in with email' }).click();
-    await page.getByText('You are not in any organization yet.').waitFor();
+    await signIn(page, appUrl, email);
 
     const name = `Acme ${randomBytes(2).toString('hex')}`;
     await page.getByLabel('Name', { exact: true }).fill(name);
@@ -59,10 +56,7 @@ describe('organizations in the browser', () => {
     const ownerContext = await browser.newContext();
     const owner = await ownerContext.newPage();
     const ownerEmail = `owner-${randomBytes(4).toString('hex')}@example.com`;
-    await owner.goto(`${appUrl}/sign-in`);
-    await owner.getByLabel('Email').fill(ownerEmail);
-    await owner.getByRole('button', { name: 'Sign in with email' }).click();
-    await owner.getByText('You are not in any organization yet.').waitFor();
+    await signIn(owner, appUrl, ownerEmail);
     const name = `Globex ${randomBytes(2).toString('hex')}`;
     await owner.getByLabel('Name', { exact: true }).fill(name);
     await owner.getByRole('button', { name: 'Create organization' }).click();
@@ -111,10 +105,7 @@ describe('organizations in the browser', () => {
   it('shows a clear message for an organization the user is not in', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${appUrl}/sign-in`);
-    await page.getByLabel('Email').fill(`stranger-${randomBytes(4).toString('hex')}@example.com`);
-    await page.getByRole('button', { name: 'Sign in with email' }).click();
-    await page.getByText('You are not in any organization yet.').waitFor();
+    await signIn(page, appUrl, `stranger-${randomBytes(4).toString('hex')}@example.com`);
     await page.goto(`${appUrl}/o/00000000-0000-4000-8000-000000000000`);
     await page.getByRole('heading', { name: 'Organization not found' }).waitFor();
     await context.close();
