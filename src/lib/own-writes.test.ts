@@ -20,11 +20,11 @@ describe('own writes (read-your-writes in the browser)', () => {
   it('given a write the read model already has, when it finishes, then the view refetches', () => {
     const { machine, calls } = board();
     machine.started();
-    expect(machine.hold()).toEqual(['board']);
+    expect(machine.hold(notice('board', '1-0'))).toEqual(['board']);
     machine.written({ settled: true, position: at('5-0') });
     void machine.finished();
     expect(calls).toEqual({ refetches: 1, syncing: [] });
-    expect(machine.hold()).toEqual([]);
+    expect(machine.hold(notice('board', '9-0'))).toEqual([]);
   });
 
   it('given a write the read model has not reached, then it is syncing and nothing refetches until the projector’s notice covers it', () => {
@@ -33,7 +33,7 @@ describe('own writes (read-your-writes in the browser)', () => {
     machine.written({ settled: false, position: at('5-0') });
     void machine.finished();
     expect(calls).toEqual({ refetches: 0, syncing: [true] });
-    expect(machine.hold()).toEqual(['board']);
+    expect(machine.hold(notice('board', '1-0'))).toEqual(['board']);
 
     void machine.observed(notice('board', '4-9')); // an older batch: still behind the write
     void machine.observed(notice('activity', '9-0')); // another read model: says nothing of the board
@@ -41,7 +41,7 @@ describe('own writes (read-your-writes in the browser)', () => {
 
     void machine.observed(notice('board', '5-0'));
     expect(calls).toEqual({ refetches: 1, syncing: [true, false] });
-    expect(machine.hold()).toEqual([]);
+    expect(machine.hold(notice('board', '9-0'))).toEqual([]);
   });
 
   it('given the notice came before the answer, when the unsettled answer arrives, then it is not syncing', () => {
@@ -76,8 +76,19 @@ describe('own writes (read-your-writes in the browser)', () => {
 
   it('given a quiet view, then notices are left to the live connection (no second refetch)', () => {
     const { machine, calls } = board();
-    expect(machine.hold()).toEqual([]);
+    expect(machine.hold(notice('board', '7-0'))).toEqual([]);
     void machine.observed(notice('board', '7-0'));
     expect(calls.refetches).toBe(0);
+  });
+
+  it('given a settled write already refetched, then its own notice arriving later is not fetched again, and newer ones are', () => {
+    const { machine, calls } = board();
+    machine.started();
+    machine.written({ settled: true, position: at('5-0') });
+    void machine.finished();
+    expect(calls.refetches).toBe(1);
+    expect(machine.hold(notice('board', '5-0'))).toEqual(['board']);
+    expect(machine.hold(notice('dashboard', '5-0'))).toEqual([]);
+    expect(machine.hold(notice('board', '6-0'))).toEqual([]);
   });
 });

@@ -22,6 +22,9 @@ export function createOwnWrites(opts: { view: View; projector: string; refetch: 
   let inFlight = 0;
   let unconfirmed: Position | null = null;
   let applied: Position | null = null;
+  // How far the view's last refetch after a settled write is known to reach: notices up to there bring nothing new.
+  let refetchedTo: Position | null = null;
+  let settledTo: Position | null = null;
   // A notice for the view arrived while it was not quiet, so the live connection held its refetch back.
   let heldBack = false;
   const quiet = () => inFlight === 0 && unconfirmed === null;
@@ -37,14 +40,19 @@ export function createOwnWrites(opts: { view: View; projector: string; refetch: 
   };
 
   return {
-    /** Views the live connection must not refetch right now. */
-    hold: (): ReadonlyArray<View> => (quiet() ? [] : [opts.view]),
+    /** Views the live connection must not refetch for this notice. */
+    hold: (notice: OwnWritesNotice): ReadonlyArray<View> => {
+      if (!quiet()) return [opts.view];
+      const known = notice.projector === opts.projector && !notice.reset && covers(refetchedTo, notice.position);
+      return known ? [opts.view] : [];
+    },
     /** A mutation's onMutate. */
     started: () => {
       inFlight += 1;
     },
     /** A mutation's onSuccess. */
     written: (result: { settled: boolean; position: Position | null }) => {
+      if (result.settled && result.position) settledTo = later(settledTo, result.position);
       if (result.settled || !result.position || covers(applied, result.position)) return;
       unconfirmed = later(unconfirmed, result.position);
       opts.onSyncing(true);
@@ -52,6 +60,9 @@ export function createOwnWrites(opts: { view: View; projector: string; refetch: 
     /** A mutation's onSettled, after success or failure alike: the server's state is worth showing once nothing else is pending. */
     finished: () => {
       inFlight = Math.max(0, inFlight - 1);
+      if (!quiet()) return undefined;
+      if (settledTo) refetchedTo = later(refetchedTo, settledTo);
+      settledTo = null;
       return refetchIfQuiet();
     },
     /** Every change notice of the page's live connection. */

@@ -22,12 +22,17 @@ export function LiveBadge({ status, hasData }: { status: SubscriptionStatus; has
   );
 }
 
-/** The subtle mark of a write the server accepted that the page's read model does not show yet. */
-export function SyncingMark() {
+/** A page's live badge, with the subtle "Syncing…" mark while the user's own write is not in its read model yet. */
+export function LiveStatus({ syncing, status, connected }: { syncing: boolean; status: SubscriptionStatus; connected: boolean }) {
   return (
-    <span className="text-xs text-zinc-500" title="Saved; this page will catch up in a moment">
-      Syncing…
-    </span>
+    <div className="flex items-center gap-2">
+      {syncing && (
+        <span className="text-xs text-zinc-500" title="Saved; this page will catch up in a moment">
+          Syncing…
+        </span>
+      )}
+      <LiveBadge status={status} hasData={connected} />
+    </div>
   );
 }
 

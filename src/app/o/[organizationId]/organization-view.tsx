@@ -8,7 +8,7 @@ import { Card } from '~/components/ui/card';
 import { ConfirmButton } from '~/components/ui/confirm-button';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
-import { LiveBadge, SyncingMark } from '../../_components/live-indicator';
+import { LiveStatus } from '../../_components/live-indicator';
 import { ActivityFeed } from './activity-feed';
 import { DashboardSection } from './dashboard';
 import { Projects } from './projects';
@@ -30,7 +30,6 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
   const refresh = () => refetch(ALL_VIEWS);
   // The user's own changes stay on screen until the directory read model has them (G10).
   const ownWrites = useReadYourWrites({ view: 'organization', projector: 'directory' }, () => refetch(['organization']));
-  const ownWriteHooks = { onMutate: ownWrites.started, onSuccess: ownWrites.written, onSettled: ownWrites.finished };
   const changes = useOrganizationChanges(organizationId, {
     enabled: !org.isError,
     hold: ownWrites.hold,
@@ -40,7 +39,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
   // else changed things) the refetch once nothing is pending shows the current state.
   const rename = useMutation(
     trpc.organizations.rename.mutationOptions({
-      ...ownWriteHooks,
+      ...ownWrites.mutationHooks,
       onMutate: ({ name }) => {
         ownWrites.started();
         queryClient.setQueryData(trpc.organizations.get.queryKey({ organizationId }), (old) => (old ? { ...old, name: name.trim() } : old));
@@ -49,14 +48,14 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
   );
   const changeRole = useMutation(
     trpc.organizations.changeRole.mutationOptions({
-      ...ownWriteHooks,
+      ...ownWrites.mutationHooks,
       onMutate: ({ userId, role }) => {
         ownWrites.started();
         queryClient.setQueryData(trpc.organizations.members.queryKey({ organizationId }), (old) => old?.map((m) => (m.userId === userId ? { ...m, role } : m)));
       },
     }),
   );
-  const remove = useMutation(trpc.organizations.removeMember.mutationOptions(ownWriteHooks));
+  const remove = useMutation(trpc.organizations.removeMember.mutationOptions(ownWrites.mutationHooks));
   const onError = () => void refresh();
   const leave = useMutation(
     trpc.organizations.leave.mutationOptions({
@@ -90,10 +89,7 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
           )}
           {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
         </div>
-        <div className="flex items-center gap-2">
-          {ownWrites.syncing && <SyncingMark />}
-          <LiveBadge status={changes.status} hasData={changes.connected} />
-        </div>
+        <LiveStatus syncing={ownWrites.syncing} status={changes.status} connected={changes.connected} />
       </div>
 
       <Projects organizationId={organizationId} />

@@ -11,12 +11,12 @@ export type ChangeNotice = RouterOutputs['organizations']['changes'] extends Asy
 /**
  * The page's one live connection: the organization's change notices over SSE
  * (resumed from the last id after a reconnect). Each notice refetches only the
- * queries of the read model that changed, except views `hold` names (a page
- * waiting for its own write refetches those itself); `onChange` hears every notice.
+ * queries of the read model that changed, except views `hold` names for it (a
+ * page waiting for its own write refetches those itself); `onChange` hears every notice.
  */
 export function useOrganizationChanges(
   organizationId: string,
-  opts: { enabled?: boolean; hold?: () => ReadonlyArray<View>; onChange?: (views: ReadonlyArray<View>, notice: ChangeNotice) => void } = {},
+  opts: { enabled?: boolean; hold?: (notice: ChangeNotice) => ReadonlyArray<View>; onChange?: (views: ReadonlyArray<View>, notice: ChangeNotice) => void } = {},
 ) {
   const trpc = useTRPC();
   const refetch = useRefetchViews(organizationId);
@@ -34,7 +34,7 @@ export function useOrganizationChanges(
         },
         onData: ({ data }) => {
           const views = staleViews(data);
-          const held = opts.hold?.() ?? [];
+          const held = opts.hold?.(data) ?? [];
           void refetch(views.filter((view) => !held.includes(view)));
           opts.onChange?.(views, data);
         },

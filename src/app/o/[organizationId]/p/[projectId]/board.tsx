@@ -7,7 +7,7 @@ import { Button } from '~/components/ui/button';
 import { Input } from '~/components/ui/input';
 import { cn } from '~/lib/cn';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
-import { LiveBadge, SyncingMark } from '../../../../_components/live-indicator';
+import { LiveStatus } from '../../../../_components/live-indicator';
 import { ActivityList } from '../../activity-feed';
 import { useOrganizationChanges, useRefetchViews } from '../../use-organization-changes';
 import { useReadYourWrites } from '../../use-read-your-writes';
@@ -34,7 +34,6 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   // A change the server accepted but the board's read model had not shown yet (a slow projector):
   // the board keeps the user's own state, marked "Syncing…", until the projector catches up.
   const ownWrites = useReadYourWrites({ view: 'board', projector: 'board' }, refresh);
-  const ownWriteHooks = { onMutate: ownWrites.started, onSuccess: ownWrites.written, onSettled: ownWrites.finished };
   const changes = useOrganizationChanges(organizationId, {
     hold: ownWrites.hold,
     onChange: (views, notice) => {
@@ -48,7 +47,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   // change won) it shows the board as it is now.
   const move = useMutation(
     trpc.tasks.move.mutationOptions({
-      ...ownWriteHooks,
+      ...ownWrites.mutationHooks,
       onMutate: async ({ taskId, placement }) => {
         ownWrites.started();
         // Optimistic: the same rank the server will compute from the same neighbours.
@@ -65,12 +64,12 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
       },
     }),
   );
-  const create = useMutation(trpc.tasks.create.mutationOptions(ownWriteHooks));
-  const archive = useMutation(trpc.tasks.archive.mutationOptions(ownWriteHooks));
-  const assign = useMutation(trpc.tasks.assign.mutationOptions(ownWriteHooks));
-  const edit = useMutation(trpc.tasks.edit.mutationOptions(ownWriteHooks));
-  const restore = useMutation(trpc.tasks.restore.mutationOptions(ownWriteHooks));
-  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions(ownWriteHooks));
+  const create = useMutation(trpc.tasks.create.mutationOptions(ownWrites.mutationHooks));
+  const archive = useMutation(trpc.tasks.archive.mutationOptions(ownWrites.mutationHooks));
+  const assign = useMutation(trpc.tasks.assign.mutationOptions(ownWrites.mutationHooks));
+  const edit = useMutation(trpc.tasks.edit.mutationOptions(ownWrites.mutationHooks));
+  const restore = useMutation(trpc.tasks.restore.mutationOptions(ownWrites.mutationHooks));
+  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions(ownWrites.mutationHooks));
   const [renaming, setRenaming] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
@@ -154,10 +153,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
           <p className="mt-1 hidden text-sm text-zinc-500 md:block">Drag cards, or focus a card’s handle (⠿) and use the arrow keys.</p>
           <p className="mt-1 text-sm text-zinc-500 md:hidden">Move a card with its column picker.</p>
         </div>
-        <div className="flex items-center gap-2">
-          {ownWrites.syncing && <SyncingMark />}
-          <LiveBadge status={changes.status} hasData={changes.connected} />
-        </div>
+        <LiveStatus syncing={ownWrites.syncing} status={changes.status} connected={changes.connected} />
       </div>
       <p className="sr-only" aria-live="polite">{announcement}</p>
       <div className="grid gap-4 md:grid-cols-3">
