@@ -19,5 +19,7 @@ const VIEWS_OF_PROJECTOR: Readonly<Record<string, ReadonlyArray<View>>> = {
 export function staleViews(notice: { projector: string; reset?: boolean }): ReadonlyArray<View> {
   // A reset means the notices since the client's last one were trimmed: anything may have changed.
   if (notice.reset) return ALL_VIEWS;
-  return Object.hasOwn(VIEWS_OF_PROJECTOR, notice.projector) ? (VIEWS_OF_PROJECTOR[notice.projector] ?? ALL_VIEWS) : ALL_VIEWS;
+  // Own keys only: a projector named like an Object method must not find one.
+  const views = Object.hasOwn(VIEWS_OF_PROJECTOR, notice.projector) ? VIEWS_OF_PROJECTOR[notice.projector] : undefined;
+  return views ?? ALL_VIEWS;
 }
