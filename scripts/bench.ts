@@ -315,8 +315,9 @@ async function drainRuntime(
   name: string,
 ): Promise<Measured> {
   const catalogue = modules.catalogue.createCatalogue([somethingHappened]);
-  const projector = defineProjector(catalogue, {
+  const projector = defineProjector({
     name,
+    events: [somethingHappened],
     handlers: {
       'bench.something-happened': (event, tx) => upsert(tx, 'bench_projected', event.aggregateId, event.data.amount, event.aggregateVersion),
     },

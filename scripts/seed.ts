@@ -71,13 +71,15 @@ runMain(async () => {
   process.env.RATE_LIMIT_MUTATIONS = '0';
   const { env } = await import('../src/env');
   await Promise.all([assertPostgresReachable(env.DATABASE_URL), assertRedisReachable(env.REDIS_URL)]);
-  const { createCaller } = await import('../src/server/api/root');
-  const { createContextInner } = await import('../src/server/api/trpc');
+  const { createCaller } = await import('../src/server/app/router');
+  const { createContextInner } = await import('../src/server/app/context');
   const { upsertUserByEmail } = await import('../src/server/auth/users');
   const { db } = await import('../src/server/db');
-  const { append } = await import('../src/server/events');
-  const { loadOrganization } = await import('../src/server/modules/organizations/read-models/directory');
-  const { settle } = await import('../src/server/projectors/settle');
+  const { recordEvents } = await import('../src/server/commands/handler');
+  const { writeSide } = await import('../src/server/app/context');
+  const { catchUp } = await import('../src/server/app/projectors');
+  const { organizationDecider } = await import('../src/server/modules/organizations/commands');
+  const { memberAdded } = await import('../src/server/modules/organizations/events');
   const { getRedis } = await import('../src/server/redis');
 
   /** A caller acting as the user with this email (created as the development sign-in would). */
@@ -107,19 +109,18 @@ runMain(async () => {
       linus: await signIn('linus@example.com'),
     };
 
-    // Members. There is no invitation flow yet, so the seed appends what accepting an
-    // invitation will: `member.added` at the organization's current version. Everything
-    // after this goes through the procedures.
+    // Members join as accepting an invitation makes them join (`member.added`), without the
+    // mail round trip. Everything after this goes through the procedures.
     for (const person of PEOPLE) {
-      const state = await loadOrganization(db, organizationId);
-      if (!state) throw new Error('the new organization is not in the read model yet; is a worker stuck?');
       const userId = people[nameOf(person.email)].id;
-      const result = await append({
+      const result = await recordEvents(writeSide(), {
+        decider: organizationDecider,
         organizationId,
+        aggregateId: organizationId,
         actorId: userId,
-        streams: [{ aggregateId: organizationId, expectedVersion: state.version, events: [{ type: 'member.added', data: { userId, email: person.email, role: 'member' } }] }],
+        events: [memberAdded.create({ userId, email: person.email, role: 'member' })],
       });
-      await settle(result.positions.at(-1));
+      await catchUp(result.positions.at(-1));
       if (person.role !== 'member') await demo.api.organizations.changeRole({ organizationId, userId, role: person.role });
     }
 

@@ -16,7 +16,7 @@ runMain(async () => {
   await Promise.all([assertPostgresReachable(env.DATABASE_URL), assertRedisReachable(env.REDIS_URL)]);
   const { logger } = await import('../src/server/logger');
   const { getRedis, keys, createBlockingRedis, connectInBackground } = await import('../src/server/redis');
-  const { appProjectorsStatus, createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/projectors');
+  const { appProjectorsStatus, createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/app/projectors');
   const { runWorker } = await import('../src/server/projectors/worker');
   const { checkDurability } = await import('../src/server/events/append');
 

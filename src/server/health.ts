@@ -73,7 +73,7 @@ export async function currentHealth(): Promise<Health> {
   const [{ db }, { getRedis }, { appProjectorsStatus }] = await Promise.all([
     import('~/server/db'),
     import('~/server/redis'),
-    import('~/server/projectors'),
+    import('~/server/app/projectors'),
   ]);
   return checkHealth({ db, redis: getRedis(), projectors: appProjectorsStatus });
 }

@@ -17,7 +17,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import { toast } from 'sonner';
-import type { AppRouter } from '~/server/api/root';
+import type { AppRouter } from '~/server/app/router';
 import { describeError, hasFieldErrors } from './errors';
 import { makeQueryClient } from './query-client';
 

@@ -8,8 +8,8 @@ import 'server-only';
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cache, type ReactNode } from 'react';
-import { appRouter } from '~/server/api/root';
-import { createContextInner } from '~/server/api/trpc';
+import { appRouter } from '~/server/app/router';
+import { createContextInner } from '~/server/app/context';
 import { auth } from '~/server/auth';
 import { makeQueryClient } from './query-client';
 

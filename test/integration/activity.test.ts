@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '~/server/db';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
-import { catalogue } from '~/server/events/registry';
+import { catalogue } from '~/server/app/catalogue';
 import { replayArchive } from '~/server/projectors/replay';
 import { as, closeAppClientsAfterAll } from '../support/callers';
 

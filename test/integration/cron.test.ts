@@ -34,7 +34,7 @@ describe('GET /api/cron/drain (serverless projectors)', () => {
     const response = await call(`Bearer ${env.CRON_SECRET ?? ''}`);
     expect(response.status).toBe(200);
     // Each projector (the archive, the directory, …) handled both entries.
-    const { projectorNames } = await import('~/server/projectors');
+    const { projectorNames } = await import('~/server/app/projectors');
     await expect(response.json()).resolves.toMatchObject({ events: 2 * projectorNames.length });
     const archived = await db.execute<{ event_id: string }>(sql`select event_id from event_log where organization_id = ${organizationId} order by aggregate_version`);
     expect(archived.map((r) => r.event_id)).toEqual(appended.eventIds);

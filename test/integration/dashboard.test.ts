@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { utcDay } from '~/lib/days';
-import { createCaller } from '~/server/api/root';
-import { createContextInner } from '~/server/api/trpc';
+import { createCaller } from '~/server/app/router';
+import { createContextInner } from '~/server/app/context';
 import type { Session } from '~/server/auth';
 import { db } from '~/server/db';
-import { append } from '~/server/events';
-import { catalogue } from '~/server/events/registry';
-import { memberAdded } from '~/server/modules/organizations/events';
+import { catalogue } from '~/server/app/catalogue';
 import {
   mostActiveOf,
   completedPerDayOf,
@@ -21,8 +19,8 @@ import {
 } from '~/server/modules/tasks/read-models/dashboard';
 import type { Tx } from '~/server/projectors/define-projector';
 import { replayArchive } from '~/server/projectors/replay';
-import { settle } from '~/server/projectors/settle';
 import { getRedis } from '~/server/redis';
+import { addMembers } from '../support/members';
 
 afterAll(async () => {
   getRedis().destroy();
@@ -45,16 +43,8 @@ const shift = (days: number) => utcDay(new Date(Date.now() + days * DAY_MS));
 async function organization(owner: User, others: User[] = []) {
   const { id: organizationId } = await owner.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
   if (others.length > 0) {
-    const result = await append({
-      organizationId,
-      actorId: owner.session.user.id,
-      streams: [{
-        aggregateId: organizationId,
-        expectedVersion: 2,
-        events: others.map((u) => memberAdded.create({ userId: u.session.user.id, email: u.session.user.email ?? '', role: 'member' })),
-      }],
-    });
-    expect((await settle(result.positions.at(-1))).settled).toBe(true);
+    const members = others.map((u) => ({ userId: u.session.user.id, email: u.session.user.email }));
+    expect((await addMembers(organizationId, owner.session.user.id, members)).settled).toBe(true);
   }
   const project = await owner.api.tasks.createProject({ organizationId, name: 'Launch' });
   const add = (who: User, title: string, status: 'todo' | 'doing' | 'done') =>

@@ -15,14 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The rate limit would answer TOO_MANY_REQUESTS before the input is even read and so hide
 // the real outcome; out of reach here. Set before the app's modules read the environment.
 process.env.RATE_LIMIT_MUTATIONS = '1000000';
-const { appRouter, createCaller } = await import('~/server/api/root');
-const { createContextInner } = await import('~/server/api/trpc');
+const { appRouter, createCaller } = await import('~/server/app/router');
+const { createContextInner } = await import('~/server/app/context');
 const { db } = await import('~/server/db');
 const { getRedis, keys } = await import('~/server/redis');
 const { env } = await import('~/env');
-const { append } = await import('~/server/events');
-const { loadOrganization } = await import('~/server/modules/organizations/read-models/directory');
-const { settle } = await import('~/server/projectors/settle');
+const { addMembers } = await import('../support/members');
 
 afterAll(async () => {
   getRedis().destroy();
@@ -176,14 +174,7 @@ beforeAll(async () => {
   const org = await api.organizations.create({ name: 'Fuzz Inc', slug: `fuzz-${randomUUID().slice(0, 8)}` });
   // A second member, through the event that an accepted invitation appends.
   const memberId = `fuzz-member-${randomUUID().slice(0, 8)}`;
-  const state = await loadOrganization(db, org.id);
-  if (!state) throw new Error('organization not projected');
-  const added = await append({
-    organizationId: org.id,
-    actorId: memberId,
-    streams: [{ aggregateId: org.id, expectedVersion: state.version, events: [{ type: 'member.added', data: { userId: memberId, email: 'member@example.com', role: 'member' } }] }],
-  });
-  await settle(added.positions.at(-1));
+  await addMembers(org.id, memberId, [{ userId: memberId, email: 'member@example.com' }]);
   const project = await api.tasks.createProject({ organizationId: org.id, name: 'Fuzz board' });
   const task = await api.tasks.create({ organizationId: org.id, projectId: project.id, title: 'Fuzz me', placement: { status: 'todo', after: null, before: null } });
   fixture = { organizationId: org.id, projectId: project.id, taskId: task.id, memberId };

@@ -2,19 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCaller } from '~/server/api/root';
-import { createContextInner } from '~/server/api/trpc';
+import { createCaller } from '~/server/app/router';
+import { createContextInner, writeSide } from '~/server/app/context';
 import type { Session } from '~/server/auth';
 import { db } from '~/server/db';
 import { projectorCheckpoints, reactorEffects } from '~/server/db/event-core-schema';
-import { append } from '~/server/events';
 import { devMailbox } from '~/server/mail';
 import { invitationCreated } from '~/server/modules/organizations/events';
 import { invitationMailer } from '~/server/modules/organizations/invitation-mailer';
 import { hashInvitationToken, invitationToken } from '~/server/modules/organizations/invitation-token';
-import { loadOrganization } from '~/server/modules/organizations/read-models/directory';
-import { createAppRuntime } from '~/server/projectors';
-import { settle } from '~/server/projectors/settle';
+import { organizationDecider } from '~/server/modules/organizations/commands';
+import { catchUp, createAppRuntime } from '~/server/app/projectors';
+import { loadState, recordEvents } from '~/server/commands/handler';
 import { getRedis, keys } from '~/server/redis';
 import { eventually } from '../support/log-capture';
 
@@ -53,15 +52,17 @@ describe('invitations', () => {
   it('invite → listed and mailed → a third user accepts → member with the invited role', async () => {
     const { owner, organizationId } = await organization();
     const invitee = as('invitee');
-    const { invitationId, url } = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'admin' });
+    const invited = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'admin' });
+    const { invitationId, url } = invited;
     expect(url).toBe(`/invite/${organizationId}/${invitationId}?token=${tokenOf(url)}`);
 
     await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([
       { id: invitationId, email: invitee.email, role: 'admin', expiresAt: expect.any(Date), expired: false, createdAt: expect.any(Date) },
     ]);
-    // The log and the read model hold only the token's hash.
-    const state = await loadOrganization(db, organizationId);
+    // The write side, the log and the read model hold only the token's hash; the mailer runs once the read side catches up.
+    const { state } = await loadState(writeSide(), organizationDecider, organizationId, organizationId);
     expect(state?.invitations).toEqual([expect.objectContaining({ id: invitationId, tokenHash: hashInvitationToken(tokenOf(url)), status: 'pending' })]);
+    expect(await catchUp(invited.position ?? undefined)).toEqual({ settled: true });
     const logged = await db.execute<{ data: unknown }>(sql`select data from event_log where type = 'invitation.created' and organization_id = ${organizationId}`);
     expect(JSON.stringify(logged)).not.toContain(tokenOf(url));
 
@@ -114,17 +115,14 @@ describe('invitations', () => {
     // An invitation whose week has passed: appended as the event it would have been a week ago.
     const invitationId = randomUUID();
     const token = invitationToken(invitationId);
-    const state = await loadOrganization(db, organizationId);
-    const result = await append({
+    const result = await recordEvents(writeSide(), {
+      decider: organizationDecider,
       organizationId,
+      aggregateId: organizationId,
       actorId: owner.session.user.id,
-      streams: [{
-        aggregateId: organizationId,
-        expectedVersion: state?.version ?? 0,
-        events: [invitationCreated.create({ invitationId, email: 'slow@example.com', role: 'member', tokenHash: hashInvitationToken(token), expiresAt: new Date(Date.now() - 1_000).toISOString() })],
-      }],
+      events: [invitationCreated.create({ invitationId, email: 'slow@example.com', role: 'member', tokenHash: hashInvitationToken(token), expiresAt: new Date(Date.now() - 1_000).toISOString() })],
     });
-    await settle(result.positions.at(-1));
+    await catchUp(result.positions.at(-1));
     const slow = as('slow');
     await expect(slow.api.organizations.invitation({ organizationId, invitationId, token })).resolves.toMatchObject({ status: 'expired' });
     expect(await codeAndMessage(slow.api.organizations.acceptInvitation({ organizationId, invitationId, token }))).toMatch(/^CONFLICT: .*expired/);

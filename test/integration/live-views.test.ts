@@ -1,7 +1,7 @@
 /** Every projector that sends change notices names the views it makes stale (src/lib/stale-views.ts). */
 import { describe, expect, it } from 'vitest';
 import { ALL_VIEWS, staleViews } from '~/lib/stale-views';
-import { projectors } from '~/server/projectors/registry';
+import { projectors } from '~/server/app/projectors';
 
 describe('live views', () => {
   it('maps every notifying projector of the app to something narrower than the whole page', () => {

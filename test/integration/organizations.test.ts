@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from '~/server/api/root';
+import { appRouter } from '~/server/app/router';
 import { as, closeAppClientsAfterAll } from '../support/callers';
+import { addMembers } from '../support/members';
 
 closeAppClientsAfterAll();
 
@@ -25,18 +26,10 @@ async function team() {
   const created = await owner.api.organizations.create({ name: 'Acme', slug: slug('acme') });
   const organizationId = created.id;
   // Members join through the directory's own events here: quicker than the invitation round trip.
-  const { append } = await import('~/server/events');
-  const { memberAdded } = await import('~/server/modules/organizations/events');
-  const { settle } = await import('~/server/projectors/settle');
-  const result = await append({
-    organizationId,
-    actorId: owner.session.user.id,
-    streams: [{ aggregateId: organizationId, expectedVersion: 2, events: [
-      memberAdded.create({ userId: admin.session.user.id, email: admin.session.user.email, role: 'admin' }),
-      memberAdded.create({ userId: member.session.user.id, email: member.session.user.email, role: 'member' }),
-    ] }],
-  });
-  await settle(result.positions.at(-1));
+  await addMembers(organizationId, owner.session.user.id, [
+    { userId: admin.session.user.id, email: admin.session.user.email, role: 'admin' },
+    { userId: member.session.user.id, email: member.session.user.email },
+  ]);
   const project = await owner.api.tasks.createProject({ organizationId, name: 'Launch' });
   const task = await owner.api.tasks.create({ organizationId, projectId: project.id, title: 'Write the docs', placement: { status: 'todo', after: null, before: null } });
   return { organizationId, owner, admin, member, outsider: as('outsider'), projectId: project.id, taskId: task.id };

@@ -85,13 +85,13 @@ describe('projector runtime', () => {
   it('a reactor performs its effect once per event, even when the entry is delivered again', async () => {
     const table = unique('mails');
     await h.db.execute(sql.raw(`create table "${table}" (event_id text not null, note text not null)`));
-    const reactor = defineReactor(testCatalogue, {
+    const reactor = defineReactor({
       name: unique('mailer').replaceAll('_', '-'),
+      events: [counterIncremented],
       handlers: {
         'counter.incremented': async (event, tx) => {
           await tx.execute(sql`insert into ${sql.identifier(table)} values (${event.id}, ${event.data.note})`);
         },
-        'counter.reset': null,
       },
     });
     const organizationId = randomUUID();

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { createCaller } from '~/server/api/root';
-import { createContextInner } from '~/server/api/trpc';
+import { createCaller } from '~/server/app/router';
+import { createContextInner } from '~/server/app/context';
 import type { Session } from '~/server/auth';
 
 const session: Session = {

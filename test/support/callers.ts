@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
-import { createCaller } from '~/server/api/root';
-import { createContextInner } from '~/server/api/trpc';
+import { createCaller } from '~/server/app/router';
+import { createContextInner } from '~/server/app/context';
 import type { Session } from '~/server/auth';
 import { db } from '~/server/db';
 import { getRedis } from '~/server/redis';

@@ -55,8 +55,9 @@ export function countersProjector(table: string, opts: { name?: string; failWhen
           );
     if (rows.length === 0) throw new Error(`out of order or repeated: ${aggregateId} v${version}`);
   };
-  return defineProjector(testCatalogue, {
+  return defineProjector({
     name: opts.name ?? table.replaceAll('_', '-'),
+    events: [counterIncremented, counterReset],
     handlers: {
       'counter.incremented': async (event, tx) => {
         if (opts.failWhen?.(event.data.note)) throw new Error(`refusing ${event.data.note}`);

@@ -1,32 +1,29 @@
 /**
- * The tRPC kernel: context, procedure builders, the one error map and the SSE
- * settings. Routers import `router` and the procedures from here.
+ * The tRPC kernel: the context's shape, procedure builders, the one error map
+ * and the SSE settings. Routers import `router` and the procedures from here;
+ * organization-scoped builders live with the organizations feature, and the
+ * context is built by the composition root (src/server/app/context.ts).
  *
  * Edit this file when every procedure needs something new (a context field,
  * a middleware, an error mapping); feature code never needs to.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { z, ZodError } from 'zod';
+import { ZodError } from 'zod';
 import type { Session } from '~/server/auth';
-import { db, type Db } from '~/server/db';
-import { hasRole } from '~/server/modules/organizations/commands';
-import type { Role } from '~/server/modules/organizations/events';
-import { membershipOf } from '~/server/modules/organizations/read-models/directory';
+import type { WriteSide } from '~/server/commands/handler';
+import type { Db } from '~/server/db';
 import { AppError, type AppErrorCode } from '~/server/errors';
 import { logger } from '~/server/logger';
 import { mutationRateLimiter } from '~/server/rate-limit';
-import { getRedis, type Redis } from '~/server/redis';
+import type { Redis } from '~/server/redis';
 
 export interface Context {
   session: Session | null;
   db: Db;
   redis: Redis;
-}
-
-/** The context for a session; used by the HTTP handler, server actions, RSC and tests. */
-export function createContextInner(opts: { session: Session | null }): Context {
-  return { session: opts.session, db, redis: getRedis() };
+  /** Where commands load, decide and append (see src/server/commands/handler.ts). */
+  writeSide: WriteSide;
 }
 
 /**
@@ -130,25 +127,3 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next, type }
   }
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
-
-/**
- * Scoped to one organization the caller belongs to: the input carries
- * `organizationId`, and `ctx.membership` holds the caller's role there. A
- * non-member gets NOT_FOUND (an outsider learns nothing about the organization).
- * Use `organizationProcedureFor('admin')` for stricter procedures.
- */
-export const organizationProcedure = protectedProcedure
-  .input(z.object({ organizationId: z.uuid('Unknown organization.') }))
-  .use(async ({ ctx, input, next }) => {
-    const membership = await membershipOf(ctx.db, input.organizationId, ctx.session.user.id);
-    if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Organization not found.' });
-    return next({ ctx: { ...ctx, organizationId: input.organizationId, membership } });
-  });
-
-/** organizationProcedure for callers with at least `role` there; others get FORBIDDEN. */
-export function organizationProcedureFor(role: Role) {
-  return organizationProcedure.use(({ ctx, next }) => {
-    if (!hasRole(ctx.membership.role, role)) throw new TRPCError({ code: 'FORBIDDEN', message: `Only an ${role} can do that.` });
-    return next();
-  });
-}

@@ -6,7 +6,7 @@
 import { TRPCError } from '@trpc/server';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { createAction, formAction } from '~/server/api/action';
+import { createAction, formAction } from '~/server/app/action';
 import { publicProcedure } from '~/server/api/trpc';
 import { DEV_PROVIDER_ID, devSignInInput, enabledProviders, signIn, signOut } from './index';
 

@@ -6,8 +6,8 @@
  *   2. optimistic concurrency: every aggregate must be at its expected version,
  *      else CONFLICT and nothing is written;
  *   3. unique claims: a value held by another owner fails the whole append;
- *   4. XADD of every event, new aggregate versions, claims, and the
- *      idempotency result (with a TTL).
+ *   4. XADD of every event, new aggregate versions and write-side states
+ *      (see ./decider.ts), claims, and the idempotency result (with a TTL).
  *
  * Then it waits for persistence: WAITAOF where the server has it (Redis 7.2+);
  * otherwise the server must run with `appendfsync always`, which fsyncs before
@@ -20,6 +20,7 @@ import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
 import { isValidatedDraft, type EventDraft } from './define-event';
+import { encodeState } from './write-state';
 import type { Position, RawEnvelope } from './envelope';
 import { uuidv7 } from './uuid';
 
@@ -37,22 +38,25 @@ if use_idem then
   if previous then return {0, previous} end
 end
 for i = 1, n_aggs do
-  local current = tonumber(redis.call('GET', KEYS[2 + i]) or '0')
-  local expected = tonumber(ARGV[a + (i - 1) * 2])
+  local current = tonumber(redis.call('GET', KEYS[1 + i * 2]) or '0')
+  local expected = tonumber(ARGV[a + (i - 1) * 3])
   if current ~= expected then return {-1, i, current} end
 end
-local claims_at = 2 + n_aggs
+local claims_at = 2 + n_aggs * 2
 for i = 1, n_claims do
   local holder = redis.call('GET', KEYS[claims_at + i])
   if holder and holder ~= owner then return {-2, i} end
 end
 local reply = {1}
-local events_at = a + n_aggs * 2
+local events_at = a + n_aggs * 3
 for i = 1, n_events do
   reply[i + 1] = redis.call('XADD', KEYS[1], '*', 'e', ARGV[events_at + i - 1])
 end
 for i = 1, n_aggs do
-  redis.call('SET', KEYS[2 + i], ARGV[a + (i - 1) * 2 + 1])
+  redis.call('SET', KEYS[1 + i * 2], ARGV[a + (i - 1) * 3 + 1])
+  local state = ARGV[a + (i - 1) * 3 + 2]
+  -- A state never outlives the version it belongs to: no new state, no old one either.
+  if state == '' then redis.call('DEL', KEYS[2 + i * 2]) else redis.call('SET', KEYS[2 + i * 2], state) end
 end
 for i = 1, n_claims do
   redis.call('SET', KEYS[claims_at + i], owner)
@@ -71,6 +75,12 @@ export interface AppendStream {
   /** The version the command decided on: 0 for a new aggregate. */
   expectedVersion: number;
   events: ReadonlyArray<EventDraft>;
+  /**
+   * The aggregate's write-side state after these events (the fold of its
+   * decider's `evolve`), stored beside the new version. Without one, any
+   * stored state is removed: a state never outlives its version.
+   */
+  state?: { type: string; value: unknown };
 }
 
 export interface AppendInput {
@@ -110,6 +120,13 @@ export interface EventStore {
 
 const storedResult = z.object({ ids: z.array(z.string()), meta: z.string() });
 const resultMeta = z.object({ eventIds: z.array(z.string()), versions: z.record(z.string(), z.number()) });
+
+/** The first result of an idempotent append, as the script stored it. */
+export function storedAppendResult(partition: number, stored: string): AppendResult {
+  const result = storedResult.parse(JSON.parse(stored));
+  const meta = resultMeta.parse(JSON.parse(result.meta));
+  return { partition, positions: result.ids.map((id) => ({ partition, id })), eventIds: meta.eventIds, versions: meta.versions, duplicate: true };
+}
 
 const MAX_EVENTS_PER_APPEND = 100;
 const MAX_ENVELOPE_BYTES = 64 * 1024;
@@ -165,7 +182,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
   const scriptKeys = [
     keys.stream(partition),
     keys.idempotency(partition, input.organizationId, input.idempotencyKey ?? '-'),
-    ...input.streams.map((s) => keys.version(partition, s.aggregateId)),
+    ...input.streams.flatMap((s) => [keys.version(partition, s.aggregateId), keys.state(partition, s.aggregateId)]),
     ...claims.map((c) => keys.claim(partition, c.scope, c.value)),
   ];
   const args = [
@@ -176,7 +193,11 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
     input.idempotencyKey ? JSON.stringify({ eventIds, versions }) : '', // stored only for idempotent commands
     String(claims.length),
     String(envelopes.length),
-    ...input.streams.flatMap((s) => [String(s.expectedVersion), String(s.expectedVersion + s.events.length)]),
+    ...input.streams.flatMap((s) => [
+      String(s.expectedVersion),
+      String(s.expectedVersion + s.events.length),
+      s.state ? encodeState({ type: s.state.type, organizationId: input.organizationId, value: s.state.value }) : '',
+    ]),
     ...envelopes,
   ];
   if (new Set(claims.map((c) => c.owner)).size > 1) throw new InvalidEventError('All claims of one append must have one owner.');
@@ -195,9 +216,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
     }
     case 'duplicate': {
       if (waitAof) await waitForAof(store.redis);
-      const stored = storedResult.parse(JSON.parse(reply.stored));
-      const meta = resultMeta.parse(JSON.parse(stored.meta));
-      return { partition, positions: stored.ids.map((id) => ({ partition, id })), eventIds: meta.eventIds, versions: meta.versions, duplicate: true };
+      return storedAppendResult(partition, reply.stored);
     }
     case 'appended': {
       if (waitAof) await waitForAof(store.redis);

@@ -1,20 +1,23 @@
 /**
  * Projectors and reactors: named readers of the event log.
  *
- * A **projector** owns read tables. Its handlers are keyed by event type and
- * the map must name every type of the catalogue: a handler, or `null` for
- * "this read model ignores it". Adding an event type therefore makes the
- * compiler list every projector that has not decided what to do with it.
- * Handlers get the decoded event and the open Postgres transaction; the
- * runtime commits their writes together with the checkpoint, so each event
- * takes effect exactly once.
+ * A **projector** owns read tables. It lists the event types it reads
+ * (`events`) and has exactly one handler per listed type: the compiler
+ * refuses a missing or an extra handler, and the runtime never hands it any
+ * other type. Handlers get the decoded event and the open Postgres
+ * transaction; the runtime commits their writes together with the
+ * checkpoint, so each event takes effect exactly once, in log order.
+ *
+ * A read model that reads only some of an aggregate's events must not
+ * compare its row's version with the event's `aggregateVersion`: the events
+ * it does not read leave gaps. Exactly-once and order come from the runtime.
  *
  * A **reactor** has effects outside the read model (mail, webhooks). The
  * runtime records each event id it reacted to, in the same transaction, so an
  * effect is attempted once per event even across replays; effects that leave
  * the database should still pass the event id on as an idempotency key.
  */
-import type { Catalogue, EventOfType, EventTypeOf } from '~/server/events/catalogue';
+import type { EventOfType, EventTypeOf } from '~/server/events/catalogue';
 import type { EventDefinition } from '~/server/events/define-event';
 import type { Position, RawEnvelope, StoredEvent } from '~/server/events/envelope';
 import type { Db } from '~/server/db/client';
@@ -25,7 +28,7 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Handler<E> = (event: E, tx: Tx) => Promise<void>;
 
 export type Handlers<D extends readonly EventDefinition[]> = {
-  [K in EventTypeOf<D>]: Handler<EventOfType<D, K>> | null;
+  [K in EventTypeOf<D>]: Handler<EventOfType<D, K>>;
 };
 
 /** An envelope as written (data not decoded or upcast) with its position. */
@@ -41,7 +44,7 @@ export type Projector = {
       readonly raw: false;
       /** Applies one decoded event inside the batch's transaction. */
       apply(event: StoredEvent, tx: Tx): Promise<void>;
-      /** Whether it has a handler for the type (`null` handlers do not count); only those send notices. */
+      /** Whether it reads the type; only those events reach `apply` and send notices. */
       handles(type: string): boolean;
     }
   | { readonly raw: true; /** Receives every entry's envelope as written, known type or not. */ apply(event: RawEvent, tx: Tx): Promise<void> }
@@ -53,15 +56,20 @@ function checkName(name: string) {
   if (!NAME.test(name)) throw new Error(`Projector name "${name}" must be lower-case letters, digits and dashes.`);
 }
 
-export function defineProjector<const D extends readonly EventDefinition[]>(
-  _catalogue: Catalogue<D>,
-  def: { name: string; handlers: Handlers<D>; notify?: boolean },
-): Projector {
+export function defineProjector<const D extends readonly EventDefinition[]>(def: {
+  name: string;
+  /** The event types this read model reads; every other type passes it by. */
+  events: D;
+  handlers: Handlers<D>;
+  notify?: boolean;
+}): Projector {
   checkName(def.name);
   const byType = new Map<string, Handler<StoredEvent>>();
-  for (const [type, handler] of Object.entries(def.handlers)) {
+  for (const definition of def.events) {
+    const handler: unknown = Reflect.get(def.handlers, definition.type);
+    if (typeof handler !== 'function') throw new Error(`Projector "${def.name}" lists ${definition.type} but has no handler for it.`);
     // Safe widening: the runtime calls a handler only with events the catalogue decoded as its own type.
-    if (typeof handler === 'function') byType.set(type, handler as Handler<StoredEvent>);
+    byType.set(definition.type, handler as Handler<StoredEvent>);
   }
   return {
     name: def.name,
@@ -84,10 +92,7 @@ export function defineRawProjector(def: { name: string; handle: Handler<RawEvent
   return { name: def.name, kind: 'projector', raw: true, notify: def.notify ?? false, apply: def.handle };
 }
 
-export function defineReactor<const D extends readonly EventDefinition[]>(
-  catalogue: Catalogue<D>,
-  def: { name: string; handlers: Handlers<D> },
-): Projector {
-  const inner = defineProjector(catalogue, { name: def.name, handlers: def.handlers, notify: false });
+export function defineReactor<const D extends readonly EventDefinition[]>(def: { name: string; events: D; handlers: Handlers<D> }): Projector {
+  const inner = defineProjector({ ...def, notify: false });
   return { ...inner, kind: 'reactor' };
 }

@@ -58,6 +58,8 @@ export interface RuntimeOptions {
 export interface DrainOptions {
   /** Only these partitions (default: all). */
   partitions?: ReadonlyArray<number>;
+  /** Only these projectors, by name (default: all). */
+  projectors?: ReadonlyArray<string>;
   maxMs: number;
   maxEvents: number;
   /** At most this many partitions held at once (fair share among workers). */
@@ -389,6 +391,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
       if (!leases.has(p)) await acquire(p);
     }
 
+    const active = options.projectors ? projectors.filter((p) => options.projectors?.includes(p.name)) : projectors;
     let events = 0;
     let renewedAt = Date.now();
     try {
@@ -399,7 +402,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
         }
         let progress = false;
         for (const partition of held()) {
-          for (const projector of projectors) {
+          for (const projector of active) {
             if (Date.now() >= deadline || events >= options.maxEvents) return { events, partitions: held() };
             const { handled, more } = await processBatch(projector, partition);
             events += handled;

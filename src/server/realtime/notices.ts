@@ -143,7 +143,38 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
     }
   }
 
-  return { subscribe };
+  /**
+   * Resolves true as soon as `done` accepts a notice of the organization (kept
+   * notices from `sinceId` on are checked first, then live ones), false after
+   * `timeoutMs`. `done` sees each notice at most once, oldest first.
+   */
+  async function waitFor(organizationId: string, sinceId: string, done: (notice: Notice) => boolean, timeoutMs: number): Promise<boolean> {
+    let finish: (value: boolean) => void = () => undefined;
+    const outcome = new Promise<boolean>((resolve) => (finish = resolve));
+    let last = '0-0';
+    let backfilled = false;
+    const early: Notice[] = [];
+    const check = (notice: Notice) => {
+      if (compareStreamIds(notice.id, last) <= 0) return;
+      last = notice.id;
+      if (done(notice)) finish(true);
+    };
+    // Listen first, then read what is kept: a notice written in between is seen by one or the other.
+    const unlisten = await listen(organizationId, (notice) => (backfilled ? check(notice) : early.push(notice)));
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    try {
+      const kept = (await opts.redis.xRange(opts.keys.changes(organizationId), sinceId, '+')) ?? [];
+      for (const entry of kept) check(toNotice(entry.id, entry.message));
+      for (const notice of early) check(notice);
+      backfilled = true;
+      return await outcome;
+    } finally {
+      clearTimeout(timer);
+      unlisten();
+    }
+  }
+
+  return { subscribe, waitFor };
 }
 
 export type NoticeHub = ReturnType<typeof createNoticeHub>;

@@ -17,6 +17,8 @@ export function createKeys(prefix: string) {
     stream: (p: number) => `${partition(p)}:events`,
     /** Current version of an aggregate (absent = 0). */
     version: (p: number, aggregateId: string) => `${partition(p)}:ver:${aggregateId}`,
+    /** Write-side state of an aggregate (see src/server/events/write-state.ts); written with its version. */
+    state: (p: number, aggregateId: string) => `${partition(p)}:state:${aggregateId}`,
     /** Stored result of an idempotent command, per organization. */
     idempotency: (p: number, organizationId: string, key: string) => `${partition(p)}:idem:${organizationId}:${key}`,
     /** A unique value reserved within the partition (e.g. a member's email in an organization). */

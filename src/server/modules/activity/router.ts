@@ -1,6 +1,7 @@
 /** The activity feed of an organization (or of one task), paginated, newest first. */
 import { z } from 'zod';
-import { organizationProcedure, router } from '~/server/api/trpc';
+import { router } from '~/server/api/trpc';
+import { organizationProcedure } from '~/server/modules/organizations/procedures';
 import { membersOf } from '~/server/modules/organizations/read-models/directory';
 import { activityOf } from './read-models/feed';
 

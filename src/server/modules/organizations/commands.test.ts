@@ -21,9 +21,8 @@ const cy = { userId: 'cy', email: 'cy@example.com' };
 
 function given(members: Array<[typeof ada, 'owner' | 'admin' | 'member']>, invitations: Invitation[] = []): OrganizationState {
   return {
-    id: 'org',
-    version: members.length + 1 + invitations.length,
     name: 'Acme',
+    slug: 'acme',
     members: members.map(([who, role]) => ({ ...who, role })),
     invitations,
   };
@@ -106,7 +105,7 @@ const invitation = (over: Partial<Invitation> = {}): Invitation => ({
   email: 'cy@example.com',
   role: 'member',
   tokenHash,
-  expiresAt: new Date(now.getTime() + 1_000),
+  expiresAt: new Date(now.getTime() + 1_000).toISOString(),
   status: 'pending',
   ...over,
 });
@@ -161,7 +160,7 @@ describe('acceptInvitation', () => {
   it('refuses revoked, used and expired invitations, and members, each with a clear message', () => {
     fails(() => acceptInvitation(given([[ada, 'owner']], [invitation({ status: 'revoked' })]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /revoked/);
     fails(() => acceptInvitation(given([[ada, 'owner']], [invitation({ status: 'accepted' })]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /already used/);
-    fails(() => acceptInvitation(given([[ada, 'owner']], [invitation({ expiresAt: now })]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /expired/);
+    fails(() => acceptInvitation(given([[ada, 'owner']], [invitation({ expiresAt: now.toISOString() })]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /expired/);
     fails(() => acceptInvitation(given([[ada, 'owner'], [cy, 'member']], [invitation()]), cy, { invitationId, tokenHash }, now), 'CONFLICT', /already a member/);
   });
 });

@@ -6,14 +6,15 @@
  * redelivered event sends nothing twice.
  */
 import { eq } from 'drizzle-orm';
-import { catalogue } from '~/server/events/registry';
 import { mailerFor } from '~/server/mail';
 import { defineReactor } from '~/server/projectors/define-projector';
+import { invitationCreated } from './events';
 import { invitationUrl } from './invitation-token';
 import { organizations } from './read-models/directory';
 
-export const invitationMailer = defineReactor(catalogue, {
+export const invitationMailer = defineReactor({
   name: 'invitation-mailer',
+  events: [invitationCreated],
   handlers: {
     'invitation.created': async (event, tx) => {
       // The directory may not have caught up with the organization yet; the mail reads fine without its name.
@@ -32,20 +33,5 @@ export const invitationMailer = defineReactor(catalogue, {
         ].join('\n'),
       });
     },
-    'organization.created': null,
-    'organization.renamed': null,
-    'member.added': null,
-    'member.role-changed': null,
-    'member.removed': null,
-    'invitation.revoked': null,
-    'invitation.accepted': null,
-    'project.created': null,
-    'project.renamed': null,
-    'task.created': null,
-    'task.edited': null,
-    'task.moved': null,
-    'task.assigned': null,
-    'task.archived': null,
-    'task.restored': null,
   },
 });

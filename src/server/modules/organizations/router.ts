@@ -1,35 +1,26 @@
 /**
- * Organizations and members. Every procedure is thin: parse, authorize (in the
- * kernel's procedures), load, decide (./commands.ts), append, settle.
+ * Organizations and members. Every procedure is thin: parse, authorize
+ * (./procedures.ts), then one command through the command handler (load the
+ * organization's write-side state, decide in ./commands.ts, append, wait), or
+ * a query of the directory read model.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '~/env';
-import { organizationProcedure, organizationProcedureFor, protectedProcedure, router, type Context } from '~/server/api/trpc';
+import { protectedProcedure, router } from '~/server/api/trpc';
+import { runCommand } from '~/server/commands/handler';
 import { AppError, ClaimTakenError } from '~/server/errors';
-import { append } from '~/server/events';
-import type { EventDraft } from '~/server/events/define-event';
-import { settle } from '~/server/projectors/settle';
 import { noticeHub } from '~/server/realtime';
 import { partitionOf } from '~/server/redis/keys';
-import * as commands from './commands';
+import { organizationDecider } from './commands';
 import { invitableRoleSchema, nameSchema, roleSchema, slugSchema } from './events';
 import { hashInvitationToken, invitationToken, invitationUrl } from './invitation-token';
-import {
-  directoryProjector,
-  invitationPreview,
-  loadOrganization,
-  membershipOf,
-  membersOf,
-  organizationsOf,
-  pendingInvitationsOf,
-} from './read-models/directory';
+import { organizationProcedure, organizationProcedureFor } from './procedures';
+import { directoryProjector, invitationPreview, membershipOf, membersOf, organizationOf, organizationsOf, pendingInvitationsOf } from './read-models/directory';
 
-type Session = NonNullable<Context['session']>;
 /** How stale a live subscription's membership may get when no directory notice arrives (one lost in a crash). */
 const MEMBERSHIP_RECHECK_MS = 30_000;
-const actorOf = (session: Session): commands.Actor => ({ userId: session.user.id, email: session.user.email });
 
 /**
  * A new organization's id is drawn so that it lands in the partition of its
@@ -55,25 +46,6 @@ function uuidFrom(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Loads the organization, decides, appends at the version it decided on, and waits for the read models. */
-async function execute(
-  { db, session, organizationId }: { db: Context['db']; session: Session; organizationId: string },
-  decide: (state: commands.OrganizationState, actor: commands.Actor) => EventDraft[],
-) {
-  const state = await loadOrganization(db, organizationId);
-  if (!state) throw new AppError('NOT_FOUND', 'Organization not found.');
-  const actor = actorOf(session);
-  const events = decide(state, actor);
-  if (events.length === 0) return { changed: false, position: null, settled: true };
-  const result = await append({
-    organizationId,
-    actorId: actor.userId,
-    streams: [{ aggregateId: organizationId, expectedVersion: state.version, events }],
-  });
-  const position = result.positions.at(-1) ?? null;
-  return { changed: true, position, ...(await settle(position ?? undefined)) };
-}
-
 export const organizationsRouter = router({
   /** The caller's organizations, with their role in each. */
   mine: protectedProcedure.query(({ ctx }) => organizationsOf(ctx.db, ctx.session.user.id)),
@@ -82,41 +54,37 @@ export const organizationsRouter = router({
     .input(z.object({ name: nameSchema, slug: slugSchema, idempotencyKey: z.uuid().optional() }))
     .mutation(async ({ ctx, input }) => {
       const organizationId = newOrganizationId(input.slug, input.idempotencyKey && `${ctx.session.user.id}:${input.idempotencyKey}`);
-      const actor = actorOf(ctx.session);
-      const result = await append({
-        organizationId,
-        actorId: actor.userId,
-        idempotencyKey: input.idempotencyKey,
-        streams: [{ aggregateId: organizationId, expectedVersion: 0, events: commands.createOrganization(actor, input) }],
-        claims: [{ scope: 'organization-slug', value: `slug:${input.slug}`, owner: organizationId }],
-      }).catch((error: unknown) => {
-        // The claim's own message names its internal key; say it in the form's words.
-        if (error instanceof ClaimTakenError) throw new AppError('CONFLICT', `The URL name “${input.slug}” is already taken; choose another.`, { cause: error });
-        throw error;
-      });
-      const position = result.positions.at(-1);
-      return { id: organizationId, slug: input.slug, position, ...(await settle(position)) };
+      const scope = { ...ctx, organizationId };
+      const claims = [{ scope: 'organization-slug', value: `slug:${input.slug}` }];
+      const result = await runCommand(scope, organizationDecider, organizationId, { type: 'create', name: input.name, slug: input.slug }, { idempotencyKey: input.idempotencyKey, claims }).catch(
+        (error: unknown) => {
+          // The claim's own message names its internal key; say it in the form's words.
+          if (error instanceof ClaimTakenError) throw new AppError('CONFLICT', `The URL name “${input.slug}” is already taken; choose another.`, { cause: error });
+          throw error;
+        },
+      );
+      return { ...result, slug: input.slug };
     }),
 
   get: organizationProcedure.query(async ({ ctx }) => {
-    const state = await loadOrganization(ctx.db, ctx.organizationId);
-    if (!state) throw new AppError('NOT_FOUND', 'Organization not found.');
-    return { id: state.id, name: state.name, role: ctx.membership.role };
+    const organization = await organizationOf(ctx.db, ctx.organizationId);
+    if (!organization) throw new AppError('NOT_FOUND', 'Organization not found.');
+    return { id: organization.id, name: organization.name, role: ctx.membership.role };
   }),
 
   members: organizationProcedure.query(({ ctx }) => membersOf(ctx.db, ctx.organizationId)),
 
   rename: organizationProcedureFor('admin')
     .input(z.object({ name: nameSchema }))
-    .mutation(({ ctx, input }) => execute(ctx, (state, actor) => commands.renameOrganization(state, actor, input))),
+    .mutation(({ ctx, input }) => runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'rename', name: input.name })),
 
   changeRole: organizationProcedureFor('admin')
     .input(z.object({ userId: z.string().min(1).max(200), role: roleSchema }))
-    .mutation(({ ctx, input }) => execute(ctx, (state, actor) => commands.changeMemberRole(state, actor, input))),
+    .mutation(({ ctx, input }) => runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'change-role', userId: input.userId, role: input.role })),
 
   removeMember: organizationProcedureFor('admin')
     .input(z.object({ userId: z.string().min(1).max(200) }))
-    .mutation(({ ctx, input }) => execute(ctx, (state, actor) => commands.removeMember(state, actor, input))),
+    .mutation(({ ctx, input }) => runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'remove-member', userId: input.userId })),
 
   /**
    * Live change notices of the organization over SSE, resumable: the client
@@ -139,9 +107,7 @@ export const organizationsRouter = router({
       }
     }),
 
-  leave: organizationProcedure.mutation(({ ctx }) =>
-    execute(ctx, (state, actor) => commands.leaveOrganization(state, actor)),
-  ),
+  leave: organizationProcedure.mutation(({ ctx }) => runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'leave' })),
 
   /** Invites someone by link. Returns the link (with its secret token) for the admin to copy; the same link is mailed. */
   invite: organizationProcedureFor('admin')
@@ -149,13 +115,13 @@ export const organizationsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const invitationId = randomUUID();
       const tokenHash = hashInvitationToken(invitationToken(invitationId));
-      await execute(ctx, (state, actor) => commands.createInvitation(state, actor, { invitationId, ...input, tokenHash }, new Date()));
-      return { invitationId, url: invitationUrl(ctx.organizationId, invitationId) };
+      const result = await runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'invite', invitationId, email: input.email, role: input.role, tokenHash });
+      return { ...result, invitationId, url: invitationUrl(ctx.organizationId, invitationId) };
     }),
 
   revokeInvitation: organizationProcedureFor('admin')
     .input(z.object({ invitationId: z.uuid() }))
-    .mutation(({ ctx, input }) => execute(ctx, (state, actor) => commands.revokeInvitation(state, actor, input))),
+    .mutation(({ ctx, input }) => runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'revoke-invitation', invitationId: input.invitationId })),
 
   /** Pending invitations, for admins. */
   invitations: organizationProcedureFor('admin').query(({ ctx }) => pendingInvitationsOf(ctx.db, ctx.organizationId)),
@@ -179,9 +145,8 @@ export const organizationsRouter = router({
     .input(z.object({ organizationId: z.uuid(), invitationId: z.uuid(), token: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
       const tokenHash = hashInvitationToken(input.token);
-      await execute({ db: ctx.db, session: ctx.session, organizationId: input.organizationId }, (state, actor) =>
-        commands.acceptInvitation(state, actor, { invitationId: input.invitationId, tokenHash }, new Date()),
-      );
-      return { organizationId: input.organizationId };
+      const scope = { ...ctx, organizationId: input.organizationId };
+      const result = await runCommand(scope, organizationDecider, input.organizationId, { type: 'accept-invitation', invitationId: input.invitationId, tokenHash });
+      return { ...result, organizationId: input.organizationId };
     }),
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { archiveTask, assignTask, createProject, createTask, editTask, moveTask, rankBetween, renameProject, restoreTask, type TaskState } from './commands';
 
 const task = (over: Partial<TaskState> = {}): TaskState => ({
-  id: 't1', projectId: 'p1', version: 1, title: 'Write docs', description: '', status: 'todo', rank: 'a0', assigneeId: null, archived: false, ...over,
+  projectId: 'p1', title: 'Write docs', description: '', status: 'todo', rank: 'a0', assigneeId: null, archived: false, ...over,
 });
 
 describe('createTask', () => {

@@ -48,4 +48,6 @@ export const taskArchived = defineEvent({ type: 'task.archived', version: 1, dat
 /** When: a member brings an archived task back to the board. */
 export const taskRestored = defineEvent({ type: 'task.restored', version: 1, data: z.object({}) });
 
-export const taskEvents = [projectCreated, projectRenamed, taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored] as const;
+/** The events of each aggregate, in the order they were added. */
+export const projectEvents = [projectCreated, projectRenamed] as const;
+export const taskEvents = [taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored] as const;

@@ -1,4 +1,4 @@
-import { cronDrain } from '~/server/projectors/serverless';
+import { cronDrain } from '~/server/app/serverless';
 
 // Vercel ends a function after maxDuration; the drain stops itself well before.
 export const maxDuration = 60;

@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { appRouter } from '~/server/api/root';
+import { appRouter } from '~/server/app/router';
 import { limitBody, MAX_BODY_BYTES } from '~/server/api/body-limit';
-import { createContextInner } from '~/server/api/trpc';
+import { createContextInner } from '~/server/app/context';
 import { auth } from '~/server/auth';
 
 // Subscriptions are long-lived SSE responses; trpc closes them before this (see SSE in the kernel).

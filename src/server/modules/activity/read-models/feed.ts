@@ -8,7 +8,16 @@ import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
 import type { StoredEvent } from '~/server/events/envelope';
-import { catalogue } from '~/server/events/registry';
+import {
+  invitationCreated,
+  invitationRevoked,
+  memberAdded,
+  memberRemoved,
+  memberRoleChanged,
+  organizationCreated,
+  organizationRenamed,
+} from '~/server/modules/organizations/events';
+import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskMoved, taskRestored } from '~/server/modules/tasks/events';
 import { defineProjector, type Tx } from '~/server/projectors/define-projector';
 
 export const activity = pgTable(
@@ -44,8 +53,26 @@ async function titleOf(tx: Tx, taskId: string): Promise<string> {
   return row?.title ?? 'a task';
 }
 
-export const activityProjector = defineProjector(catalogue, {
+export const activityProjector = defineProjector({
   name: 'activity',
+  // Not invitation.accepted: it is appended with `member.added`, which says it.
+  events: [
+    organizationCreated,
+    organizationRenamed,
+    memberAdded,
+    memberRoleChanged,
+    memberRemoved,
+    invitationCreated,
+    invitationRevoked,
+    projectCreated,
+    projectRenamed,
+    taskCreated,
+    taskEdited,
+    taskMoved,
+    taskAssigned,
+    taskArchived,
+    taskRestored,
+  ],
   handlers: {
     'organization.created': (e, tx) => record(tx, e, `created the organization “${e.data.name}”`),
     'organization.renamed': (e, tx) => record(tx, e, `renamed the organization to “${e.data.name}”`),
@@ -55,7 +82,6 @@ export const activityProjector = defineProjector(catalogue, {
     'member.removed': (e, tx) => record(tx, e, e.data.left ? 'left the organization' : 'removed a member'),
     'invitation.created': (e, tx) => record(tx, e, `invited ${e.data.email} as ${e.data.role}`),
     'invitation.revoked': (e, tx) => record(tx, e, 'revoked an invitation'),
-    'invitation.accepted': null, // appended with `member.added`, which says it
     'project.created': (e, tx) => record(tx, e, `created the project “${e.data.name}”`),
     'project.renamed': (e, tx) => record(tx, e, `renamed a project to “${e.data.name}”`),
     'task.created': async (e, tx) => {

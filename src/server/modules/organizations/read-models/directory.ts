@@ -1,20 +1,15 @@
 /**
  * The directory read model: organizations and their members. It answers
  * "which organizations am I in", "who is in this one", and the membership
- * check of every organization-scoped procedure. The organization row carries
- * the aggregate version, so commands decide on a known version.
- *
- * Invitations live here too, not in a read model of their own: commands
- * decide on members and invitations at one aggregate version, which holds
- * only if one projector commits both together with that version.
+ * check of organization-scoped queries and subscriptions, and the pending
+ * invitations admins see. Commands never read it: they decide from the
+ * organization's write-side state (../commands.ts).
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
-import { catalogue } from '~/server/events/registry';
 import { defineProjector, type Tx } from '~/server/projectors/define-projector';
-import type { OrganizationState } from '../commands';
-import type { InvitableRole, Role } from '../events';
+import { organizationEvents, type InvitableRole, type Role } from '../events';
 
 export const organizations = pgTable(
   'organizations',
@@ -22,8 +17,6 @@ export const organizations = pgTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     slug: text('slug').notNull(),
-    /** Version of the organization aggregate this row reflects. */
-    version: integer('version').notNull(),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('organizations_slug').on(t.slug)],
@@ -58,41 +51,33 @@ export const invitations = pgTable(
   (t) => [index('invitations_organization').on(t.organizationId, t.status)],
 );
 
-/** Applies an organization event only if it is the next version: a repeat or a gap leaves the row alone. */
-async function bump(tx: Tx, organizationId: string, version: number, set: { name?: string } = {}) {
-  await tx
-    .update(organizations)
-    .set({ version, ...set })
-    .where(and(eq(organizations.id, organizationId), eq(organizations.version, version - 1)));
-}
-
-export const directoryProjector = defineProjector(catalogue, {
+export const directoryProjector = defineProjector({
   name: 'directory',
+  events: organizationEvents,
   handlers: {
     'organization.created': async (event, tx) => {
       await tx
         .insert(organizations)
-        .values({ id: event.aggregateId, name: event.data.name, slug: event.data.slug, version: event.aggregateVersion, createdAt: event.occurredAt })
+        .values({ id: event.aggregateId, name: event.data.name, slug: event.data.slug, createdAt: event.occurredAt })
         .onConflictDoNothing();
     },
-    'organization.renamed': async (event, tx) => bump(tx, event.aggregateId, event.aggregateVersion, { name: event.data.name }),
+    'organization.renamed': async (event, tx) => {
+      await tx.update(organizations).set({ name: event.data.name }).where(eq(organizations.id, event.aggregateId));
+    },
     'member.added': async (event, tx) => {
       await tx
         .insert(memberships)
         .values({ organizationId: event.aggregateId, userId: event.data.userId, email: event.data.email, role: event.data.role, joinedAt: event.occurredAt })
         .onConflictDoNothing();
-      await bump(tx, event.aggregateId, event.aggregateVersion);
     },
     'member.role-changed': async (event, tx) => {
       await tx
         .update(memberships)
         .set({ role: event.data.role })
         .where(and(eq(memberships.organizationId, event.aggregateId), eq(memberships.userId, event.data.userId)));
-      await bump(tx, event.aggregateId, event.aggregateVersion);
     },
     'member.removed': async (event, tx) => {
       await tx.delete(memberships).where(and(eq(memberships.organizationId, event.aggregateId), eq(memberships.userId, event.data.userId)));
-      await bump(tx, event.aggregateId, event.aggregateVersion);
     },
     'invitation.created': async (event, tx) => {
       await tx
@@ -109,24 +94,13 @@ export const directoryProjector = defineProjector(catalogue, {
           createdAt: event.occurredAt,
         })
         .onConflictDoNothing();
-      await bump(tx, event.aggregateId, event.aggregateVersion);
     },
     'invitation.revoked': async (event, tx) => {
       await setInvitationStatus(tx, event.aggregateId, event.data.invitationId, 'revoked');
-      await bump(tx, event.aggregateId, event.aggregateVersion);
     },
     'invitation.accepted': async (event, tx) => {
       await setInvitationStatus(tx, event.aggregateId, event.data.invitationId, 'accepted');
-      await bump(tx, event.aggregateId, event.aggregateVersion);
     },
-    'project.created': null,
-    'project.renamed': null,
-    'task.created': null,
-    'task.edited': null,
-    'task.moved': null,
-    'task.assigned': null,
-    'task.archived': null,
-    'task.restored': null,
   },
 });
 
@@ -147,6 +121,11 @@ export async function membershipOf(db: Db, organizationId: string, userId: strin
   return row ?? null;
 }
 
+export async function organizationOf(db: Db, organizationId: string) {
+  const [row] = await db.select({ id: organizations.id, name: organizations.name, slug: organizations.slug }).from(organizations).where(eq(organizations.id, organizationId));
+  return row ?? null;
+}
+
 export async function organizationsOf(db: Db, userId: string) {
   return db
     .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, role: memberships.role })
@@ -162,33 +141,6 @@ export async function membersOf(db: Db, organizationId: string) {
     .from(memberships)
     .where(eq(memberships.organizationId, organizationId))
     .orderBy(asc(memberships.joinedAt));
-}
-
-/** The state commands decide on, read in one snapshot. */
-export async function loadOrganization(db: Db, organizationId: string): Promise<OrganizationState | null> {
-  return db.transaction(
-    async (tx) => {
-      const [org] = await tx.select().from(organizations).where(eq(organizations.id, organizationId));
-      if (!org) return null;
-      const members = await tx
-        .select({ userId: memberships.userId, email: memberships.email, role: memberships.role })
-        .from(memberships)
-        .where(eq(memberships.organizationId, organizationId));
-      const invites = await tx
-        .select({
-          id: invitations.id,
-          email: invitations.email,
-          role: invitations.role,
-          tokenHash: invitations.tokenHash,
-          expiresAt: invitations.expiresAt,
-          status: invitations.status,
-        })
-        .from(invitations)
-        .where(eq(invitations.organizationId, organizationId));
-      return { id: org.id, version: org.version, name: org.name, members, invitations: invites };
-    },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
 }
 
 /** Pending invitations, newest first (expired ones included: the UI marks them). */

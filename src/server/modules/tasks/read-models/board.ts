@@ -1,14 +1,13 @@
 /**
  * The board read model: projects and their tasks with status and order. It
- * answers the board query; each row carries its aggregate's version, so
- * commands decide on a known version and repeats or gaps leave rows alone.
+ * answers the board and project queries. Commands never read it: they decide
+ * from the write side (../commands.ts), so this table may lag or be rebuilt.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
-import { catalogue } from '~/server/events/registry';
 import { defineProjector, type Tx } from '~/server/projectors/define-projector';
-import type { TaskState } from '../commands';
+import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskMoved, taskRestored } from '../events';
 
 export const projects = pgTable(
   'projects',
@@ -16,7 +15,6 @@ export const projects = pgTable(
     id: text('id').primaryKey(),
     organizationId: text('organization_id').notNull(),
     name: text('name').notNull(),
-    version: integer('version').notNull(),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull(),
   },
   (t) => [index('projects_organization').on(t.organizationId)],
@@ -34,7 +32,6 @@ export const tasks = pgTable(
     rank: text('rank').notNull(),
     assigneeId: text('assignee_id'),
     archived: boolean('archived').notNull().default(false),
-    version: integer('version').notNull(),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { mode: 'date', withTimezone: true }).notNull(),
   },
@@ -43,36 +40,25 @@ export const tasks = pgTable(
 
 type TaskChange = Partial<Pick<typeof tasks.$inferInsert, 'title' | 'description' | 'status' | 'rank' | 'assigneeId' | 'archived'>>;
 
-/** Applies a task event only when it is the row's next version. */
-async function updateTask(tx: Tx, id: string, version: number, at: Date, change: TaskChange) {
+async function updateTask(tx: Tx, id: string, at: Date, change: TaskChange) {
   await tx
     .update(tasks)
-    .set({ ...change, version, updatedAt: at })
-    .where(and(eq(tasks.id, id), eq(tasks.version, version - 1)));
+    .set({ ...change, updatedAt: at })
+    .where(eq(tasks.id, id));
 }
 
-export const boardProjector = defineProjector(catalogue, {
+export const boardProjector = defineProjector({
   name: 'board',
+  events: [projectCreated, projectRenamed, taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored],
   handlers: {
-    'organization.created': null,
-    'organization.renamed': null,
-    'member.added': null,
-    'member.role-changed': null,
-    'member.removed': null,
-    'invitation.created': null,
-    'invitation.revoked': null,
-    'invitation.accepted': null,
     'project.created': async (e, tx) => {
       await tx
         .insert(projects)
-        .values({ id: e.aggregateId, organizationId: e.organizationId, name: e.data.name, version: e.aggregateVersion, createdAt: e.occurredAt })
+        .values({ id: e.aggregateId, organizationId: e.organizationId, name: e.data.name, createdAt: e.occurredAt })
         .onConflictDoNothing();
     },
     'project.renamed': async (e, tx) => {
-      await tx
-        .update(projects)
-        .set({ name: e.data.name, version: e.aggregateVersion })
-        .where(and(eq(projects.id, e.aggregateId), eq(projects.version, e.aggregateVersion - 1)));
+      await tx.update(projects).set({ name: e.data.name }).where(eq(projects.id, e.aggregateId));
     },
     'task.created': async (e, tx) => {
       await tx
@@ -85,17 +71,16 @@ export const boardProjector = defineProjector(catalogue, {
           description: e.data.description,
           status: e.data.status,
           rank: e.data.rank,
-          version: e.aggregateVersion,
           createdAt: e.occurredAt,
           updatedAt: e.occurredAt,
         })
         .onConflictDoNothing();
     },
-    'task.edited': (e, tx) => updateTask(tx, e.aggregateId, e.aggregateVersion, e.occurredAt, e.data),
-    'task.moved': (e, tx) => updateTask(tx, e.aggregateId, e.aggregateVersion, e.occurredAt, e.data),
-    'task.assigned': (e, tx) => updateTask(tx, e.aggregateId, e.aggregateVersion, e.occurredAt, { assigneeId: e.data.assigneeId }),
-    'task.archived': (e, tx) => updateTask(tx, e.aggregateId, e.aggregateVersion, e.occurredAt, { archived: true }),
-    'task.restored': (e, tx) => updateTask(tx, e.aggregateId, e.aggregateVersion, e.occurredAt, { archived: false }),
+    'task.edited': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, e.data),
+    'task.moved': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, e.data),
+    'task.assigned': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { assigneeId: e.data.assigneeId }),
+    'task.archived': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { archived: true }),
+    'task.restored': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { archived: false }),
   },
 });
 
@@ -103,7 +88,7 @@ export const boardProjector = defineProjector(catalogue, {
 
 export function projectsOf(db: Db, organizationId: string) {
   return db
-    .select({ id: projects.id, name: projects.name, version: projects.version })
+    .select({ id: projects.id, name: projects.name })
     .from(projects)
     .where(eq(projects.organizationId, organizationId))
     .orderBy(asc(projects.createdAt));
@@ -123,15 +108,9 @@ export function boardOf(db: Db, organizationId: string, projectId: string, archi
       status: tasks.status,
       rank: tasks.rank,
       assigneeId: tasks.assigneeId,
-      version: tasks.version,
       updatedAt: tasks.updatedAt,
     })
     .from(tasks)
     .where(and(eq(tasks.organizationId, organizationId), eq(tasks.projectId, projectId), eq(tasks.archived, archived)))
     .orderBy(asc(tasks.status), asc(tasks.rank));
-}
-
-export async function taskOf(db: Db, organizationId: string, taskId: string): Promise<TaskState | null> {
-  const [row] = await db.select().from(tasks).where(and(eq(tasks.organizationId, organizationId), eq(tasks.id, taskId)));
-  return row ?? null;
 }

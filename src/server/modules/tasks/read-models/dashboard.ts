@@ -16,18 +16,20 @@
  *   UTC day; "most active" sums the last 14 days (today included) and lists
  *   current members only (someone who left drops off the list).
  *
- * Idempotency: every handler first advances the aggregate's version in
- * `dashboard_versions` and does nothing when the event is not newer than the
- * last one applied, so a repeated event never counts twice.
+ * Idempotency: the runtime applies each event once, in order. Every handler
+ * also advances the aggregate's version in `dashboard_versions` and does
+ * nothing when the event is not newer than the last one applied, a second
+ * guard for replays into live tables (a newer-than check, so the events this
+ * model does not read never leave it waiting for a version).
  */
 import { and, asc, between, desc, eq, sql } from 'drizzle-orm';
 import { boolean, date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { fillDays, lastDays, utcDay } from '~/lib/days';
 import type { Db } from '~/server/db/client';
-import { catalogue } from '~/server/events/registry';
+import { organizationEvents } from '~/server/modules/organizations/events';
 import { membersOf } from '~/server/modules/organizations/read-models/directory';
 import { defineProjector, type Handler, type Tx } from '~/server/projectors/define-projector';
-import { STATUSES, type Status } from '../events';
+import { projectEvents, STATUSES, taskEvents, type Status } from '../events';
 
 /** Days shown in the throughput chart and summed for "most active". */
 export const DASHBOARD_DAYS = 14;
@@ -148,8 +150,10 @@ async function taskOf(tx: Tx, taskId: string) {
   return row ?? null;
 }
 
-export const dashboardProjector = defineProjector(catalogue, {
+export const dashboardProjector = defineProjector({
   name: 'dashboard',
+  // Every event counts towards "most active".
+  events: [...organizationEvents, ...projectEvents, ...taskEvents],
   handlers: {
     'organization.created': counted(),
     'organization.renamed': counted(),

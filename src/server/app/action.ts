@@ -7,7 +7,8 @@
  */
 import { experimental_createServerActionHandler } from '@trpc/next/app-dir/server';
 import { z } from 'zod';
-import { createContextInner, trpcInstance } from '~/server/api/trpc';
+import { trpcInstance } from '~/server/api/trpc';
+import { createContextInner } from './context';
 import { auth } from '~/server/auth';
 
 export const createAction = experimental_createServerActionHandler(trpcInstance, {

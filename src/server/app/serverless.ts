@@ -5,7 +5,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { env } from '~/env';
-import { createAppRuntime, trimAppStreams } from './index';
+import { createAppRuntime, trimAppStreams } from './projectors';
 
 const BUDGET_MS = 45_000;
 

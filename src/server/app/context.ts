@@ -1,0 +1,23 @@
+/**
+ * The tRPC context for a session, with the app's services: used by the HTTP
+ * handler, server actions, React Server Components, scripts and tests.
+ */
+import { env } from '~/env';
+import type { Context } from '~/server/api/trpc';
+import type { Session } from '~/server/auth';
+import type { WriteSide } from '~/server/commands/handler';
+import { db } from '~/server/db';
+import { noticeHub } from '~/server/realtime';
+import { getRedis, keys } from '~/server/redis';
+import { createReadYourWrites } from './read-your-writes';
+
+const readYourWrites = createReadYourWrites(noticeHub);
+
+/** The app's write side: the shared Redis client, the partition count, and read-your-writes. */
+export function writeSide(): WriteSide {
+  return { redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, readYourWrites };
+}
+
+export function createContextInner(opts: { session: Session | null }): Context {
+  return { session: opts.session, db, redis: getRedis(), writeSide: writeSide() };
+}

@@ -1,0 +1,87 @@
+/**
+ * Every projector and reactor the app runs, one line each, and the app's
+ * projector runtime wired to the shared clients: the worker, the cron drain
+ * and the serverless read-your-writes drain all start from here. The archive
+ * must stay: trimming and rebuilds depend on it.
+ *
+ * Add a read model: import its projector and list it in `projectors`.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { env } from '~/env';
+import { db } from '~/server/db';
+import { projectorCheckpoints } from '~/server/db/event-core-schema';
+import { compareStreamIds, type Position } from '~/server/events/envelope';
+import { logger } from '~/server/logger';
+import { activityProjector } from '~/server/modules/activity/read-models/feed';
+import { invitationMailer } from '~/server/modules/organizations/invitation-mailer';
+import { directoryProjector } from '~/server/modules/organizations/read-models/directory';
+import { boardProjector } from '~/server/modules/tasks/read-models/board';
+import { dashboardProjector } from '~/server/modules/tasks/read-models/dashboard';
+import { archiveProjector } from '~/server/projectors/archive';
+import type { Projector } from '~/server/projectors/define-projector';
+import { createProjectorRuntime } from '~/server/projectors/runtime';
+import { projectorsStatus } from '~/server/projectors/status';
+import { trimStreams } from '~/server/projectors/trim';
+import { getRedis, keys } from '~/server/redis';
+import { catalogue } from './catalogue';
+
+export const projectors: ReadonlyArray<Projector> = [
+  archiveProjector,
+  directoryProjector,
+  boardProjector,
+  activityProjector,
+  dashboardProjector,
+  invitationMailer,
+];
+
+export const projectorNames = projectors.map((p) => p.name);
+
+export function createAppRuntime(workerId: string) {
+  return createProjectorRuntime({
+    db,
+    redis: getRedis(),
+    keys,
+    catalogue,
+    projectors,
+    partitions: env.EVENT_PARTITIONS,
+    workerId,
+    logger,
+  });
+}
+
+export function trimAppStreams() {
+  return trimStreams({ db, redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, projectorNames });
+}
+
+export function appProjectorsStatus() {
+  return projectorsStatus({
+    db,
+    redis: getRedis(),
+    keys,
+    partitions: env.EVENT_PARTITIONS,
+    projectorNames,
+    stallMs: env.PROJECTOR_STALL_MS,
+  });
+}
+
+/**
+ * Waits (bounded) until every projector, reactors and the archive included,
+ * has committed past `position`, draining in-process while no worker holds
+ * the partition. For scripts and tests that need the whole read side caught
+ * up; commands wait only for their read models (./read-your-writes.ts).
+ */
+export async function catchUp(position: Position | undefined, timeoutMs = 5_000): Promise<{ settled: boolean }> {
+  if (!position) return { settled: true };
+  const deadline = Date.now() + timeoutMs;
+  const runtime = createAppRuntime(`catch-up-${process.pid}`);
+  for (;;) {
+    const rows = await db
+      .select({ lastId: projectorCheckpoints.lastId })
+      .from(projectorCheckpoints)
+      .where(and(eq(projectorCheckpoints.partition, position.partition), inArray(projectorCheckpoints.projector, projectorNames)));
+    if (rows.length === projectorNames.length && rows.every((r) => compareStreamIds(r.lastId, position.id) >= 0)) return { settled: true };
+    if (Date.now() >= deadline) return { settled: false };
+    const drained = await runtime.drain({ partitions: [position.partition], maxMs: deadline - Date.now(), maxEvents: 5_000, releaseLeases: true });
+    if (drained.partitions.length === 0) await new Promise((resolve) => setTimeout(resolve, 25)); // a worker holds it: let it work
+  }
+}

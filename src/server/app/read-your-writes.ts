@@ -1,0 +1,67 @@
+/**
+ * Read-your-writes for the app's commands: after an append, wait (bounded)
+ * until every read model that reads the appended types has committed past
+ * the command's last event, so the caller's next query sees it.
+ *
+ * - A worker holds the partition: follow the organization's change notices
+ *   (the process's one notice reader; no polling, no Postgres).
+ * - Nobody holds it (serverless, or no worker running): drain the partition
+ *   in-process, in small batches and only for those read models, then the
+ *   drain's own notices end the wait.
+ *
+ * Edit this file to change how long a command waits, or what it waits for.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ReadYourWrites } from '~/server/commands/handler';
+import { compareStreamIds, type Position } from '~/server/events/envelope';
+import type { Projector } from '~/server/projectors/define-projector';
+import type { Notice, NoticeHub } from '~/server/realtime/notices';
+import { createAppRuntime, projectors } from './projectors';
+
+/** How long a command waits for its read models before answering `settled: false`. */
+const WAIT_MS = 2_000;
+/** Notices are looked up from a little before the event: the notice stream may live on another Redis node, with its own clock. */
+const CLOCK_SKEW_MS = 5_000;
+
+// globalThis has no such slot in its type; one instance survives dev hot reloads there.
+const globalForDrain = globalThis as unknown as { streamlineInlineRuntime?: ReturnType<typeof createAppRuntime> };
+
+/** One runtime per process for inline drains, so consumer groups are set up once, not on every command. */
+function inlineRuntime() {
+  globalForDrain.streamlineInlineRuntime ??= createAppRuntime(`inline-${randomUUID().slice(0, 8)}`);
+  return globalForDrain.streamlineInlineRuntime;
+}
+
+/** The read models a command waits for: those that read one of its event types and tell subscribers. */
+export function readModelsFor(all: ReadonlyArray<Projector>, types: ReadonlyArray<string>): string[] {
+  return all.filter((p) => p.notify && !p.raw && types.some((type) => p.handles(type))).map((p) => p.name);
+}
+
+/** A stream id a little before `id` (ms-seq), for reading notices that may carry a skewed clock. */
+function before(id: string, ms: number): string {
+  const at = Number(id.split('-')[0] ?? 0);
+  return `${Math.max(0, at - ms)}-0`;
+}
+
+/** Tracks which read models have passed `position`; true once all have. */
+export function coverage(position: Position, names: ReadonlyArray<string>): (notice: Notice) => boolean {
+  const missing = new Set(names);
+  return (notice) => {
+    if (notice.position.partition === position.partition && compareStreamIds(notice.position.id, position.id) >= 0) missing.delete(notice.projector);
+    return missing.size === 0;
+  };
+}
+
+export function createReadYourWrites(hub: () => NoticeHub, timeoutMs = WAIT_MS): ReadYourWrites {
+  return async ({ organizationId, position, types, leaseHolder }) => {
+    const names = readModelsFor(projectors, types);
+    if (names.length === 0) return true;
+    const deadline = Date.now() + timeoutMs;
+    const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs);
+    if (leaseHolder === null) {
+      const runtime = inlineRuntime();
+      await runtime.drain({ partitions: [position.partition], projectors: names, maxMs: Math.max(0, deadline - Date.now()), maxEvents: 5_000, releaseLeases: true });
+    }
+    return waiting;
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The one command handler: every mutation runs load → decide → append → wait.
+ *
+ *   1. load: the aggregate's version and write-side state, the partition's
+ *      lease holder and any earlier result of the idempotency key, in one
+ *      Redis round trip (all of them share the partition's hash tag);
+ *   2. decide: the decider's pure `decide(command, state, context)`;
+ *   3. append: the events, at the loaded version, with the state after
+ *      `evolve` stored beside the new version by the same atomic script
+ *      (another command that won meanwhile makes this one a CONFLICT);
+ *   4. wait: bounded read-your-writes, so the caller's next query sees it.
+ *
+ * Read models are never consulted: they may lag, be rebuilt or have parked an
+ * event, and commands go on. Edit this file when every command needs a new
+ * step; a feature's procedure just calls `handleCommand`.
+ */
+import type { Position } from '~/lib/positions';
+import { AppError } from '~/server/errors';
+import { appendEvents, storedAppendResult, type AppendResult } from '~/server/events/append';
+import { createCatalogue, type AnyCatalogue } from '~/server/events/catalogue';
+import { fold, type AnyDecider, type CommandContext, type DecidedEvent, type Decider } from '~/server/events/decider';
+import type { EventDefinition } from '~/server/events/define-event';
+import { readAggregates, WriteStateError, type StoredAggregate } from '~/server/events/write-state';
+import type { Redis } from '~/server/redis/client';
+import type { Keys } from '~/server/redis/keys';
+
+/** What every mutation returns: the aggregate, whether anything changed, where its last event sits, and whether read models have it yet. */
+export interface CommandResult {
+  id: string;
+  changed: boolean;
+  /** The read-your-writes token: position of the command's last event (null when nothing changed). */
+  position: Position | null;
+  /** False when the bounded wait ran out before the read models passed `position`. */
+  settled: boolean;
+}
+
+/** Read-your-writes, provided by the app: waits (bounded) until the read models handling `types` passed `position`. */
+export type ReadYourWrites = (request: {
+  organizationId: string;
+  position: Position;
+  types: ReadonlyArray<string>;
+  /** Who held the partition's projector lease when the command loaded (null: nobody, so nothing drains it unless we do). */
+  leaseHolder: string | null;
+}) => Promise<boolean>;
+
+/** The write side as commands use it: the Redis it lives in and how to wait for read models. */
+export interface WriteSide {
+  redis: Redis;
+  keys: Keys;
+  partitions: number;
+  readYourWrites: ReadYourWrites;
+  now?: () => Date;
+}
+
+export interface CommandRequest<S, C, D extends readonly EventDefinition[]> {
+  decider: Decider<S, C, D>;
+  organizationId: string;
+  aggregateId: string;
+  actor: CommandContext['actor'];
+  command: C;
+  /** A retried command with the same key returns the first result and appends nothing. */
+  idempotencyKey?: string;
+  /** Unique values this command reserves for the aggregate (see appendEvents). */
+  claims?: ReadonlyArray<{ scope: string; value: string }>;
+}
+
+export async function handleCommand<S, C, const D extends readonly EventDefinition[]>(
+  writeSide: WriteSide,
+  request: CommandRequest<S, C, D>,
+): Promise<CommandResult> {
+  const { decider, organizationId, aggregateId } = request;
+  const loaded = await readAggregates(writeSide, organizationId, [aggregateId], request.idempotencyKey);
+  const settle = async (result: AppendResult, types: ReadonlyArray<string>): Promise<CommandResult> => {
+    const position = result.positions.at(-1) ?? null;
+    const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder: loaded.leaseHolder }) : true;
+    return { id: aggregateId, changed: true, position, settled };
+  };
+  if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), decider.events.map((e) => e.type));
+
+  const [stored = { aggregateId, version: 0, record: null }] = loaded.aggregates;
+  const state = stateOf(decider, organizationId, stored);
+  const context: CommandContext = { actor: request.actor, now: writeSide.now?.() ?? new Date() };
+  const events = decider.decide(request.command, state, context);
+  if (events.length === 0) return { id: aggregateId, changed: false, position: null, settled: true };
+
+  const result = await appendEvents(
+    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), now: () => context.now },
+    {
+      organizationId,
+      actorId: request.actor.userId,
+      idempotencyKey: request.idempotencyKey,
+      streams: [{ aggregateId, expectedVersion: stored.version, events, state: { type: decider.name, value: fold(decider, state, events) } }],
+      claims: request.claims?.map((claim) => ({ ...claim, owner: aggregateId })),
+    },
+  );
+  return settle(result, [...new Set(events.map((e) => e.type))]);
+}
+
+/** Reads the stored state of a decider's aggregate (its initial state when new). */
+export async function loadState<S, C, D extends readonly EventDefinition[]>(
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions'>,
+  decider: Decider<S, C, D>,
+  organizationId: string,
+  aggregateId: string,
+): Promise<{ state: S; version: number }> {
+  const { aggregates } = await readAggregates(writeSide, organizationId, [aggregateId]);
+  const [stored = { aggregateId, version: 0, record: null }] = aggregates;
+  return { state: stateOf(decider, organizationId, stored), version: stored.version };
+}
+
+function stateOf<S>(decider: Pick<Decider<S>, 'name' | 'state' | 'initialState'>, organizationId: string, stored: StoredAggregate): S {
+  if (stored.version === 0) return decider.initialState;
+  if (!stored.record) throw new WriteStateError(stored.aggregateId, `version ${stored.version} has no state beside it`);
+  // An id of another aggregate type or organization is simply not one of ours.
+  if (stored.record.type !== decider.name || stored.record.organizationId !== organizationId) {
+    throw new AppError('NOT_FOUND', `${decider.name.charAt(0).toUpperCase()}${decider.name.slice(1)} not found.`);
+  }
+  const state = decider.state.safeParse(stored.record.value);
+  if (!state.success) throw new WriteStateError(stored.aggregateId, `its state does not match the ${decider.name} decider's schema`);
+  return state.data;
+}
+
+const catalogues = new WeakMap<AnyDecider, AnyCatalogue>();
+
+/** A decider's own events as a catalogue: an append refuses any event not of this aggregate. */
+function catalogueOf(decider: AnyDecider): AnyCatalogue {
+  let catalogue = catalogues.get(decider);
+  if (!catalogue) {
+    catalogue = createCatalogue(decider.events);
+    catalogues.set(decider, catalogue);
+  }
+  return catalogue;
+}
+
+/** The usual caller: a procedure acting for the signed-in user within one organization. */
+export interface CommandScope {
+  writeSide: WriteSide;
+  session: { user: { id: string; email: string } };
+  organizationId: string;
+}
+
+/** `handleCommand` for the signed-in user in their organization: the one call a procedure makes. */
+export function runCommand<S, C, const D extends readonly EventDefinition[]>(
+  scope: CommandScope,
+  decider: Decider<S, C, D>,
+  aggregateId: string,
+  command: C,
+  options: Pick<CommandRequest<S, C, D>, 'idempotencyKey' | 'claims'> = {},
+): Promise<CommandResult> {
+  const actor = { userId: scope.session.user.id, email: scope.session.user.email };
+  return handleCommand(scope.writeSide, { decider, organizationId: scope.organizationId, aggregateId, actor, command, ...options });
+}
+
+/**
+ * Appends events to an aggregate as facts, without a decision: for seeds,
+ * imports and tests that need a state no command reaches (an invitation that
+ * expired a week ago). The stored state still follows them through `evolve`,
+ * so every later command decides on it correctly.
+ */
+export async function recordEvents<S, C, const D extends readonly EventDefinition[]>(
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'now'>,
+  request: { decider: Decider<S, C, D>; organizationId: string; aggregateId: string; actorId: string; events: ReadonlyArray<DecidedEvent<D>> },
+): Promise<AppendResult> {
+  const { decider, organizationId, aggregateId } = request;
+  const { aggregates } = await readAggregates(writeSide, organizationId, [aggregateId]);
+  const [stored = { aggregateId, version: 0, record: null }] = aggregates;
+  const state = stateOf(decider, organizationId, stored);
+  return appendEvents(
+    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), now: writeSide.now },
+    {
+      organizationId,
+      actorId: request.actorId,
+      streams: [{ aggregateId, expectedVersion: stored.version, events: request.events, state: { type: decider.name, value: fold(decider, state, request.events) } }],
+    },
+  );
+}
