@@ -72,15 +72,15 @@ runMain(async () => {
   const { env } = await import('../src/env');
   await Promise.all([assertPostgresReachable(env.DATABASE_URL), assertRedisReachable(env.REDIS_URL)]);
   const { createCaller } = await import('../src/server/app/router');
-  const { createContextInner } = await import('../src/server/app/context');
+  const { createContextInner, writeSide } = await import('../src/server/app/context');
   const { upsertUserByEmail } = await import('../src/server/auth/users');
   const { db } = await import('../src/server/db');
   const { recordEvents } = await import('../src/server/commands/handler');
-  const { writeSide } = await import('../src/server/app/context');
   const { catchUp } = await import('../src/server/app/projectors');
   const { organizationDecider } = await import('../src/server/modules/organizations/commands');
   const { memberAdded } = await import('../src/server/modules/organizations/events');
   const { getRedis } = await import('../src/server/redis');
+  const { closeNoticeHub } = await import('../src/server/realtime');
 
   /** A caller acting as the user with this email (created as the development sign-in would). */
   async function signIn(email: string) {
@@ -146,6 +146,7 @@ runMain(async () => {
     console.log(`✔ Seeded "Acme Demo" (${SLUG}): ${PEOPLE.length + 1} members, ${PROJECTS.length} projects, ${taskCount} tasks.`);
     console.log(`  Open ${appUrl}/o/${organizationId} and sign in with ${OWNER}.`);
   } finally {
+    closeNoticeHub();
     getRedis().destroy();
     await db.$client.end({ timeout: 5 });
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '~/server/db';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
 import { catalogue } from '~/server/app/catalogue';
+import { catchUpAll } from '~/server/app/projectors';
 import { replayArchive } from '~/server/projectors/replay';
 import { as, closeAppClientsAfterAll } from '../support/callers';
 
@@ -48,6 +49,8 @@ describe('activity feed', () => {
     const { id: organizationId } = await ada.api.organizations.create({ name: 'Rebuild', slug: `rb-${randomUUID().slice(0, 8)}` });
     const project = await ada.api.tasks.createProject({ organizationId, name: 'P' });
     await ada.api.tasks.create({ organizationId, projectId: project.id, title: 'T', placement: { status: 'todo', after: null, before: null } });
+    // The archive is not a read model a command waits for: let it catch up before rebuilding from it.
+    await catchUpAll();
     const before = await ada.api.activity.list({ organizationId });
     await db.transaction(async (tx) => {
       await tx.execute(sql`truncate activity, activity_task_titles`);

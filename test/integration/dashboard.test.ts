@@ -19,6 +19,7 @@ import {
 } from '~/server/modules/tasks/read-models/dashboard';
 import type { Tx } from '~/server/projectors/define-projector';
 import { replayArchive } from '~/server/projectors/replay';
+import { catchUpAll } from '~/server/app/projectors';
 import { getRedis } from '~/server/redis';
 import { addMembers } from '../support/members';
 
@@ -155,6 +156,8 @@ describe('dashboard', () => {
     await o.move(ada, t.id, 'todo');
     await o.move(ada, t.id, 'done');
     await ada.api.tasks.archive({ organizationId: o.organizationId, taskId: t.id });
+    // The archive is not a read model a command waits for: let it catch up before rebuilding from it.
+    await catchUpAll();
 
     type Snapshot = Awaited<ReturnType<typeof dashboardTables>>;
     /** Thrown to roll the rebuild back, carrying what it saw out of the transaction. */

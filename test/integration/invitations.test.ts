@@ -78,7 +78,7 @@ describe('invitations', () => {
       role: 'admin',
       status: 'pending',
     });
-    await expect(invitee.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) })).resolves.toEqual({ organizationId });
+    await expect(invitee.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) })).resolves.toMatchObject({ id: organizationId, organizationId, changed: true });
     await expect(invitee.api.organizations.get({ organizationId })).resolves.toMatchObject({ name: 'Initech', role: 'admin' });
     await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([]);
     const members = await owner.api.organizations.members({ organizationId });
@@ -152,7 +152,8 @@ describe('the invitation mailer', () => {
   it('writes exactly one mail per invitation, even when the runtime delivers the event again', async () => {
     const { owner, organizationId } = await organization();
     const invitee = as('again');
-    const { invitationId } = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'member' });
+    const { invitationId, position } = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'member' });
+    expect(await catchUp(position ?? undefined)).toEqual({ settled: true });
     await expect(invitee.api.mailbox.list()).resolves.toHaveLength(1);
 
     // Deliver every entry to the mailer again: rewind its consumer groups and checkpoints to the start.

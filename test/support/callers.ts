@@ -8,6 +8,7 @@ import { createCaller } from '~/server/app/router';
 import { createContextInner } from '~/server/app/context';
 import type { Session } from '~/server/auth';
 import { db } from '~/server/db';
+import { closeNoticeHub } from '~/server/realtime';
 import { getRedis } from '~/server/redis';
 
 /** A signed-in user with a fresh id, and a caller acting as them. */
@@ -22,6 +23,7 @@ export function as(name: string) {
 /** Registers the closing of the shared Redis client and database pool after the file's tests. */
 export function closeAppClientsAfterAll(): void {
   afterAll(async () => {
+    closeNoticeHub();
     getRedis().destroy();
     await db.$client.end({ timeout: 5 });
   });

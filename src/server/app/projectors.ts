@@ -85,3 +85,15 @@ export async function catchUp(position: Position | undefined, timeoutMs = 5_000)
     if (drained.partitions.length === 0) await new Promise((resolve) => setTimeout(resolve, 25)); // a worker holds it: let it work
   }
 }
+
+/** Drains every partition in-process until nothing is left (scripts and tests with no worker running). */
+export async function catchUpAll(timeoutMs = 30_000): Promise<{ events: number }> {
+  const runtime = createAppRuntime(`catch-up-${process.pid}`);
+  const deadline = Date.now() + timeoutMs;
+  let events = 0;
+  for (;;) {
+    const drained = await runtime.drain({ maxMs: Math.max(0, deadline - Date.now()), maxEvents: 100_000, releaseLeases: true });
+    events += drained.events;
+    if (drained.events === 0 || Date.now() >= deadline) return { events };
+  }
+}
