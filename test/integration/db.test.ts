@@ -1,17 +1,14 @@
 import { readdirSync } from 'node:fs';
-import { getTableName, is, sql } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '~/server/db';
 import { MIGRATIONS_FOLDER, runMigrations } from '~/server/db/migrate';
-import * as schema from '~/server/db/schema';
+import { schemaTables } from '../support/schema-files';
 
 const serverUrl = inject('postgresServerUrl');
-/** Every table the schema barrel declares: the migrations must create exactly these. */
-const SCHEMA_TABLES = Object.values(schema)
-  .filter((value) => is(value, PgTable))
-  .map((table) => getTableName(table));
+/** Every table drizzle.config's schema files declare: the migrations must create exactly these. */
+const SCHEMA_TABLES = await schemaTables();
 const migrationFiles = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length;
 const fileDb = createDb({ url: process.env.DATABASE_URL ?? '', max: 2 });
 const admin = postgres(`${serverUrl}postgres`, { max: 1, onnotice: () => undefined });

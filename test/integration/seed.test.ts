@@ -13,7 +13,7 @@ import { createCaller } from '~/server/app/router';
 import { createContextInner } from '~/server/app/context';
 import { env } from '~/env';
 import { db } from '~/server/db';
-import { users } from '~/server/db/schema';
+import { users } from '~/server/db/auth-schema';
 import { getRedis, keys } from '~/server/redis';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -15,7 +15,7 @@ import GitHub from 'next-auth/providers/github';
 import { z } from 'zod';
 import { env } from '~/env';
 import { db } from '~/server/db';
-import { accounts, sessions, users, verificationTokens } from '~/server/db/schema';
+import { accounts, sessions, users, verificationTokens } from '~/server/db/auth-schema';
 import { upsertUserByEmail } from './users';
 
 declare module 'next-auth' {

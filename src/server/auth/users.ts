@@ -3,7 +3,7 @@
  * sign-in and `npm run seed` share this, so a seeded user is the one who signs in.
  */
 import { db } from '~/server/db';
-import { users } from '~/server/db/schema';
+import { users } from '~/server/db/auth-schema';
 
 /** Finds or creates the user with this (lower-case) email. */
 export async function upsertUserByEmail(email: string) {

@@ -4,9 +4,10 @@
  */
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
-import * as schema from './schema';
 
-export type Db = PostgresJsDatabase<typeof schema> & { $client: Sql };
+// No schema generic: queries name their tables explicitly (no relational
+// `db.query.*`), so this module need not import every feature's tables.
+export type Db = PostgresJsDatabase & { $client: Sql };
 
 export interface DbOptions {
   url: string;
@@ -24,5 +25,5 @@ export function createDb(opts: DbOptions): Db {
     idle_timeout: 30,
     onnotice: () => undefined, // "relation already exists, skipping" and friends
   });
-  return drizzle(sql, { schema });
+  return drizzle(sql);
 }
