@@ -36,14 +36,7 @@ export default tseslint.config(
   {
     // Machinery knows no feature: features plug into it, so a new feature
     // never has to edit the kernel, and the kernel can be read on its own.
-    files: ['src/server/{api,events,projectors,db,realtime,redis}/**'],
-    ignores: [
-      // TODO(composition root): these wire features in; they move out of the machinery folders.
-      'src/server/api/root.ts',
-      'src/server/api/trpc.ts',
-      'src/server/events/registry.ts',
-      'src/server/projectors/registry.ts',
-    ],
+    files: ['src/server/{api,commands,events,projectors,db,realtime,redis}/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -52,6 +45,10 @@ export default tseslint.config(
             {
               regex: '^(~/server/|(\\.\\./)+)modules(/|$)',
               message: 'Machinery must not import a feature module; let the feature register itself with the machinery instead.',
+            },
+            {
+              regex: '^(~/server/|(\\.\\./)+)app(/|$)',
+              message: 'Machinery must not import the composition root (src/server/app); the root passes what machinery needs in.',
             },
           ],
         },
