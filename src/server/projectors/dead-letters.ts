@@ -1,21 +1,24 @@
 /**
- * Operator actions on parked events (see the runtime's header for how events
- * get parked). Both run in one transaction holding the projector's checkpoint
+ * Operator actions on parked events (see ./apply-batch.ts for how events get
+ * parked). Both run in one transaction holding the projector's checkpoint
  * row, so the runtime cannot apply the aggregate's next events meanwhile:
  *
  * - `retryDeadLetters`: after a fix, apply the aggregate's parked events in
  *   order; all succeed and leave the dead letters, or nothing changes.
  * - `skipDeadLetter`: drop one parked event for good, then retry the rest of
  *   its aggregate.
+ *
+ * Events are applied through ./apply-entry.ts like the runtime's, so a reactor
+ * does not repeat an effect it already performed (a replay may have got there
+ * first). `applied` counts the events whose handler ran.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
 import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
 import type { AnyCatalogue } from '~/server/events/catalogue';
-import { decodeEnvelope } from '~/server/events/catalogue';
 import { compareStreamIds } from '~/server/events/envelope';
-import { AppError } from '~/server/errors';
-import { errorMessage } from '~/server/errors';
+import { AppError, errorMessage } from '~/server/errors';
+import { prepareEntry } from './apply-entry';
 import type { Projector, Tx } from './define-projector';
 
 interface Ops {
@@ -61,25 +64,18 @@ async function replayParked(tx: Tx, ops: Ops, aggregateId: string): Promise<{ ap
       .for('update');
   }
   const ordered = rows.sort((a, b) => a.partition - b.partition || compareStreamIds(a.streamId, b.streamId));
+  let applied = 0;
   for (const row of ordered) {
-    const fields = toFields(row.entry);
-    const position = { partition: row.partition, id: row.streamId };
+    const prepared = prepareEntry(ops.projector, ops.catalogue, toFields(row.entry), { partition: row.partition, id: row.streamId });
     try {
-      if (ops.projector.raw) {
-        const decoded = decodeEnvelope(fields);
-        if (!decoded.ok) throw new Error(decoded.error);
-        await ops.projector.apply({ ...decoded.envelope, position }, tx);
-      } else {
-        const decoded = ops.catalogue.decode(fields, position);
-        if (!decoded.ok) throw new Error(decoded.error);
-        await ops.projector.apply(decoded.event, tx);
-      }
+      if (!prepared.ok) throw new Error(prepared.error);
+      if ((await prepared.apply(tx)) === 'applied') applied += 1;
     } catch (error) {
       throw new AppError('CONFLICT', `Retry failed at ${row.streamId} (${row.type ?? 'unknown type'}): ${errorMessage(error)}`, { cause: error });
     }
   }
   await tx.delete(deadLetters).where(and(eq(deadLetters.projector, ops.projector.name), eq(deadLetters.aggregateId, aggregateId)));
-  return { applied: ordered.length };
+  return { applied };
 }
 
 function toFields(entry: unknown): Record<string, string> {

@@ -2,11 +2,14 @@
  * Replays the archive (`event_log`) through a projector, in log order, inside
  * the caller's transaction. Rebuilds use it to recreate a read model from
  * scratch; events are decoded through today's catalogue, so upcasters apply.
+ * Each event goes through ./apply-entry.ts like the runtime's, so replaying
+ * through a reactor performs only the effects it has not performed yet.
  */
 import { asc, sql } from 'drizzle-orm';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { eventLog } from '~/server/db/event-core-schema';
 import type { RawEnvelope } from '~/server/events/envelope';
+import { prepareEntry } from './apply-entry';
 import type { Projector, Tx } from './define-projector';
 
 const PAGE = 2_000;
@@ -42,14 +45,9 @@ export async function replayArchive(opts: {
         occurredAt: row.occurredAt.toISOString(),
         data: row.data,
       };
-      const position = { partition: row.partition, id: row.streamId };
-      if (opts.projector.raw) {
-        await opts.projector.apply({ ...envelope, position }, opts.tx);
-      } else {
-        const decoded = opts.catalogue.decode({ e: JSON.stringify(envelope) }, position);
-        if (decoded.ok) await opts.projector.apply(decoded.event, opts.tx);
-        else failed.push({ eventId: row.eventId, error: decoded.error });
-      }
+      const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelope) }, { partition: row.partition, id: row.streamId });
+      if (prepared.ok) await prepared.apply(opts.tx);
+      else failed.push({ eventId: row.eventId, error: prepared.error });
       replayed += 1;
     }
     const last = rows.at(-1);

@@ -1,6 +1,7 @@
 /**
  * Change notices to live subscribers. Projectors append a small notice to
- * each organization's stream after every committed batch; here, one reader
+ * each organization's stream after every committed batch (./notice-writer.ts,
+ * which must write the fields `toNotice` reads); here, one reader
  * per server process follows the streams that have subscribers (a single
  * blocking Redis connection, never one per browser tab) and fans notices out
  * in memory.

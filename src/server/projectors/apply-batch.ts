@@ -1,0 +1,183 @@
+/**
+ * One batch, one Postgres transaction (G5): lock the projector's checkpoint
+ * row and check the lease's fence, apply the entries that continue the
+ * stream after the checkpoint, park what cannot be applied, advance the
+ * checkpoint. The caller acknowledges entries only after this commits.
+ *
+ * A poison event (G7) is dealt with inside the batch, so it never holds the
+ * partition, and with it other organizations, back:
+ * - the batch first runs straight through; if a handler throws, it runs
+ *   again with every entry in its own savepoint, so a failure undoes only
+ *   that entry's writes;
+ * - a failing entry is retried in place, each attempt in a fresh savepoint,
+ *   up to `maxAttempts` in all (the straight run's failure counts as one);
+ * - then it is parked in `dead_letters` with its error, the later events of
+ *   its aggregate are parked behind it (so that aggregate's order is never
+ *   broken), and the batch goes on with everything else.
+ * Undecodable entries are parked at once. ./dead-letters.ts retries and skips.
+ *
+ * Edit it when what happens to an entry inside a batch changes.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '~/server/db/client';
+import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
+import type { AnyCatalogue } from '~/server/events/catalogue';
+import { errorMessage } from '~/server/errors';
+import { noteTouched, type TouchedOrganizations } from '~/server/realtime/notice-writer';
+import { prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
+import { unappliedAfter } from './batch';
+import type { Projector, Tx } from './define-projector';
+import { assertFence } from './leases';
+import type { Entry } from './read';
+
+export interface BatchDeps {
+  db: Db;
+  catalogue: AnyCatalogue;
+  /** Handler attempts per entry before it is parked (at least 1). */
+  maxAttempts: number;
+  log: Logger;
+  /** The part of `entries` that continues the stream right after `afterId` (see ./read.ts). */
+  contiguousRun: (partition: number, afterId: string, entries: Entry[], fresh: boolean) => Promise<Entry[]>;
+  /** Test hook, called last inside the transaction. */
+  beforeCommit?: () => void | Promise<void>;
+}
+
+export interface BatchResult {
+  /** The committed checkpoint: acknowledge every entry up to it. */
+  lastId: string;
+  /** Part of the batch did not continue the stream: claim what is missing before reading on. */
+  gap: boolean;
+  /** Organizations whose read models changed, for change notices. */
+  touched: TouchedOrganizations;
+}
+
+/** A handler threw during the straight run; carries which entry, so its attempt is counted. */
+class HandlerFailed extends Error {
+  constructor(
+    readonly entryId: string,
+    readonly error: unknown,
+  ) {
+    super(errorMessage(error));
+  }
+}
+
+type EarlierFailure = { entryId: string; error: unknown };
+
+export async function applyBatch(deps: BatchDeps, projector: Projector, partition: number, fence: number, batch: Entry[], fresh: boolean): Promise<BatchResult> {
+  try {
+    return await run(deps, projector, partition, fence, batch, fresh, null);
+  } catch (error) {
+    if (!(error instanceof HandlerFailed)) throw error;
+    deps.log.warn({ projector: projector.name, partition, entry: error.entryId, attempts: 1, err: error.message }, 'handler failed');
+    return run(deps, projector, partition, fence, batch, fresh, { entryId: error.entryId, error: error.error });
+  }
+}
+
+/** One transaction over the batch. `earlier`: null for the straight run, else the careful one after that failure. */
+function run(deps: BatchDeps, projector: Projector, partition: number, fence: number, batch: Entry[], fresh: boolean, earlier: EarlierFailure | null) {
+  return deps.db.transaction(async (tx): Promise<BatchResult> => {
+    const checkpoint = await lockCheckpoint(tx, projector.name, partition);
+    assertFence(checkpoint.fence, fence);
+    const parked = await parkedAggregates(tx, projector.name, partition);
+    const unapplied = unappliedAfter(batch, checkpoint.lastId);
+    const entries = await deps.contiguousRun(partition, checkpoint.lastId, unapplied, fresh);
+
+    let lastId = checkpoint.lastId;
+    let applied = 0;
+    const touched: TouchedOrganizations = new Map();
+    for (const entry of entries) {
+      lastId = entry.id;
+      if (!entry.fields) continue; // trimmed away while pending: nothing left to apply
+      const prepared = prepareEntry(projector, deps.catalogue, entry.fields, { partition, id: entry.id });
+      if (!prepared.ok) {
+        await park(tx, projector.name, partition, entry, prepared, { status: 'failed', error: prepared.error, attempts: 0 });
+        parked.add(prepared.aggregateId);
+        continue;
+      }
+      if (parked.has(prepared.facts.aggregateId)) {
+        await park(tx, projector.name, partition, entry, prepared.facts, { status: 'blocked', error: null, attempts: 0 });
+        continue;
+      }
+      const result = earlier ? await applyInPlace(deps, tx, projector, partition, entry, prepared, earlier) : await applyStraight(tx, entry, prepared);
+      if (!result.ok) {
+        await park(tx, projector.name, partition, entry, prepared.facts, { status: 'failed', error: errorMessage(result.error), attempts: result.attempts });
+        parked.add(prepared.facts.aggregateId);
+        deps.log.error(
+          { projector: projector.name, partition, entry: entry.id, aggregateId: prepared.facts.aggregateId, attempts: result.attempts },
+          'event parked in dead letters',
+        );
+        continue;
+      }
+      applied += 1;
+      if (result.outcome === 'applied' && prepared.notifies) noteTouched(touched, prepared.facts.organizationId, prepared.facts.aggregateId, entry.id);
+    }
+    await tx
+      .update(projectorCheckpoints)
+      .set({ lastId, fence, eventsApplied: sql`${projectorCheckpoints.eventsApplied} + ${applied}`, updatedAt: new Date() })
+      .where(and(eq(projectorCheckpoints.projector, projector.name), eq(projectorCheckpoints.partition, partition)));
+    await deps.beforeCommit?.();
+    return { lastId, gap: entries.length < unapplied.length, touched };
+  });
+}
+
+type Applied = { ok: true; outcome: ApplyOutcome } | { ok: false; attempts: number; error: unknown };
+type Ready = Extract<PreparedEntry, { ok: true }>;
+
+async function applyStraight(tx: Tx, entry: Entry, prepared: Ready): Promise<Applied> {
+  try {
+    return { ok: true, outcome: await prepared.apply(tx) };
+  } catch (error) {
+    // The transaction is unusable after a failed statement: start over, carefully.
+    throw new HandlerFailed(entry.id, error);
+  }
+}
+
+async function applyInPlace(deps: BatchDeps, tx: Tx, projector: Projector, partition: number, entry: Entry, prepared: Ready, earlier: EarlierFailure): Promise<Applied> {
+  let attempts = earlier.entryId === entry.id ? 1 : 0;
+  let lastError = earlier.error;
+  while (attempts < Math.max(1, deps.maxAttempts)) {
+    attempts += 1;
+    try {
+      return { ok: true, outcome: await tx.transaction((savepoint) => prepared.apply(savepoint)) };
+    } catch (error) {
+      lastError = error;
+      deps.log.warn({ projector: projector.name, partition, entry: entry.id, type: prepared.facts.type, attempts, err: errorMessage(error) }, 'handler failed');
+    }
+  }
+  return { ok: false, attempts, error: lastError };
+}
+
+async function lockCheckpoint(tx: Tx, projector: string, partition: number) {
+  await tx.insert(projectorCheckpoints).values({ projector, partition }).onConflictDoNothing();
+  const [checkpoint] = await tx
+    .select()
+    .from(projectorCheckpoints)
+    .where(and(eq(projectorCheckpoints.projector, projector), eq(projectorCheckpoints.partition, partition)))
+    .for('update');
+  if (!checkpoint) throw new Error(`Checkpoint row of ${projector}/${partition} vanished inside its own transaction.`);
+  return checkpoint;
+}
+
+async function parkedAggregates(tx: Tx, projector: string, partition: number): Promise<Set<string>> {
+  const rows = await tx
+    .selectDistinct({ aggregateId: deadLetters.aggregateId })
+    .from(deadLetters)
+    .where(and(eq(deadLetters.projector, projector), eq(deadLetters.partition, partition)));
+  return new Set(rows.map((r) => r.aggregateId));
+}
+
+async function park(
+  tx: Tx,
+  projector: string,
+  partition: number,
+  entry: Entry,
+  facts: EntryFacts,
+  how: { status: 'failed' | 'blocked'; error: string | null; attempts: number },
+) {
+  const { aggregateId, organizationId, eventId, type } = facts;
+  await tx
+    .insert(deadLetters)
+    .values({ projector, partition, streamId: entry.id, entry: entry.fields ?? {}, aggregateId, organizationId, eventId, type, ...how })
+    .onConflictDoNothing();
+}

@@ -1,0 +1,82 @@
+/**
+ * How one stream entry reaches one projector, wherever it comes from: the
+ * runtime's batches, dead-letter retry (./dead-letters.ts) and archive
+ * replay (./replay.ts) all go through `prepareEntry`, so they decode alike
+ * and a reactor's effect happens once per event whichever path gets there
+ * first.
+ *
+ * - Raw projectors get the envelope as written; the others get the event
+ *   decoded (and upcast) through the catalogue.
+ * - A reactor first records `(reactor, event_id)` in `reactor_effects`, in the
+ *   caller's transaction, and skips the effect when the record already
+ *   exists. A failing effect rolls the record back with it.
+ *
+ * Edit it when the way a projector receives an event changes.
+ */
+import { decodeEnvelope, type AnyCatalogue } from '~/server/events/catalogue';
+import type { Position } from '~/server/events/envelope';
+import { reactorEffects } from '~/server/db/event-core-schema';
+import type { Projector, Tx } from './define-projector';
+
+/** What is known of an entry, decoded or not; enough to park it with its aggregate. */
+export interface EntryFacts {
+  aggregateId: string;
+  organizationId: string | null;
+  eventId: string | null;
+  type: string | null;
+}
+
+/** `skipped`: a reactor had already performed this event's effect. */
+export type ApplyOutcome = 'applied' | 'skipped';
+
+export type PreparedEntry =
+  | {
+      ok: true;
+      facts: EntryFacts & { organizationId: string; eventId: string; type: string };
+      /** Whether applying it changes what live subscribers see (a handler exists for its type). */
+      notifies: boolean;
+      /** Runs the projector on the entry inside `tx`. */
+      apply: (tx: Tx) => Promise<ApplyOutcome>;
+    }
+  | ({ ok: false; error: string } & EntryFacts);
+
+/** Decodes `fields` the way `projector` wants them, and binds its handler. Never throws. */
+export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fields: Record<string, string>, position: Position): PreparedEntry {
+  if (projector.raw) {
+    const decoded = decodeEnvelope(fields);
+    if (!decoded.ok) return decoded;
+    const raw = { ...decoded.envelope, position };
+    return {
+      ok: true,
+      facts: factsOf(raw),
+      notifies: false,
+      apply: (tx) => guarded(projector, raw.id, tx, () => projector.apply(raw, tx)),
+    };
+  }
+  const decoded = catalogue.decode(fields, position);
+  if (!decoded.ok) return decoded;
+  const event = decoded.event;
+  return {
+    ok: true,
+    facts: factsOf(event),
+    notifies: projector.handles(event.type),
+    apply: (tx) => guarded(projector, event.id, tx, () => projector.apply(event, tx)),
+  };
+}
+
+async function guarded(projector: Projector, eventId: string, tx: Tx, effect: () => Promise<void>): Promise<ApplyOutcome> {
+  if (projector.kind === 'reactor') {
+    const inserted = await tx
+      .insert(reactorEffects)
+      .values({ reactor: projector.name, eventId })
+      .onConflictDoNothing()
+      .returning({ eventId: reactorEffects.eventId });
+    if (inserted.length === 0) return 'skipped';
+  }
+  await effect();
+  return 'applied';
+}
+
+function factsOf(event: { aggregateId: string; organizationId: string; id: string; type: string }) {
+  return { aggregateId: event.aggregateId, organizationId: event.organizationId, eventId: event.id, type: event.type };
+}
