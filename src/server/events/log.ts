@@ -1,0 +1,62 @@
+/**
+ * The whole log of one partition, oldest first: the archive (`event_log`)
+ * up to its last row, then the stream's entries after it. Streams are trimmed
+ * only below what the archive holds, so together they miss nothing. Each
+ * entry comes as the stream would give it (`{ e: envelope JSON }`), so it
+ * decodes through the catalogue like any other, upcasters included.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '~/server/db/client';
+import { eventLog } from '~/server/db/event-core-schema';
+import type { Redis } from '~/server/redis/client';
+import type { Keys } from '~/server/redis/keys';
+import { compareStreamIds, type RawEnvelope } from './envelope';
+
+export interface LogEntry {
+  id: string;
+  fields: Record<string, string>;
+}
+
+const PAGE = 2_000;
+
+/** The envelope an archived row was appended as. */
+export function envelopeOfRow(row: typeof eventLog.$inferSelect): RawEnvelope {
+  return {
+    id: row.eventId,
+    type: row.type,
+    v: row.schemaVersion,
+    aggregateId: row.aggregateId,
+    aggregateVersion: row.aggregateVersion,
+    organizationId: row.organizationId,
+    actorId: row.actorId,
+    correlationId: row.correlationId,
+    causationId: row.causationId,
+    occurredAt: row.occurredAt.toISOString(),
+    data: row.data,
+  };
+}
+
+export async function* readPartitionLog(opts: { db: Db; redis: Redis; keys: Keys; partition: number }): AsyncGenerator<LogEntry[]> {
+  let last = '0-0';
+  let after: { ms: bigint; seq: bigint } | null = null;
+  for (;;) {
+    const rows = await opts.db
+      .select()
+      .from(eventLog)
+      .where(and(eq(eventLog.partition, opts.partition), after ? sql`(${eventLog.streamMs}, ${eventLog.streamSeq}) > (${after.ms}, ${after.seq})` : undefined))
+      .orderBy(asc(eventLog.streamMs), asc(eventLog.streamSeq))
+      .limit(PAGE);
+    const tail = rows.at(-1);
+    if (!tail) break;
+    yield rows.map((row) => ({ id: row.streamId, fields: { e: JSON.stringify(envelopeOfRow(row)) } }));
+    last = tail.streamId;
+    after = { ms: tail.streamMs, seq: tail.streamSeq };
+  }
+  for (;;) {
+    const entries = (await opts.redis.xRange(opts.keys.stream(opts.partition), `(${last}`, '+', { COUNT: PAGE })) ?? [];
+    const tail = entries.at(-1);
+    if (!tail) return;
+    yield entries.filter((entry) => compareStreamIds(entry.id, last) > 0).map((entry) => ({ id: entry.id, fields: entry.message }));
+    last = tail.id;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The write side stands alone: commands decide from each aggregate's own
+ * state and version, kept beside each other by the event store, so a read
+ * model that lags, is emptied, ignores an event or parks one never blocks
+ * a command.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { catalogue as appCatalogue } from '~/server/app/catalogue';
+import { writeSide } from '~/server/app/context';
+import { projectors } from '~/server/app/projectors';
+import { handleCommand, loadState } from '~/server/commands/handler';
+import { db } from '~/server/db';
+import { deadLetters } from '~/server/db/event-core-schema';
+import { createCatalogue } from '~/server/events/catalogue';
+import { defineDecider, type DecidedEvent } from '~/server/events/decider';
+import { defineEvent } from '~/server/events/define-event';
+import { logger } from '~/server/logger';
+import { listDeadLetters, retryDeadLetters } from '~/server/projectors/dead-letters';
+import { createProjectorRuntime } from '~/server/projectors/runtime';
+import { getRedis, keys } from '~/server/redis';
+import { env } from '~/env';
+import { taskDecider, type TaskCommand, type TaskState } from '~/server/modules/tasks/commands';
+import { taskEvents } from '~/server/modules/tasks/events';
+import { boardProjector } from '~/server/modules/tasks/read-models/board';
+import { as, closeAppClientsAfterAll } from '../support/callers';
+
+closeAppClientsAfterAll();
+
+const column = (status: 'todo' | 'doing' | 'done') => ({ status, after: null, before: null });
+
+async function board() {
+  const ada = as('ada');
+  const { id: organizationId } = await ada.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
+  const { id: projectId } = await ada.api.tasks.createProject({ organizationId, name: 'Launch' });
+  const view = async () => (await ada.api.tasks.board({ organizationId, projectId })).tasks;
+  return { ada, organizationId, projectId, view };
+}
+
+describe('write-side state', () => {
+  it('is stored beside the version by the append, and a command decides from it alone: an emptied read side blocks nothing', async () => {
+    const b = await board();
+    const task = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Ship', placement: column('todo') });
+    await expect(loadState(writeSide(), taskDecider, b.organizationId, task.id)).resolves.toEqual({
+      version: 1,
+      state: { projectId: b.projectId, title: 'Ship', description: '', status: 'todo', rank: expect.any(String), assigneeId: null, archived: false },
+    });
+
+    // Every read-model row of the organization gone: membership, organization, project, task.
+    await db.execute(sql`delete from memberships where organization_id = ${b.organizationId}`);
+    await db.execute(sql`delete from organizations where id = ${b.organizationId}`);
+    await db.execute(sql`delete from projects where organization_id = ${b.organizationId}`);
+    await db.execute(sql`delete from tasks where organization_id = ${b.organizationId}`);
+
+    const ids = { organizationId: b.organizationId, taskId: task.id };
+    await expect(b.ada.api.tasks.move({ ...ids, placement: column('done') })).resolves.toMatchObject({ changed: true });
+    await expect(b.ada.api.tasks.edit({ ...ids, title: 'Ship it', description: 'today' })).resolves.toMatchObject({ changed: true });
+    await expect(b.ada.api.tasks.assign({ ...ids, assigneeId: b.ada.session.user.id })).resolves.toMatchObject({ changed: true });
+    await expect(b.ada.api.organizations.rename({ organizationId: b.organizationId, name: 'Acme Inc' })).resolves.toMatchObject({ changed: true });
+    await expect(b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Next', placement: column('todo') })).resolves.toMatchObject({
+      changed: true,
+    });
+    await expect(loadState(writeSide(), taskDecider, b.organizationId, task.id)).resolves.toMatchObject({
+      version: 4,
+      state: { status: 'done', title: 'Ship it', description: 'today', assigneeId: b.ada.session.user.id },
+    });
+  });
+
+  it('an event added to the task aggregate that no read model handles leaves every later command on that task working', async () => {
+    // What a developer extending the product does: a new event on the task aggregate, folded by
+    // the task decider, read by no projector (the board, feed and dashboard do not list it).
+    const taskFlagged = defineEvent({ type: 'task.flagged', version: 1, data: z.object({ reason: z.string().max(200) }) });
+    const extendedEvents = [...taskEvents, taskFlagged] as const;
+    type Extended = TaskState & { flagged?: string };
+    const extendedTasks = defineDecider({
+      name: taskDecider.name,
+      events: extendedEvents,
+      state: taskDecider.state,
+      initialState: taskDecider.initialState,
+      evolve: (state: Extended | null, event: DecidedEvent<typeof extendedEvents>): Extended | null =>
+        event.type === 'task.flagged' ? (state && { ...state, flagged: event.data.reason }) : taskDecider.evolve(state, event),
+      decide: (command: TaskCommand | { type: 'flag'; reason: string }, state: TaskState | null, context) =>
+        command.type === 'flag' ? [taskFlagged.create({ reason: command.reason })] : taskDecider.decide(command, state, context),
+    });
+    const catalogue = createCatalogue([...appCatalogue.definitions, taskFlagged]);
+    const runtime = createProjectorRuntime({ db, redis: getRedis(), keys, catalogue, projectors, partitions: env.EVENT_PARTITIONS, workerId: `ext-${randomUUID().slice(0, 6)}`, logger });
+
+    const b = await board();
+    const { id: taskId } = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Write docs', placement: column('todo') });
+    const actor = { userId: b.ada.session.user.id, email: b.ada.session.user.email };
+    await expect(
+      handleCommand(writeSide(), { decider: extendedTasks, organizationId: b.organizationId, aggregateId: taskId, actor, command: { type: 'flag', reason: 'blocked' } }),
+    ).resolves.toMatchObject({ changed: true });
+    await runtime.drain({ maxMs: 10_000, maxEvents: 10_000, releaseLeases: true });
+
+    // Later commands on the task, through the app's own procedures, all land at the versions after it.
+    const ids = { organizationId: b.organizationId, taskId };
+    await expect(b.ada.api.tasks.edit({ ...ids, title: 'Write the docs', description: '' })).resolves.toMatchObject({ changed: true, settled: true });
+    await expect(b.ada.api.tasks.move({ ...ids, placement: column('doing') })).resolves.toMatchObject({ changed: true, settled: true });
+    await expect(loadState(writeSide(), taskDecider, b.organizationId, taskId)).resolves.toMatchObject({ version: 4, state: { title: 'Write the docs', status: 'doing' } });
+    expect(await b.view()).toEqual([expect.objectContaining({ id: taskId, title: 'Write the docs', status: 'doing' })]);
+    expect(await db.select().from(deadLetters)).toEqual([]);
+    await runtime.releaseAll();
+  });
+
+  it('a read model that parks a task’s event does not freeze the task: commands go on, and a retry after the fix brings the board up to date, in order', async () => {
+    // A real failure in the real board projector: Postgres refuses one title.
+    await db.execute(sql`create or replace function refuse_poison() returns trigger language plpgsql as $$
+      begin if new.title = 'poison' then raise exception 'poison title'; end if; return new; end $$`);
+    await db.execute(sql`create trigger refuse_poison before insert or update on tasks for each row execute function refuse_poison()`);
+    try {
+      const b = await board();
+      const created = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'poison', placement: column('todo') });
+      expect(created.settled).toBe(false); // the board parked it; the command itself succeeded
+      const parked = await db.select().from(deadLetters).where(and(eq(deadLetters.projector, boardProjector.name), eq(deadLetters.aggregateId, created.id)));
+      expect(parked.map((d) => d.status)).toEqual(['failed']);
+
+      const ids = { organizationId: b.organizationId, taskId: created.id };
+      await expect(b.ada.api.tasks.edit({ ...ids, title: 'cured', description: 'fixed' })).resolves.toMatchObject({ changed: true });
+      await expect(b.ada.api.tasks.move({ ...ids, placement: column('done') })).resolves.toMatchObject({ changed: true });
+      await expect(loadState(writeSide(), taskDecider, b.organizationId, created.id)).resolves.toMatchObject({ version: 3, state: { title: 'cured', status: 'done' } });
+      expect(await b.view()).toEqual([]); // the board holds the task back, behind its parked event
+
+      await db.execute(sql`drop trigger refuse_poison on tasks`);
+      await expect(retryDeadLetters({ db, catalogue: appCatalogue, projector: boardProjector }, created.id)).resolves.toMatchObject({ applied: 3 });
+      expect(await b.view()).toEqual([expect.objectContaining({ id: created.id, title: 'cured', description: 'fixed', status: 'done' })]);
+      expect(await listDeadLetters(db, boardProjector.name)).toEqual([]);
+    } finally {
+      await db.execute(sql`drop trigger if exists refuse_poison on tasks`);
+    }
+  });
+});
