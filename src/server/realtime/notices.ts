@@ -47,6 +47,9 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
   const listeners = new Map<string, Set<Listener>>();
   const cursors = new Map<string, string>();
   let reading = false;
+  /** The organizations the blocked read is waiting on, and the connection id to unblock it with. */
+  let readingFor: ReadonlySet<string> = new Set();
+  let blockingId: string | null = null;
 
   async function readLoop() {
     if (reading) return;
@@ -55,6 +58,8 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
       while (listeners.size > 0) {
         const organizations = [...listeners.keys()];
         try {
+          blockingId ??= String(await opts.blocking.sendCommand(['CLIENT', 'ID']));
+          readingFor = new Set(organizations);
           const reply = streamsReply.parse(
             await opts.blocking.xRead(
               organizations.map((org) => ({ key: opts.keys.changes(org), id: cursors.get(org) ?? '$' })),
@@ -71,42 +76,63 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
             }
           }
         } catch (error) {
+          blockingId = null; // a reconnected connection has a new id
           opts.logger.warn({ err: error }, 'change notice reader failed; retrying');
           await new Promise((resolve) => setTimeout(resolve, BLOCK_MS));
         }
       }
     } finally {
       reading = false;
+      readingFor = new Set();
     }
   }
 
-  /** Registers a listener; resolves once live notices after the current end of the stream will reach it. */
-  async function listen(organizationId: string, listener: Listener): Promise<() => void> {
+  /** A new organization to watch: end the blocked read now (it answers as if timed out) rather than after BLOCK_MS. */
+  function rewatch() {
+    if (!reading) {
+      void readLoop();
+      return;
+    }
+    const watched = [...listeners.keys()];
+    if (blockingId && watched.some((org) => !readingFor.has(org))) {
+      opts.redis.sendCommand(['CLIENT', 'UNBLOCK', blockingId]).catch((error: unknown) => opts.logger.warn({ err: error }, 'could not wake the change notice reader'));
+    }
+  }
+
+  /**
+   * Registers a listener. An organization not watched yet is read from
+   * `startAfter` (default: the stream's current end); `fresh` says whether
+   * that happened, else the reader was already past some notices and the
+   * caller backfills what it needs.
+   */
+  async function listen(organizationId: string, listener: Listener, startAfter?: string): Promise<{ unlisten: () => void; fresh: boolean }> {
+    let fresh = false;
     if (!listeners.has(organizationId)) {
-      // The reader starts at the stream's current end; the subscriber's backfill covers what came before.
-      const [last] = (await opts.redis.xRevRange(opts.keys.changes(organizationId), '+', '-', { COUNT: 1 })) ?? [];
+      const start = startAfter ?? ((await opts.redis.xRevRange(opts.keys.changes(organizationId), '+', '-', { COUNT: 1 })) ?? [])[0]?.id ?? '0-0';
       if (!listeners.has(organizationId)) {
         listeners.set(organizationId, new Set());
-        cursors.set(organizationId, last?.id ?? '0-0');
+        cursors.set(organizationId, start);
+        fresh = startAfter !== undefined;
       }
     }
     const set = listeners.get(organizationId) ?? new Set<Listener>();
     set.add(listener);
-    void readLoop();
-    return () => {
+    rewatch();
+    const unlisten = () => {
       set.delete(listener);
       if (set.size === 0) {
         listeners.delete(organizationId);
         cursors.delete(organizationId);
       }
     };
+    return { unlisten, fresh };
   }
 
   /** Notices of one organization after `lastEventId` (all kept ones when null), then live ones, until `signal` aborts. */
   async function* subscribe(organizationId: string, lastEventId: string | null, signal: AbortSignal | undefined): AsyncGenerator<Notice> {
     const queue: Notice[] = [];
     let wake: (() => void) | null = null;
-    const unlisten = await listen(organizationId, (notice) => {
+    const { unlisten } = await listen(organizationId, (notice) => {
       queue.push(notice);
       wake?.();
     });
@@ -145,27 +171,30 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
   }
 
   /**
-   * Resolves true as soon as `done` accepts a notice of the organization (kept
-   * notices from `sinceId` on are checked first, then live ones), false after
+   * Resolves true as soon as `done` accepts a notice of the organization
+   * written after `sinceId` (kept ones first, then live ones), false after
    * `timeoutMs`. `done` sees each notice at most once, oldest first.
    */
   async function waitFor(organizationId: string, sinceId: string, done: (notice: Notice) => boolean, timeoutMs: number): Promise<boolean> {
     let finish: (value: boolean) => void = () => undefined;
     const outcome = new Promise<boolean>((resolve) => (finish = resolve));
-    let last = '0-0';
-    let backfilled = false;
-    const early: Notice[] = [];
+    let last = sinceId;
     const check = (notice: Notice) => {
       if (compareStreamIds(notice.id, last) <= 0) return;
       last = notice.id;
       if (done(notice)) finish(true);
     };
-    // Listen first, then read what is kept: a notice written in between is seen by one or the other.
-    const unlisten = await listen(organizationId, (notice) => (backfilled ? check(notice) : early.push(notice)));
+    let backfilled = false;
+    const early: Notice[] = [];
+    // An organization nobody watches yet is read from `sinceId` by the reader itself; one already
+    // watched is past some notices, so those are read here, after listening (none falls in between).
+    const { unlisten, fresh } = await listen(organizationId, (notice) => (backfilled ? check(notice) : early.push(notice)), sinceId);
     const timer = setTimeout(() => finish(false), timeoutMs);
     try {
-      const kept = (await opts.redis.xRange(opts.keys.changes(organizationId), sinceId, '+')) ?? [];
-      for (const entry of kept) check(toNotice(entry.id, entry.message));
+      if (!fresh) {
+        const kept = (await opts.redis.xRange(opts.keys.changes(organizationId), `(${sinceId}`, '+')) ?? [];
+        for (const entry of kept) check(toNotice(entry.id, entry.message));
+      }
       for (const notice of early) check(notice);
       backfilled = true;
       return await outcome;
