@@ -20,6 +20,12 @@ const { deadLetters, eventLog } = await import('~/server/db/event-core-schema');
 const { activity, activityTaskTitles } = await import('~/server/modules/activity/read-models/feed');
 const { invitations, organizations } = await import('~/server/modules/organizations/read-models/directory');
 const { projects, tasks } = await import('~/server/modules/tasks/read-models/board');
+const { append } = await import('~/server/app/event-store');
+const { writeSide } = await import('~/server/app/context');
+const { loadState } = await import('~/server/commands/handler');
+const { InvalidEventError } = await import('~/server/errors');
+const { projectCreated, taskEdited } = await import('~/server/modules/tasks/events');
+const { taskDecider } = await import('~/server/modules/tasks/commands');
 const { as, closeAppClientsAfterAll } = await import('../support/callers');
 const { projectorsCaughtUp, totalStreamLength } = await import('../support/app-progress');
 
@@ -306,4 +312,22 @@ describe('text boundary: every procedure that takes text refuses it cleanly or s
     await projectorsCaughtUp();
     expect(await deadLetterCount()).toBe(0);
   }, 120_000);
+});
+
+describe('text boundary: the event data schemas', () => {
+  it('given bad text, when a draft is made or appended directly, then it is refused and nothing is appended', async () => {
+    const before = await totalStreamLength();
+    expect(() => taskEdited.create({ title: 'Ship\u0000it', description: '' })).toThrow(InvalidEventError);
+    expect(() => projectCreated.create({ name: 'a\ud800' })).toThrow(InvalidEventError);
+    const { version } = await loadState(writeSide(), taskDecider, organizationId, titledTaskId);
+    for (const data of [{ title: 'Ship\u0000it', description: '' }, { title: 'ok', description: 'lone \udfff' }, { title: 'bell\u0007', description: '' }]) {
+      const appended = append({ organizationId, actorId: owner.session.user.id, streams: [{ aggregateId: titledTaskId, expectedVersion: version, events: [{ type: 'task.edited', data }] }] });
+      await expect(appended, JSON.stringify(data)).rejects.toThrow(InvalidEventError);
+    }
+    expect(await totalStreamLength()).toBe(before);
+  });
+
+  it('given text to normalize, when a draft is made, then its data is the normalized text', () => {
+    expect(taskEdited.create({ title: '  Cafe\u0301 ', description: 'one\r\ntwo' }).data).toEqual({ title: 'Caf\u00e9', description: 'one\ntwo' });
+  });
 });
