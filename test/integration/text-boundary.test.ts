@@ -1,5 +1,5 @@
 /**
- * Bad text never reaches the event log. Arbitrary strings (any UTF-16, lone
+ * G14: bad text never reaches the event log. Arbitrary strings (any UTF-16, lone
  * surrogates and NUL included) go through every procedure that takes text.
  * Each is either refused with a typed client error naming the field, writing
  * nothing, or accepted and then found exactly as normalized in every read
