@@ -59,4 +59,12 @@ describe('activity feed', () => {
     const after = await ada.api.activity.list({ organizationId });
     expect(after).toEqual(before);
   });
+
+  it('refuses a cursor whose event id is not an event id (it would reach the query as text Postgres cannot take)', async () => {
+    const ada = as('ada');
+    const { id: organizationId } = await ada.api.organizations.create({ name: 'Cursor', slug: `cur-${randomUUID().slice(0, 8)}` });
+    for (const eventId of ['a\u0000b', 'a\ud800b', 'not-an-id']) {
+      await expect(ada.api.activity.list({ organizationId, cursor: { occurredAt: new Date(), eventId } }), JSON.stringify(eventId)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+  });
 });

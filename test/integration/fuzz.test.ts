@@ -18,9 +18,9 @@ process.env.RATE_LIMIT_MUTATIONS = '1000000';
 const { appRouter, createCaller } = await import('~/server/app/router');
 const { createContextInner } = await import('~/server/app/context');
 const { db } = await import('~/server/db');
-const { getRedis, keys } = await import('~/server/redis');
-const { env } = await import('~/env');
+const { getRedis } = await import('~/server/redis');
 const { addMembers } = await import('../support/members');
+const { totalStreamLength } = await import('../support/app-progress');
 
 afterAll(async () => {
   getRedis().destroy();
@@ -144,13 +144,6 @@ function callerFor(caller: object, path: string): Call {
   }
   if (typeof node !== 'function') throw new Error(`no caller at ${path}`);
   return node as Call; // the proxy's leaf invokes the procedure with one input and returns a promise
-}
-
-async function totalStreamLength(): Promise<number> {
-  const redis = getRedis();
-  let total = 0;
-  for (let p = 0; p < env.EVENT_PARTITIONS; p++) total += await redis.xLen(keys.stream(p));
-  return total;
 }
 
 /** Closes whatever a subscription handed back, so a wrongly accepted input does not leave a stream open. */

@@ -10,7 +10,8 @@ export const activityRouter = router({
     .input(
       z.object({
         taskId: z.uuid().optional(),
-        cursor: z.object({ occurredAt: z.date(), eventId: z.string().min(1).max(64) }).optional(),
+        // An event id (UUIDv7): free text here would reach the query, and Postgres refuses NUL with a 500.
+        cursor: z.object({ occurredAt: z.date(), eventId: z.uuid() }).optional(),
         limit: z.number().int().min(1).max(100).default(20),
       }),
     )

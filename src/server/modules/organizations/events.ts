@@ -4,6 +4,7 @@
  * the whole membership at one version.
  */
 import { z } from 'zod';
+import { userText } from '~/lib/text';
 import { defineEvent } from '~/server/events/define-event';
 
 export const ROLES = ['owner', 'admin', 'member'] as const;
@@ -15,7 +16,7 @@ export const slugSchema = z
   .min(3, 'Use at least 3 characters.')
   .max(40, 'Use at most 40 characters.')
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'Use lower-case letters, digits and dashes.');
-export const nameSchema = z.string().trim().min(1, 'Enter a name.').max(80, 'Use at most 80 characters.');
+export const nameSchema = userText({ label: 'name', min: 1, max: 80 });
 const userId = z.string().min(1).max(200);
 
 /** When: a signed-in user creates an organization. Always followed by `member.added` for them as owner. */

@@ -4,15 +4,16 @@
  * organization, so the board of one organization lives in one partition.
  */
 import { z } from 'zod';
+import { userText } from '~/lib/text';
 import { defineEvent } from '~/server/events/define-event';
 
 export const STATUSES = ['todo', 'doing', 'done'] as const;
 export const statusSchema = z.enum(STATUSES);
 export type Status = z.infer<typeof statusSchema>;
 
-export const titleSchema = z.string().trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters.');
-export const descriptionSchema = z.string().max(5_000, 'Use at most 5,000 characters.');
-export const projectNameSchema = z.string().trim().min(1, 'Enter a name.').max(80, 'Use at most 80 characters.');
+export const titleSchema = userText({ label: 'title', min: 1, max: 200 });
+export const descriptionSchema = userText({ max: 5_000, multiline: true });
+export const projectNameSchema = userText({ label: 'name', min: 1, max: 80 });
 /** Position within a column: fractional-index keys that sort as plain strings. */
 export const rankSchema = z.string().min(1).max(64).regex(/^[0-9A-Za-z]+$/);
 
