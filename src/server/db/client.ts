@@ -17,6 +17,13 @@ export interface DbOptions {
   prepare?: boolean;
 }
 
+let statements = 0;
+
+/** Statements sent to Postgres by this process so far, through any handle built here (for metrics and round-trip tests). */
+export function statementCount(): number {
+  return statements;
+}
+
 export function createDb(opts: DbOptions): Db {
   const sql = postgres(opts.url, {
     max: opts.max ?? 10,
@@ -25,5 +32,11 @@ export function createDb(opts: DbOptions): Db {
     idle_timeout: 30,
     onnotice: () => undefined, // "relation already exists, skipping" and friends
   });
-  return drizzle(sql);
+  return drizzle(sql, {
+    logger: {
+      logQuery: () => {
+        statements += 1;
+      },
+    },
+  });
 }
