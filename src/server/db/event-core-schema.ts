@@ -78,20 +78,6 @@ export const deadLetters = pgTable(
   ],
 );
 
-/** Failed attempts of an entry that has not been parked yet. */
-export const projectorFailures = pgTable(
-  'projector_failures',
-  {
-    projector: text('projector').notNull(),
-    partition: integer('partition').notNull(),
-    streamId: text('stream_id').notNull(),
-    attempts: integer('attempts').notNull(),
-    lastError: text('last_error').notNull(),
-    updatedAt: timestamp('updated_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.projector, t.partition, t.streamId] })],
-);
-
 /** Events whose effect a reactor has performed; makes effects idempotent by event id. */
 export const reactorEffects = pgTable(
   'reactor_effects',
