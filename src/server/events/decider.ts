@@ -62,3 +62,12 @@ export function defineDecider<S, C, const D extends readonly EventDefinition[]>(
 export function fold<S, D extends readonly EventDefinition[]>(decider: Pick<Decider<S, never, D>, 'evolve'>, state: S, events: ReadonlyArray<DecidedEvent<D>>): S {
   return events.reduce((current, event) => decider.evolve(current, event), state);
 }
+
+/**
+ * Ends an `evolve` switch: with every event type handled, `event` is `never`
+ * here; a new event type of the aggregate makes this line a compile error
+ * naming the type.
+ */
+export function unhandled(event: never): never {
+  throw new Error(`No evolve case for ${JSON.stringify(event)}.`);
+}

@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '~/server/errors';
-import { defineDecider, type CommandContext, type DecidedEvent } from '~/server/events/decider';
+import { defineDecider, unhandled, type CommandContext, type DecidedEvent } from '~/server/events/decider';
 import {
   invitableRoleSchema,
   invitationAccepted,
@@ -225,6 +225,8 @@ export function evolveOrganization(state: OrganizationState | null, event: Organ
       return setInvitation(state, event.data.invitationId, 'revoked');
     case 'invitation.accepted':
       return setInvitation(state, event.data.invitationId, 'accepted');
+    default:
+      return unhandled(event);
   }
 }
 

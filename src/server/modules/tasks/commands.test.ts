@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '~/server/errors';
 import { z } from 'zod';
-import { archiveTask, assignTask, createProject, createTask, editTask, moveTask, rankBetween, renameProject, restoreTask, type TaskState } from './commands';
+import { fold } from '~/server/events/decider';
+import { archiveTask, assignTask, createProject, createTask, decideTask, editTask, labelTask, moveTask, rankBetween, renameProject, restoreTask, taskDecider, type TaskState } from './commands';
 
 const task = (over: Partial<TaskState> = {}): TaskState => ({
-  projectId: 'p1', title: 'Write docs', description: '', status: 'todo', rank: 'a0', assigneeId: null, archived: false, ...over,
+  projectId: 'p1', title: 'Write docs', description: '', status: 'todo', rank: 'a0', assigneeId: null, archived: false, labels: [], ...over,
 });
 
 describe('createTask', () => {
@@ -74,5 +75,37 @@ describe('rankBetween', () => {
         expect(new Set(column).size).toBe(column.length);
       }),
     );
+  });
+});
+
+describe('labels', () => {
+  it('given a task, when labeled, then the whole set is replaced; the same set again changes nothing', () => {
+    expect(labelTask(task(), { labels: ['bug', 'urgent'] })).toEqual([{ type: 'task.labeled', data: { labels: ['bug', 'urgent'] } }]);
+    expect(labelTask(task({ labels: ['bug'] }), { labels: ['bug'] })).toEqual([]);
+    expect(labelTask(task({ labels: ['bug'] }), { labels: [] })).toEqual([{ type: 'task.labeled', data: { labels: [] } }]);
+  });
+  it('refuses an archived task, and the same label twice', () => {
+    expect(() => labelTask(task({ archived: true }), { labels: ['bug'] })).toThrow(AppError);
+    expect(() => labelTask(task(), { labels: ['Bug', 'bug'] })).toThrow(/each label once/);
+  });
+});
+
+describe('the task decider', () => {
+  it('folds a task’s events into its state, labels included', () => {
+    const created = { type: 'task.created', data: { projectId: 'p1', title: 'Ship', description: '', status: 'todo', rank: 'a0' } } as const;
+    const state = fold(taskDecider, taskDecider.initialState, [
+      created,
+      { type: 'task.labeled', data: { labels: ['bug'] } },
+      { type: 'task.moved', data: { status: 'done', rank: 'a1' } },
+      { type: 'task.archived', data: {} },
+    ]);
+    expect(state).toEqual({ projectId: 'p1', title: 'Ship', description: '', status: 'done', rank: 'a1', assigneeId: null, archived: true, labels: ['bug'] });
+  });
+  it('reads a state stored before tasks had labels as one without labels', () => {
+    const stored = { projectId: 'p1', title: 'Old', description: '', status: 'todo', rank: 'a0', assigneeId: null, archived: false };
+    expect(taskDecider.state.parse(stored)).toEqual({ ...stored, labels: [] });
+  });
+  it('decides nothing but NOT_FOUND for a task that does not exist', () => {
+    expect(() => decideTask({ type: 'edit', title: 'x', description: '' }, null)).toThrow(/Task not found/);
   });
 });

@@ -10,7 +10,7 @@
 import { generateKeyBetween } from 'fractional-indexing';
 import { z } from 'zod';
 import { AppError } from '~/server/errors';
-import { defineDecider, type DecidedEvent } from '~/server/events/decider';
+import { defineDecider, unhandled, type DecidedEvent } from '~/server/events/decider';
 import {
   projectCreated,
   projectEvents,
@@ -21,6 +21,7 @@ import {
   taskCreated,
   taskEdited,
   taskEvents,
+  taskLabeled,
   taskMoved,
   taskRestored,
   type Status,
@@ -34,6 +35,8 @@ const taskStateSchema = z.object({
   rank: z.string(),
   assigneeId: z.string().nullable(),
   archived: z.boolean(),
+  /** Added after tasks existed: states stored before read as "no labels", no rebuild needed. */
+  labels: z.array(z.string()).default([]),
 });
 export type TaskState = z.infer<typeof taskStateSchema>;
 
@@ -85,6 +88,8 @@ export const projectDecider = defineDecider({
       case 'project.created':
       case 'project.renamed':
         return { name: event.data.name };
+      default:
+        return unhandled(event);
     }
   },
   decide: (command: ProjectCommand, state) => {
@@ -131,6 +136,12 @@ export function assignTask(task: TaskState, input: { assigneeId: string | null }
   return [taskAssigned.create(input)];
 }
 
+export function labelTask(task: TaskState, input: { labels: string[] }): TaskEvent[] {
+  live(task);
+  const same = input.labels.length === task.labels.length && input.labels.every((label, i) => label === task.labels[i]);
+  return same ? [] : [taskLabeled.create({ labels: input.labels })];
+}
+
 export function archiveTask(task: TaskState): TaskEvent[] {
   return task.archived ? [] : [taskArchived.create({})];
 }
@@ -146,11 +157,12 @@ export type TaskCommand =
   /** `memberIds`: the organization's members, from its write-side state. */
   | { type: 'assign'; assigneeId: string | null; memberIds: ReadonlySet<string> }
   | { type: 'archive' }
-  | { type: 'restore' };
+  | { type: 'restore' }
+  | { type: 'label'; labels: string[] };
 
 /** The task after one of its events. */
 export function evolveTask(state: TaskState | null, event: TaskEvent): TaskState | null {
-  if (event.type === 'task.created') return { ...event.data, assigneeId: null, archived: false };
+  if (event.type === 'task.created') return { ...event.data, assigneeId: null, archived: false, labels: [] };
   if (!state) return state; // no task event precedes task.created
   switch (event.type) {
     case 'task.edited':
@@ -163,6 +175,10 @@ export function evolveTask(state: TaskState | null, event: TaskEvent): TaskState
       return { ...state, archived: true };
     case 'task.restored':
       return { ...state, archived: false };
+    case 'task.labeled':
+      return { ...state, labels: event.data.labels };
+    default:
+      return unhandled(event);
   }
 }
 
@@ -186,6 +202,8 @@ export function decideTask(command: TaskCommand, state: TaskState | null): TaskE
       return archiveTask(existingTask(state));
     case 'restore':
       return restoreTask(existingTask(state));
+    case 'label':
+      return labelTask(existingTask(state), command);
   }
 }
 

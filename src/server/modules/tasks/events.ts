@@ -14,6 +14,12 @@ export type Status = z.infer<typeof statusSchema>;
 export const titleSchema = userText({ label: 'title', min: 1, max: 200 });
 export const descriptionSchema = userText({ max: 5_000, multiline: true });
 export const projectNameSchema = userText({ label: 'name', min: 1, max: 80 });
+export const labelSchema = userText({ label: 'label', min: 1, max: 24 });
+/** A task's labels: at most 5, each once (compared without case). */
+export const labelsSchema = z
+  .array(labelSchema)
+  .max(5, 'Use at most 5 labels.')
+  .refine((labels) => new Set(labels.map((l) => l.toLowerCase())).size === labels.length, 'Use each label once.');
 /** Position within a column: fractional-index keys that sort as plain strings. */
 export const rankSchema = z.string().min(1).max(64).regex(/^[0-9A-Za-z]+$/);
 
@@ -49,6 +55,9 @@ export const taskArchived = defineEvent({ type: 'task.archived', version: 1, dat
 /** When: a member brings an archived task back to the board. */
 export const taskRestored = defineEvent({ type: 'task.restored', version: 1, data: z.object({}) });
 
+/** When: a member sets a task's labels (the whole set, replacing the previous one). */
+export const taskLabeled = defineEvent({ type: 'task.labeled', version: 1, data: z.object({ labels: labelsSchema }) });
+
 /** The events of each aggregate, in the order they were added. */
 export const projectEvents = [projectCreated, projectRenamed] as const;
-export const taskEvents = [taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored] as const;
+export const taskEvents = [taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored, taskLabeled] as const;

@@ -14,7 +14,7 @@ import { AppError } from '~/server/errors';
 import { organizationDecider } from '~/server/modules/organizations/commands';
 import { organizationProcedure } from '~/server/modules/organizations/procedures';
 import { projectDecider, taskDecider } from './commands';
-import { descriptionSchema, projectNameSchema, rankSchema, statusSchema, titleSchema } from './events';
+import { descriptionSchema, labelsSchema, projectNameSchema, rankSchema, statusSchema, titleSchema } from './events';
 import { boardOf, projectOf, projectsOf } from './read-models/board';
 import { dashboardOf } from './read-models/dashboard';
 
@@ -70,6 +70,11 @@ export const tasksRouter = router({
       const memberIds = new Set(organization.state?.members.map((m) => m.userId));
       return runCommand(ctx, taskDecider, input.taskId, { type: 'assign', assigneeId: input.assigneeId, memberIds });
     }),
+
+  /** Sets the task's labels (the whole set). */
+  label: organizationProcedure
+    .input(taskInput.extend({ labels: labelsSchema }))
+    .mutation(({ ctx, input }) => runCommand(ctx, taskDecider, input.taskId, { type: 'label', labels: input.labels })),
 
   archive: organizationProcedure.input(taskInput).mutation(({ ctx, input }) => runCommand(ctx, taskDecider, input.taskId, { type: 'archive' })),
 

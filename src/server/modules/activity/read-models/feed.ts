@@ -17,7 +17,7 @@ import {
   organizationCreated,
   organizationRenamed,
 } from '~/server/modules/organizations/events';
-import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskMoved, taskRestored } from '~/server/modules/tasks/events';
+import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskLabeled, taskMoved, taskRestored } from '~/server/modules/tasks/events';
 import { defineProjector, type Tx } from '~/server/projectors/define-projector';
 
 export const activity = pgTable(
@@ -72,6 +72,7 @@ export const activityProjector = defineProjector({
     taskAssigned,
     taskArchived,
     taskRestored,
+    taskLabeled,
   ],
   handlers: {
     'organization.created': (e, tx) => record(tx, e, `created the organization “${e.data.name}”`),
@@ -98,6 +99,10 @@ export const activityProjector = defineProjector({
       record(tx, e, e.data.assigneeId ? `assigned “${await titleOf(tx, e.aggregateId)}”` : `unassigned “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
     'task.archived': async (e, tx) => record(tx, e, `archived “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
     'task.restored': async (e, tx) => record(tx, e, `restored “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
+    'task.labeled': async (e, tx) => {
+      const title = await titleOf(tx, e.aggregateId);
+      await record(tx, e, e.data.labels.length > 0 ? `labeled “${title}” ${e.data.labels.join(', ')}` : `removed the labels of “${title}”`, e.aggregateId);
+    },
   },
 });
 

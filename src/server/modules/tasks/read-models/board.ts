@@ -7,7 +7,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
 import { defineProjector, type Tx } from '~/server/projectors/define-projector';
-import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskMoved, taskRestored } from '../events';
+import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskLabeled, taskMoved, taskRestored } from '../events';
 
 export const projects = pgTable(
   'projects',
@@ -32,13 +32,14 @@ export const tasks = pgTable(
     rank: text('rank').notNull(),
     assigneeId: text('assignee_id'),
     archived: boolean('archived').notNull().default(false),
+    labels: text('labels').array().notNull().default([]),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { mode: 'date', withTimezone: true }).notNull(),
   },
   (t) => [index('tasks_board').on(t.organizationId, t.projectId, t.status, t.rank)],
 );
 
-type TaskChange = Partial<Pick<typeof tasks.$inferInsert, 'title' | 'description' | 'status' | 'rank' | 'assigneeId' | 'archived'>>;
+type TaskChange = Partial<Pick<typeof tasks.$inferInsert, 'title' | 'description' | 'status' | 'rank' | 'assigneeId' | 'archived' | 'labels'>>;
 
 async function updateTask(tx: Tx, id: string, at: Date, change: TaskChange) {
   await tx
@@ -49,7 +50,7 @@ async function updateTask(tx: Tx, id: string, at: Date, change: TaskChange) {
 
 export const boardProjector = defineProjector({
   name: 'board',
-  events: [projectCreated, projectRenamed, taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored],
+  events: [projectCreated, projectRenamed, taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored, taskLabeled],
   handlers: {
     'project.created': async (e, tx) => {
       await tx
@@ -81,6 +82,7 @@ export const boardProjector = defineProjector({
     'task.assigned': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { assigneeId: e.data.assigneeId }),
     'task.archived': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { archived: true }),
     'task.restored': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { archived: false }),
+    'task.labeled': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { labels: e.data.labels }),
   },
 });
 
@@ -108,6 +110,7 @@ export function boardOf(db: Db, organizationId: string, projectId: string, archi
       status: tasks.status,
       rank: tasks.rank,
       assigneeId: tasks.assigneeId,
+      labels: tasks.labels,
       updatedAt: tasks.updatedAt,
     })
     .from(tasks)

@@ -187,6 +187,7 @@ export const dashboardProjector = defineProjector({
       if (e.data.status === 'done') await completed(tx, e.organizationId, e.occurredAt);
     }),
     'task.assigned': counted(),
+    'task.labeled': counted(),
     'task.archived': counted(async (e, tx) => {
       const task = await taskOf(tx, e.aggregateId);
       if (!task || task.archived) return;

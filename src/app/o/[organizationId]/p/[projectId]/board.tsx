@@ -68,6 +68,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const archive = useMutation(trpc.tasks.archive.mutationOptions(ownWrites.mutationHooks));
   const assign = useMutation(trpc.tasks.assign.mutationOptions(ownWrites.mutationHooks));
   const edit = useMutation(trpc.tasks.edit.mutationOptions(ownWrites.mutationHooks));
+  const label = useMutation(trpc.tasks.label.mutationOptions(ownWrites.mutationHooks));
   const restore = useMutation(trpc.tasks.restore.mutationOptions(ownWrites.mutationHooks));
   const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions(ownWrites.mutationHooks));
   const [renaming, setRenaming] = useState(false);
@@ -192,10 +193,11 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                         {editing === task.id ? (
                           <EditTask
                             task={task}
-                            pending={edit.isPending}
+                            pending={edit.isPending || label.isPending}
                             onCancel={() => setEditing(null)}
-                            onSave={(title, description) => {
+                            onSave={(title, description, labels) => {
                               edit.mutate({ organizationId, taskId: task.id, title, description });
+                              if (labels.join('\n') !== task.labels.join('\n')) label.mutate({ organizationId, taskId: task.id, labels });
                               setEditing(null);
                             }}
                           />
@@ -223,6 +225,15 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                         </div>
                         )}
                         {task.description && <p className="mt-1 line-clamp-2 text-xs text-zinc-500">{task.description}</p>}
+                        {task.labels.length > 0 && (
+                          <ul className="mt-2 flex flex-wrap gap-1" aria-label={`Labels of ${task.title}`}>
+                            {task.labels.map((name) => (
+                              <li key={name} className="rounded-full bg-brand-50 px-2 py-0.5 text-xs text-brand-700 ring-1 ring-inset ring-brand-100 dark:bg-zinc-900 dark:text-brand-400 dark:ring-zinc-700">
+                                {name}
+                              </li>
+                            ))}
+                          </ul>
+                        )}
                         {/* Touch screens cannot drag or press arrow keys: a column picker instead. */}
                         <div className="mt-2 md:hidden">
                           <label className="sr-only" htmlFor={`column-${task.id}`}>Column of {task.title}</label>
@@ -359,12 +370,26 @@ function RenameProject({ current, onSave, onCancel }: { current: string; onSave:
   );
 }
 
-function EditTask({ task, pending, onSave, onCancel }: { task: Task; pending: boolean; onSave: (title: string, description: string) => void; onCancel: () => void }) {
+/** Labels as typed in the form: comma-separated, blanks dropped. */
+const parseLabels = (text: string) => text.split(',').map((l) => l.trim()).filter((l) => l !== '');
+
+function EditTask({
+  task,
+  pending,
+  onSave,
+  onCancel,
+}: {
+  task: Task;
+  pending: boolean;
+  onSave: (title: string, description: string, labels: string[]) => void;
+  onCancel: () => void;
+}) {
   const [title, setTitle] = useState(task.title);
   const [description, setDescription] = useState(task.description);
+  const [labels, setLabels] = useState(task.labels.join(', '));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (title.trim() !== '') onSave(title, description);
+    if (title.trim() !== '') onSave(title, description, parseLabels(labels));
   };
   return (
     <form onSubmit={submit} className="space-y-2" aria-label={`Edit ${task.title}`}>
@@ -380,6 +405,8 @@ function EditTask({ task, pending, onSave, onCancel }: { task: Task; pending: bo
         placeholder="Description"
         className="block w-full rounded-lg bg-white px-3 py-2 text-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-brand-500 focus:outline-none dark:bg-zinc-900 dark:ring-zinc-700"
       />
+      <label htmlFor={`labels-${task.id}`} className="sr-only">Labels</label>
+      <Input id={`labels-${task.id}`} value={labels} maxLength={200} onChange={(e) => setLabels(e.target.value)} placeholder="Labels, comma-separated" />
       <div className="flex gap-2">
         <Button type="submit" disabled={pending || title.trim() === ''}>Save</Button>
         <Button variant="ghost" onClick={onCancel}>Cancel</Button>
