@@ -65,6 +65,7 @@ const INPUTS: Record<string, (f: Fixture) => Record<string, unknown> | undefined
   'tasks.move': (f) => ({ organizationId: f.organizationId, taskId: f.taskId, placement: { status: 'done', after: null, before: null } }),
   'tasks.assign': (f) => ({ organizationId: f.organizationId, taskId: f.taskId, assigneeId: f.memberId }),
   'tasks.archive': (f) => ({ organizationId: f.organizationId, taskId: f.taskId }),
+  'tasks.label': (f) => ({ organizationId: f.organizationId, taskId: f.taskId, labels: ['bug'] }),
   'tasks.restore': (f) => ({ organizationId: f.organizationId, taskId: f.taskId }),
 };
 

@@ -103,12 +103,15 @@ let projectId = '';
 /** Tasks whose title, or description, the edit cases change. */
 let titledTaskId = '';
 let describedTaskId = '';
+/** The task the label case labels. */
+let labeledTaskId = '';
 
 beforeAll(async () => {
   organizationId = (await api.organizations.create({ name: 'Text boundary', slug: `text-${randomUUID().slice(0, 8)}` })).id;
   projectId = (await api.tasks.createProject({ organizationId, name: 'Strings' })).id;
   titledTaskId = (await api.tasks.create({ organizationId, projectId, title: 'Retitle me', placement: todo })).id;
   describedTaskId = (await api.tasks.create({ organizationId, projectId, title: 'Describe me', placement: todo })).id;
+  labeledTaskId = (await api.tasks.create({ organizationId, projectId, title: 'Label me', placement: todo })).id;
   await projectorsCaughtUp();
 });
 
@@ -200,6 +203,17 @@ const CASES: Case[] = [
     },
   }),
   textCase({
+    path: 'tasks.label',
+    field: 'labels',
+    send: async (label) => {
+      const { changed, position } = await api.tasks.label({ organizationId, taskId: labeledTaskId, labels: [label] });
+      return async (stored) => {
+        expect((await taskRow(labeledTaskId)).labels).toEqual([stored]);
+        if (changed) expect(await archivedAt(position)).toMatchObject({ type: 'task.labeled', data: { labels: [stored] } });
+      };
+    },
+  }),
+  textCase({
     path: 'organizations.create',
     field: 'name',
     send: async (name) => {
@@ -273,6 +287,7 @@ describe('text boundary: every procedure that takes text refuses it cleanly or s
       'tasks.create.description',
       'tasks.edit.title',
       'tasks.edit.description',
+      'tasks.label.labels',
       'organizations.create.name',
       'organizations.rename.name',
       'organizations.invite.email',
