@@ -45,7 +45,7 @@ describe('write-side state', () => {
     const task = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Ship', placement: column('todo') });
     await expect(loadState(writeSide(), taskDecider, b.organizationId, task.id)).resolves.toEqual({
       version: 1,
-      state: { projectId: b.projectId, title: 'Ship', description: '', status: 'todo', rank: expect.any(String), assigneeId: null, archived: false },
+      state: { projectId: b.projectId, title: 'Ship', description: '', status: 'todo', rank: expect.any(String), assigneeId: null, archived: false, labels: [] },
     });
 
     // Every read-model row of the organization gone: membership, organization, project, task.

@@ -36,8 +36,9 @@ export const projectors: ReadonlyArray<Projector> = [
 
 export const projectorNames = projectors.map((p) => p.name);
 
-export function createAppRuntime(workerId: string) {
+export function createAppRuntime(workerId: string, options: { batchSize?: number } = {}) {
   return createProjectorRuntime({
+    ...options,
     db,
     redis: getRedis(),
     keys,

@@ -26,9 +26,12 @@ const CLOCK_SKEW_MS = 5_000;
 // globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForDrain = globalThis as unknown as { streamlineInlineRuntime?: ReturnType<typeof createAppRuntime> };
 
+/** Entries per batch of an inline drain: small, so a request stops soon after its own events are in. */
+const INLINE_BATCH = 100;
+
 /** One runtime per process for inline drains, so consumer groups are set up once, not on every command. */
 function inlineRuntime() {
-  globalForDrain.streamlineInlineRuntime ??= createAppRuntime(`inline-${randomUUID().slice(0, 8)}`);
+  globalForDrain.streamlineInlineRuntime ??= createAppRuntime(`inline-${randomUUID().slice(0, 8)}`, { batchSize: INLINE_BATCH });
   return globalForDrain.streamlineInlineRuntime;
 }
 
@@ -59,8 +62,18 @@ export function createReadYourWrites(hub: () => NoticeHub, timeoutMs = WAIT_MS):
     const deadline = Date.now() + timeoutMs;
     const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs);
     if (leaseHolder === null) {
-      const runtime = inlineRuntime();
-      await runtime.drain({ partitions: [position.partition], projectors: names, maxMs: Math.max(0, deadline - Date.now()), maxEvents: 5_000, releaseLeases: true });
+      // Drain only until the wait is over: the rest is left to a worker or the cron drain.
+      const done = new AbortController();
+      const stop = () => done.abort();
+      waiting.then(stop, stop);
+      await inlineRuntime().drain({
+        partitions: [position.partition],
+        projectors: names,
+        maxMs: Math.max(0, deadline - Date.now()),
+        maxEvents: 5_000,
+        releaseLeases: true,
+        signal: done.signal,
+      });
     }
     return waiting;
   };

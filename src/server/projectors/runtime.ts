@@ -62,6 +62,8 @@ export interface DrainOptions {
   maxPartitions?: number;
   /** Give the leases back at the end (serverless); a long-running worker keeps them. */
   releaseLeases?: boolean;
+  /** Stop after the current batch once aborted (a caller that got what it waited for). */
+  signal?: AbortSignal;
 }
 
 export interface DrainResult {
@@ -190,7 +192,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
         let progress = false;
         for (const partition of held()) {
           for (const projector of active) {
-            if (Date.now() >= deadline || events >= options.maxEvents) return { events, partitions: held() };
+            if (Date.now() >= deadline || events >= options.maxEvents || options.signal?.aborted) return { events, partitions: held() };
             const { handled, more } = await processBatch(projector, partition);
             events += handled;
             if (more) progress = true;
