@@ -6,15 +6,20 @@
  * - A worker holds the partition: follow the organization's change notices
  *   (the process's one notice reader; no polling, no Postgres).
  * - Nobody holds it (serverless, or no worker running): drain the partition
- *   in-process, in small batches and only for those read models, then the
- *   drain's own notices end the wait.
+ *   in-process, in small batches and only for those read models, until the
+ *   drain's own notices end the wait. The rest (the archive, reactors, read
+ *   models that lag) is drained after the response (`after()` from
+ *   next/server; outside a request, in the background), bounded, one drain
+ *   per process at a time.
  *
  * Edit this file to change how long a command waits, or what it waits for.
  */
 import { randomUUID } from 'node:crypto';
+import { after } from 'next/server';
 import type { ReadYourWrites } from '~/server/commands/handler';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import type { Projector } from '~/server/projectors/define-projector';
+import { logger } from '~/server/logger';
 import type { Notice, NoticeHub } from '~/server/realtime/notices';
 import { createAppRuntime, projectors } from './projectors';
 
@@ -33,6 +38,36 @@ const INLINE_BATCH = 100;
 function inlineRuntime() {
   globalForDrain.streamlineInlineRuntime ??= createAppRuntime(`inline-${randomUUID().slice(0, 8)}`, { batchSize: INLINE_BATCH });
   return globalForDrain.streamlineInlineRuntime;
+}
+
+/** Bounds of one drain after a response. */
+const LATER_MS = 10_000;
+const LATER_EVENTS = 10_000;
+
+const later = { partitions: new Set<number>(), running: null as Promise<void> | null };
+
+/** Drains what a command's own wait left behind, after the response; one such drain per process at a time. */
+function drainLater(partition: number): void {
+  later.partitions.add(partition);
+  later.running ??= (async () => {
+    try {
+      while (later.partitions.size > 0) {
+        const partitions = [...later.partitions];
+        later.partitions.clear();
+        await inlineRuntime().drain({ partitions, maxMs: LATER_MS, maxEvents: LATER_EVENTS, releaseLeases: true });
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'drain after the response failed; a worker or the cron drain will catch up');
+    } finally {
+      later.running = null;
+    }
+  })();
+  const running = later.running;
+  try {
+    after(() => running); // keeps a serverless function alive until the drain ends
+  } catch {
+    // Outside a request (scripts, tests): the promise runs on in the background.
+  }
 }
 
 /** The read models a command waits for: those that read one of its event types and tell subscribers. */
@@ -74,6 +109,7 @@ export function createReadYourWrites(hub: () => NoticeHub, timeoutMs = WAIT_MS):
         releaseLeases: true,
         signal: done.signal,
       });
+      drainLater(position.partition);
     }
     return waiting;
   };
