@@ -8,7 +8,7 @@
 import { asc, sql } from 'drizzle-orm';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { eventLog } from '~/server/db/event-core-schema';
-import type { RawEnvelope } from '~/server/events/envelope';
+import { envelopeOfRow } from '~/server/events/log';
 import { prepareEntry } from './apply-entry';
 import type { Projector, Tx } from './define-projector';
 
@@ -32,20 +32,7 @@ export async function replayArchive(opts: {
       .limit(PAGE);
     if (rows.length === 0) break;
     for (const row of rows) {
-      const envelope: RawEnvelope = {
-        id: row.eventId,
-        type: row.type,
-        v: row.schemaVersion,
-        aggregateId: row.aggregateId,
-        aggregateVersion: row.aggregateVersion,
-        organizationId: row.organizationId,
-        actorId: row.actorId,
-        correlationId: row.correlationId,
-        causationId: row.causationId,
-        occurredAt: row.occurredAt.toISOString(),
-        data: row.data,
-      };
-      const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelope) }, { partition: row.partition, id: row.streamId });
+      const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelopeOfRow(row)) }, { partition: row.partition, id: row.streamId });
       if (prepared.ok) await prepared.apply(opts.tx);
       else failed.push({ eventId: row.eventId, error: prepared.error });
       replayed += 1;
