@@ -175,15 +175,19 @@ describe('task board in the browser', () => {
     await bob.getByRole('dialog').waitFor({ state: 'hidden' });
 
     // Bob finishes it with the card's column picker (his phone cannot drag); Alice sees that live.
-    // Alice edits it in place; Bob sees the new title.
+    // Alice edits it in place, labels included; Bob sees the new title and the labels.
     await bob.getByLabel('Column of Write the announcement').selectOption({ label: 'Done' });
     await alice.getByRole('region', { name: 'Done' }).getByRole('button', { name: 'Move Write the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
     await alice.getByRole('button', { name: 'Write the announcement (edit)' }).click();
     await alice.getByLabel('Title', { exact: true }).fill('Publish the announcement');
     await alice.getByLabel('Description', { exact: true }).fill('Blog and newsletter');
+    await alice.getByLabel('Labels', { exact: true }).fill('launch, comms');
     await alice.getByRole('button', { name: 'Save' }).click();
     await bob.getByRole('button', { name: 'Move Publish the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
     await bob.getByText('Blog and newsletter').waitFor();
+    const labels = bob.getByRole('list', { name: 'Labels of Publish the announcement' });
+    await labels.getByRole('listitem').filter({ hasText: 'comms' }).waitFor({ timeout: 10_000 });
+    await expect(labels.getByRole('listitem').allTextContents()).resolves.toEqual(['launch', 'comms']);
     await alice.getByRole('button', { name: 'Rename project' }).click();
     await alice.getByLabel('Project name').fill('Launch day');
     await alice.getByLabel('Project name').press('Enter');
