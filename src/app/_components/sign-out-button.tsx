@@ -1,5 +1,5 @@
 import { Button } from '~/components/ui/button';
-import { signOutAction } from '~/server/auth/actions';
+import { signOutAction } from '~/server/app/auth-actions';
 
 export function SignOutButton() {
   return (

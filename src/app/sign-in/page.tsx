@@ -4,7 +4,7 @@ import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
 import { auth, enabledProviders } from '~/server/auth';
-import { signInWithEmail, signInWithGitHub } from '~/server/auth/actions';
+import { signInWithEmail, signInWithGitHub } from '~/server/app/auth-actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 

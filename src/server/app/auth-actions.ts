@@ -6,9 +6,9 @@
 import { TRPCError } from '@trpc/server';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { createAction, formAction } from '~/server/app/action';
+import { createAction, formAction } from './action';
 import { publicProcedure } from '~/server/api/trpc';
-import { DEV_PROVIDER_ID, devSignInInput, enabledProviders, signIn, signOut } from './index';
+import { DEV_PROVIDER_ID, devSignInInput, enabledProviders, signIn, signOut } from '~/server/auth';
 
 /** Only same-site paths, so a crafted link cannot bounce a user elsewhere after sign-in. */
 const callbackUrl = z
