@@ -44,8 +44,8 @@ export async function readAggregates(
 ): Promise<ReadAggregatesResult> {
   const partition = partitionOf(organizationId, store.partitions);
   const names = aggregateIds.flatMap((id) => [store.keys.version(partition, id), store.keys.state(partition, id)]);
-  const idempotency = store.keys.idempotency(partition, organizationId, idempotencyKey ?? '-');
-  const values = await store.redis.mGet([...names, store.keys.lease(partition), idempotency]);
+  const idempotency = idempotencyKey === undefined ? [] : [store.keys.idempotency(partition, organizationId, idempotencyKey)];
+  const values = await store.redis.mGet([...names, store.keys.lease(partition), ...idempotency]);
   const aggregates = aggregateIds.map((aggregateId, i) => {
     const version = Number(values[i * 2] ?? 0);
     const raw = values[i * 2 + 1];
