@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogue as appCatalogue } from '~/server/app/catalogue';
 import { writeSide } from '~/server/app/context';
 import { projectors } from '~/server/app/projectors';
+import { drainsAfterResponsesDone } from '~/server/app/read-your-writes';
 import { handleCommand, loadState } from '~/server/commands/handler';
 import { db } from '~/server/db';
 import { deadLetters } from '~/server/db/event-core-schema';
@@ -89,6 +90,8 @@ describe('write-side state', () => {
 
     const b = await board();
     const { id: taskId } = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Write docs', placement: column('todo') });
+    // The app's own drains do not know task.flagged (it exists only in this test): let them finish before it is appended.
+    await drainsAfterResponsesDone();
     const actor = { userId: b.ada.session.user.id, email: b.ada.session.user.email };
     await expect(
       handleCommand(writeSide(), { decider: extendedTasks, organizationId: b.organizationId, aggregateId: taskId, actor, command: { type: 'flag', reason: 'blocked' } }),

@@ -70,6 +70,11 @@ function drainLater(partition: number): void {
   }
 }
 
+/** Resolves once no drain after a response is running in this process (scripts and tests that must not race one). */
+export async function drainsAfterResponsesDone(): Promise<void> {
+  while (later.running) await later.running;
+}
+
 /** The read models a command waits for: those that read one of its event types and tell subscribers. */
 export function readModelsFor(all: ReadonlyArray<Projector>, types: ReadonlyArray<string>): string[] {
   return all.filter((p) => p.notify && !p.raw && types.some((type) => p.handles(type))).map((p) => p.name);
