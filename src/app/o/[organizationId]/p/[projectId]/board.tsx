@@ -196,8 +196,12 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
                             pending={edit.isPending || label.isPending}
                             onCancel={() => setEditing(null)}
                             onSave={(title, description, labels) => {
-                              edit.mutate({ organizationId, taskId: task.id, title, description });
-                              if (labels.join('\n') !== task.labels.join('\n')) label.mutate({ organizationId, taskId: task.id, labels });
+                              const relabel = labels.join('\n') !== task.labels.join('\n');
+                              // One command after the other: both change the task, and the second must see the first's version.
+                              edit.mutate(
+                                { organizationId, taskId: task.id, title, description },
+                                { onSuccess: () => relabel && label.mutate({ organizationId, taskId: task.id, labels }) },
+                              );
                               setEditing(null);
                             }}
                           />
