@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from '../src/env-schema';
+import { withAliases } from '../src/lib/connection-urls';
 import { redactUrl } from '../src/server/redis/client';
 import { DATA_DIR, DEV_SERVICES_FILE, loadDotenv } from './lib/load-env';
 import { startLocalPostgres } from './lib/local-postgres';
@@ -95,6 +96,7 @@ async function main() {
   mkdirSync(DATA_DIR, { recursive: true });
   rmSync(DEV_SERVICES_FILE, { force: true });
   const env = process.env;
+  Object.assign(env, withAliases(env)); // marketplace names (KV_URL, POSTGRES_URL, …) count as set
   env.AUTH_SECRET ||= devAuthSecret();
 
   // Check what is given before starting anything; missing URLs are filled in below.

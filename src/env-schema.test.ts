@@ -40,11 +40,11 @@ describe('parseEnv', () => {
   it('names a missing variable in one line', () => {
     const { DATABASE_URL: _omitted, ...rest } = valid;
     const error = errorOf(rest);
-    expect(error.message).toBe('Invalid environment: DATABASE_URL is required but not set. See .env.example.');
+    expect(error.message).toBe('Invalid environment: DATABASE_URL (or POSTGRES_URL) is required but not set. See .env.example.');
   });
 
   it('treats an empty value as unset', () => {
-    expect(errorOf({ ...valid, REDIS_URL: '' }).message).toContain('REDIS_URL is required but not set');
+    expect(errorOf({ ...valid, REDIS_URL: '' }).message).toContain('REDIS_URL (or KV_URL) is required but not set');
   });
 
   it('names a malformed variable and says what it must be', () => {
@@ -65,6 +65,50 @@ describe('parseEnv', () => {
   it('lets a build run without runtime-only variables, but not with malformed ones', () => {
     expect(parseEnv({}, { buildPhase: true }).DATABASE_URL).toMatch(/^postgres:\/\//);
     expect(errorOf({ DATABASE_URL: 'nonsense' }, { buildPhase: true }).message).toContain('DATABASE_URL');
+  });
+
+  it('reads the marketplace names when the app’s own are unset, and prefers the app’s own', () => {
+    const marketplace = {
+      KV_URL: 'rediss://default:secret@gusc1-able-fox-31337.upstash.io:6379',
+      POSTGRES_URL: 'postgres://app:secret@pooled.example.com:5432/app',
+      POSTGRES_URL_NON_POOLING: 'postgres://app:secret@direct.example.com:5432/app',
+      AUTH_SECRET: valid.AUTH_SECRET,
+    };
+    expect(parseEnv(marketplace)).toMatchObject({
+      REDIS_URL: marketplace.KV_URL,
+      DATABASE_URL: marketplace.POSTGRES_URL,
+      DATABASE_DIRECT_URL: marketplace.POSTGRES_URL_NON_POOLING,
+    });
+    expect(parseEnv({ ...marketplace, DATABASE_URL_UNPOOLED: 'postgres://neon@direct.neon.tech/app' }).DATABASE_DIRECT_URL).toBe('postgres://neon@direct.neon.tech/app');
+    expect(parseEnv({ ...marketplace, REDIS_URL: valid.REDIS_URL }).REDIS_URL).toBe(valid.REDIS_URL);
+  });
+
+  it('strips URL parameters postgres.js would send to the server, and turns prepared statements off behind a transaction pooler', () => {
+    const neon = 'postgresql://app:secret@ep-cool-lab-123456-pooler.us-east-2.aws.neon.tech/app?sslmode=require&channel_binding=require';
+    expect(parseEnv({ ...valid, DATABASE_URL: neon })).toMatchObject({
+      DATABASE_URL: 'postgresql://app:secret@ep-cool-lab-123456-pooler.us-east-2.aws.neon.tech/app?sslmode=require',
+      DATABASE_PREPARE: false,
+    });
+    const supabase = 'postgres://postgres.abc:secret@aws-0-eu-central-1.pooler.supabase.com:6543/postgres?pgbouncer=true&supa=base-pooler.x';
+    expect(parseEnv({ ...valid, DATABASE_URL: supabase })).toMatchObject({
+      DATABASE_URL: 'postgres://postgres.abc:secret@aws-0-eu-central-1.pooler.supabase.com:6543/postgres',
+      DATABASE_PREPARE: false,
+    });
+    expect(parseEnv({ ...valid, DATABASE_URL: supabase, DATABASE_PREPARE: 'true' }).DATABASE_PREPARE).toBe(true);
+    expect(parseEnv({ ...valid, DATABASE_URL: `${valid.DATABASE_URL}?sslmode=verify-ca` }).DATABASE_URL).toBe(`${valid.DATABASE_URL}?sslmode=verify-full`);
+  });
+
+  it('upgrades Redis to TLS for hosts that accept nothing else, or when asked', () => {
+    expect(parseEnv({ ...valid, REDIS_URL: 'redis://default:secret@able-fox-31337.upstash.io:6379' }).REDIS_URL).toBe('rediss://default:secret@able-fox-31337.upstash.io:6379');
+    expect(parseEnv({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_TLS: 'true' }).REDIS_URL).toBe('rediss://127.0.0.1:6379');
+    expect(parseEnv({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('on Vercel, fails the build on a missing runtime variable, naming it', () => {
+    expect(errorOf({ VERCEL: '1', REDIS_URL: valid.REDIS_URL, AUTH_SECRET: valid.AUTH_SECRET }, { buildPhase: true }).message).toBe(
+      'Invalid environment: DATABASE_URL (or POSTGRES_URL) is required but not set. See .env.example.',
+    );
+    expect(parseEnv({ VERCEL: '1', ...valid }, { buildPhase: true }).DATABASE_URL).toBe(valid.DATABASE_URL);
   });
 
   it('always fails with a single line naming a variable, whatever the junk', () => {

@@ -9,6 +9,7 @@
  * and the README.
  */
 import { z } from 'zod';
+import { ENV_ALIASES, postgresConnection, redisUrlWithTls, withAliases } from './lib/connection-urls';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -29,16 +30,18 @@ const redisUrl = z
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    /** Postgres for the read side; pooled URL on serverless hosts. */
+    /** Postgres for the read side; pooled URL on serverless hosts. Falls back to POSTGRES_URL. */
     DATABASE_URL: postgresUrl,
-    /** Direct (unpooled) Postgres URL for migrations; defaults to DATABASE_URL. */
+    /** Direct (unpooled) Postgres URL for migrations; falls back to DATABASE_URL_UNPOOLED, POSTGRES_URL_NON_POOLING, then DATABASE_URL. */
     DATABASE_DIRECT_URL: postgresUrl.optional(),
     /** Connections per process. Keep small on serverless. */
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-    /** Use prepared statements; turn off behind transaction-mode poolers (PgBouncer, Supavisor). */
-    DATABASE_PREPARE: bool.default(true),
-    /** Redis for the event log; `rediss://` for TLS (managed Redis). */
+    /** Use prepared statements. Default: off behind a recognised transaction pooler (`pgbouncer=true`, Neon `-pooler`, Supabase port 6543), else on. */
+    DATABASE_PREPARE: bool.optional(),
+    /** Redis for the event log; `rediss://` for TLS (managed Redis). Falls back to KV_URL. */
     REDIS_URL: redisUrl,
+    /** Use TLS even for a `redis://` URL (hosts known to need it, like Upstash, get it anyway). */
+    REDIS_TLS: bool.default(false),
     /** Every key the app writes starts with this, so several apps or tests can share one Redis. */
     REDIS_KEY_PREFIX: z
       .string()
@@ -75,12 +78,18 @@ export const envSchema = z
       });
     }
   })
-  .transform((v) => ({
-    ...v,
-    DATABASE_DIRECT_URL: v.DATABASE_DIRECT_URL ?? v.DATABASE_URL,
-    AUTH_DEV_SIGNIN: v.AUTH_DEV_SIGNIN ?? v.NODE_ENV !== 'production',
-    LOG_FORMAT: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty'),
-  }));
+  .transform((v) => {
+    const database = postgresConnection(v.DATABASE_URL);
+    return {
+      ...v,
+      DATABASE_URL: database.url,
+      DATABASE_DIRECT_URL: postgresConnection(v.DATABASE_DIRECT_URL ?? v.DATABASE_URL).url,
+      DATABASE_PREPARE: v.DATABASE_PREPARE ?? !database.pooled,
+      REDIS_URL: redisUrlWithTls(v.REDIS_URL, v.REDIS_TLS),
+      AUTH_DEV_SIGNIN: v.AUTH_DEV_SIGNIN ?? v.NODE_ENV !== 'production',
+      LOG_FORMAT: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    };
+  });
 
 export type Env = z.output<typeof envSchema>;
 
@@ -93,6 +102,8 @@ export class EnvError extends Error {
  * Variables that only a running server needs. `next build` runs without them
  * (the build is the same artefact for every environment), so during the build
  * phase a missing one gets an inert placeholder; a malformed one still fails.
+ * On Vercel (`VERCEL=1`) the deployment's variables are there at build time,
+ * so a missing one fails the build instead of every request after it.
  */
 const RUNTIME_ONLY: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
   DATABASE_URL: 'postgres://build.invalid/streamline',
@@ -103,18 +114,21 @@ const RUNTIME_ONLY: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
 /** Parses a raw environment (empty strings count as unset). Pure: exported for tests. */
 export function parseEnv(source: Record<string, string | undefined>, opts: { buildPhase?: boolean } = {}): Env {
   const input: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source)) {
+  for (const [key, value] of Object.entries(withAliases(source))) {
     if (value !== undefined && value !== '') input[key] = value;
   }
-  if (opts.buildPhase) {
+  if (opts.buildPhase && input.VERCEL !== '1') {
     for (const [key, placeholder] of Object.entries(RUNTIME_ONLY)) input[key] ??= placeholder;
   }
   const result = envSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = issue?.path[0];
+  const aliases: ReadonlyArray<string> = typeof name === 'string' && name in ENV_ALIASES ? ENV_ALIASES[name as keyof typeof ENV_ALIASES] : []; // checked by `in` just before
   const problem =
-    typeof name === 'string' && input[name] === undefined ? 'is required but not set' : (issue?.message ?? 'is invalid');
+    typeof name === 'string' && input[name] === undefined
+      ? `${aliases.length > 0 ? `(or ${aliases.join(', ')}) ` : ''}is required but not set`
+      : (issue?.message ?? 'is invalid');
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
   throw new EnvError(`Invalid environment: ${String(name ?? '?')} ${problem}${more}. See .env.example.`);
 }

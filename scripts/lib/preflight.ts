@@ -4,12 +4,13 @@
  */
 import postgres from 'postgres';
 import { createClient } from 'redis';
+import { postgresConnection } from '../../src/lib/connection-urls';
 import { redisSocketOptions, redactUrl } from '../../src/server/redis/client';
 
 const TIMEOUT_S = 5;
 
 export async function assertPostgresReachable(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, connect_timeout: TIMEOUT_S, onnotice: () => undefined });
+  const sql = postgres(postgresConnection(url).url, { max: 1, connect_timeout: TIMEOUT_S, onnotice: () => undefined });
   try {
     await sql`select 1`;
   } catch (error) {

@@ -7,12 +7,13 @@ import path from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { postgresConnection } from '~/lib/connection-urls';
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), 'drizzle');
 const MIGRATION_LOCK = 7_242_118; // any constant shared by all runners
 
 export async function runMigrations(url: string, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
-  const sql = postgres(url, { max: 1, onnotice: () => undefined, connect_timeout: 5 });
+  const sql = postgres(postgresConnection(url).url, { max: 1, onnotice: () => undefined, connect_timeout: 5 });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(drizzle(sql), { migrationsFolder });
