@@ -41,7 +41,8 @@ import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { createDb, type Db } from '../src/server/db/client';
 import { runMigrations } from '../src/server/db/migrate';
-import { appendEvents, checkDurability, type AppendStream, type EventStore } from '../src/server/events/append';
+import { appendEvents, type AppendStream, type EventStore } from '../src/server/events/append';
+import { probeDurability } from '../src/server/events/durability';
 import type * as CatalogueModule from '../src/server/events/catalogue';
 import { defineEvent } from '../src/server/events/define-event';
 import { defineProjector, type Tx } from '../src/server/projectors/define-projector';
@@ -488,7 +489,7 @@ runMain(async () => {
     db = createDb({ url: databaseUrl, max: DB_POOL });
     const catalogue = modules.catalogue.createCatalogue([somethingHappened]);
     const versions = await serverVersions(redis, db);
-    const durability = await checkDurability(redis);
+    const durability = (await probeDurability(redis)).class;
 
     log(
       `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ` +

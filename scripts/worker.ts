@@ -18,15 +18,15 @@ runMain(async () => {
   const { getRedis, keys, createBlockingRedis, connectInBackground } = await import('../src/server/redis');
   const { appProjectorsStatus, createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/app/projectors');
   const { runWorker } = await import('../src/server/projectors/worker');
-  const { checkDurability } = await import('../src/server/events/append');
+  const { probeDurability } = await import('../src/server/events/durability');
 
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const redis = getRedis();
   const blockingRedis = createBlockingRedis({ url: env.REDIS_URL, logger, name: 'streamline:worker-wait' });
   connectInBackground(blockingRedis);
-  const durability = await checkDurability(redis);
-  if (durability === 'unsafe') {
-    logger.warn('Redis neither has WAITAOF nor runs with appendonly yes + appendfsync always: an acknowledged append could be lost in a crash.');
+  const durability = await probeDurability(redis);
+  if (durability.class === 'unsafe') {
+    logger.warn(`Redis does not make an acknowledged write durable (${durability.detail}): the app refuses to append unless EVENT_LOG_DURABILITY allows it.`);
   }
 
   const stop = new AbortController();

@@ -47,6 +47,11 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 characters of A-Z a-z 0-9 : _ -')
       .default('sl'),
+    /**
+     * Which Redis may take appends: `require` (it proves every acknowledged write is on disk),
+     * `provider-durable` (the provider promises it where Redis cannot show it), `accept-risk` (any).
+     */
+    EVENT_LOG_DURABILITY: z.enum(['require', 'provider-durable', 'accept-risk']).default('require'),
     /** Number of event stream partitions. Changing it on a live system moves organizations between streams. */
     EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
     /** Health turns red when a projector leaves an event waiting longer than this. */

@@ -22,6 +22,9 @@ export interface LocalRedisOptions {
   port?: number;
   /** Serve TLS only (`rediss://`) with these files. */
   tls?: RedisTls;
+  /** Persistence; default `appendonly yes` with `appendfsync always`, as the event log needs. */
+  appendonly?: boolean;
+  appendfsync?: 'always' | 'everysec' | 'no';
 }
 
 export interface LocalRedis {
@@ -62,8 +65,8 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   const args = [
     '--bind', '127.0.0.1',
     '--dir', opts.dir,
-    '--appendonly', 'yes',
-    '--appendfsync', 'always',
+    '--appendonly', opts.appendonly === false ? 'no' : 'yes',
+    '--appendfsync', opts.appendfsync ?? 'always',
     '--save', '',
     '--daemonize', 'no',
     '--protected-mode', 'yes',

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db';
 import { errorMessage } from '~/server/errors';
+import type { DurabilityClass, DurabilityProbe } from '~/server/events/durability';
 import type { ProjectorsStatus } from '~/server/projectors/status';
 import type { Redis } from '~/server/redis';
 
@@ -17,7 +18,7 @@ export interface Check {
 
 export interface Health {
   ok: boolean;
-  checks: { postgres: Check; redis: Check; projectors?: Check & { status?: ProjectorsStatus } };
+  checks: { postgres: Check; redis: Check; durability?: Check & { class?: DurabilityClass; detail?: string }; projectors?: Check & { status?: ProjectorsStatus } };
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -25,8 +26,15 @@ const CHECK_TIMEOUT_MS = 3_000;
 /**
  * `projectors`, when given, adds projector liveness: red when an event has
  * waited longer than the stall threshold (no worker, or one that stopped).
+ * `durability`, when given, reports what Redis promises about acknowledged
+ * appends: red when it is `unsafe` and the app therefore refuses to append.
  */
-export async function checkHealth(deps: { db: Db; redis: Redis; projectors?: () => Promise<ProjectorsStatus> }): Promise<Health> {
+export async function checkHealth(deps: {
+  db: Db;
+  redis: Redis;
+  durability?: () => Promise<DurabilityProbe & { refused: boolean }>;
+  projectors?: () => Promise<ProjectorsStatus>;
+}): Promise<Health> {
   const [postgres, redis] = await Promise.all([
     timed(async () => {
       await deps.db.execute(sql`select 1`);
@@ -36,6 +44,15 @@ export async function checkHealth(deps: { db: Db; redis: Redis; projectors?: () 
     }),
   ]);
   const health: Health = { ok: postgres.ok && redis.ok, checks: { postgres, redis } };
+  if (deps.durability && health.ok) {
+    let probe: (DurabilityProbe & { refused: boolean }) | undefined;
+    const check = await timed(async () => {
+      probe = await deps.durability?.();
+      if (probe?.refused) throw new Error(`appends refused: ${probe.detail}`);
+    });
+    health.checks.durability = { ...check, class: probe?.class, detail: probe?.detail };
+    health.ok = check.ok;
+  }
   if (deps.projectors && health.ok) {
     let status: ProjectorsStatus | undefined;
     const check = await timed(async () => {
@@ -70,10 +87,17 @@ async function timed(probe: () => Promise<void>): Promise<Check> {
 
 /** Health of this process's connections and of the projectors. */
 export async function currentHealth(): Promise<Health> {
-  const [{ db }, { getRedis }, { appProjectorsStatus }] = await Promise.all([
+  const [{ db }, { getRedis }, { appProjectorsStatus }, { durabilityOf }, { env }] = await Promise.all([
     import('~/server/db'),
     import('~/server/redis'),
     import('~/server/app/projectors'),
+    import('~/server/events/durability'),
+    import('~/env'),
   ]);
-  return checkHealth({ db, redis: getRedis(), projectors: appProjectorsStatus });
+  const policy = env.EVENT_LOG_DURABILITY;
+  const durability = async () => {
+    const probe = await durabilityOf(getRedis(), policy);
+    return { ...probe, refused: probe.class === 'unsafe' && policy !== 'accept-risk' };
+  };
+  return checkHealth({ db, redis: getRedis(), durability, projectors: appProjectorsStatus });
 }

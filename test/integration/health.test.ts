@@ -46,7 +46,33 @@ describe('health', () => {
     const response = await GET();
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    await expect(response.json()).resolves.toMatchObject({ ok: true });
+    await expect(response.json()).resolves.toMatchObject({ ok: true, checks: { durability: { ok: true, class: 'fsync-per-write' } } });
+  });
+
+  it('turns red, naming the reason, when Redis cannot promise durable appends and the app refuses them', async () => {
+    const { startLocalRedis } = await import('../../scripts/lib/local-redis');
+    const { durabilityOf } = await import('~/server/events/durability');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'streamline-health-'));
+    const server = await startLocalRedis({ dir, appendonly: false });
+    const unsafe = createRedis({ url: server.url, logger, name: 'health-unsafe' });
+    try {
+      await unsafe.connect();
+      const probe = (policy: 'require' | 'accept-risk') => async () => {
+        const found = await durabilityOf(unsafe, policy);
+        return { ...found, refused: found.class === 'unsafe' && policy !== 'accept-risk' };
+      };
+      const health = await checkHealth({ db, redis: unsafe, durability: probe('require') });
+      expect(health.ok).toBe(false);
+      expect(health.checks.durability).toMatchObject({ ok: false, class: 'unsafe', error: expect.stringMatching(/^appends refused: .*appendonly no/) });
+      await expect(checkHealth({ db, redis: unsafe, durability: probe('accept-risk') })).resolves.toMatchObject({ ok: true, checks: { durability: { ok: true, class: 'unsafe' } } });
+    } finally {
+      unsafe.destroy();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

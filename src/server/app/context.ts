@@ -15,7 +15,7 @@ const readYourWrites = createReadYourWrites(noticeHub);
 
 /** The app's write side: the shared Redis client, the partition count, and read-your-writes. */
 export function writeSide(): WriteSide {
-  return { redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, readYourWrites };
+  return { redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, readYourWrites, durability: env.EVENT_LOG_DURABILITY };
 }
 
 export function createContextInner(opts: { session: Session | null }): Context {

@@ -11,7 +11,7 @@ import { catalogue } from './catalogue';
 export type { AppendInput, AppendResult } from '~/server/events/append';
 
 export function eventStore(): EventStore {
-  return { redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS };
+  return { redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS, durability: env.EVENT_LOG_DURABILITY };
 }
 
 export function append(input: AppendInput): Promise<AppendResult> {

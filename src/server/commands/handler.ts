@@ -20,6 +20,7 @@ import { appendEvents, storedAppendResult, type AppendResult } from '~/server/ev
 import { createCatalogue, type AnyCatalogue } from '~/server/events/catalogue';
 import { fold, type AnyDecider, type CommandContext, type DecidedEvent, type Decider } from '~/server/events/decider';
 import type { EventDefinition } from '~/server/events/define-event';
+import type { DurabilityPolicy } from '~/server/events/durability';
 import { readAggregates, WriteStateError, type StoredAggregate } from '~/server/events/write-state';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
@@ -49,6 +50,8 @@ export interface WriteSide {
   keys: Keys;
   partitions: number;
   readYourWrites: ReadYourWrites;
+  /** Which Redis may take appends (see src/server/events/durability.ts); default `require`. */
+  durability?: DurabilityPolicy;
   now?: () => Date;
 }
 
@@ -84,7 +87,7 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
   if (events.length === 0) return { id: aggregateId, changed: false, position: null, settled: true };
 
   const result = await appendEvents(
-    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), now: () => context.now },
+    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), durability: writeSide.durability, now: () => context.now },
     {
       organizationId,
       actorId: request.actor.userId,
@@ -158,7 +161,7 @@ export function runCommand<S, C, const D extends readonly EventDefinition[]>(
  * so every later command decides on it correctly.
  */
 export async function recordEvents<S, C, const D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'now'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now'>,
   request: { decider: Decider<S, C, D>; organizationId: string; aggregateId: string; actorId: string; events: ReadonlyArray<DecidedEvent<D>> },
 ): Promise<AppendResult> {
   const { decider, organizationId, aggregateId } = request;
@@ -166,7 +169,7 @@ export async function recordEvents<S, C, const D extends readonly EventDefinitio
   const [stored = { aggregateId, version: 0, record: null }] = aggregates;
   const state = stateOf(decider, organizationId, stored);
   return appendEvents(
-    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), now: writeSide.now },
+    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), durability: writeSide.durability, now: writeSide.now },
     {
       organizationId,
       actorId: request.actorId,

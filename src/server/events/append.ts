@@ -15,11 +15,12 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ClaimTakenError, ConflictError, InvalidEventError } from '~/server/errors';
+import { AppError, ClaimTakenError, ConflictError, InvalidEventError } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
 import { isValidatedDraft, type EventDraft } from './define-event';
+import { assertDurable, type DurabilityPolicy } from './durability';
 import { encodeState } from './write-state';
 import type { Position, RawEnvelope } from './envelope';
 import { uuidv7 } from './uuid';
@@ -115,6 +116,8 @@ export interface EventStore {
   partitions: number;
   /** How long an idempotency result is kept. Default 24 h. */
   idempotencyTtlSeconds?: number;
+  /** Which servers may take appends (see ./durability.ts). Default: only those that prove every write is on disk. */
+  durability?: DurabilityPolicy;
   now?: () => Date;
 }
 
@@ -202,8 +205,8 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
   ];
   if (new Set(claims.map((c) => c.owner)).size > 1) throw new InvalidEventError('All claims of one append must have one owner.');
 
-  // Asked before the script runs: if the question fails, nothing has been written.
-  const waitAof = waitAofKnown.get(store.redis) ?? (await hasWaitAof(store.redis));
+  // Asked before the script runs: if the question fails, or the answer is no, nothing has been written.
+  const { waitAof } = await assertDurable(store.redis, store.durability ?? 'require');
   const reply = readReply(await evalAppend(store.redis, scriptKeys, args));
   switch (reply.kind) {
     case 'conflict': {
@@ -252,55 +255,14 @@ async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise
   }
 }
 
-/** Per client: does the server have WAITAOF (Redis 7.2+)? A failed lookup is not kept. */
-const waitAofSupport = new WeakMap<Redis, Promise<boolean>>();
-/** The settled answers, read without awaiting on the hot path. */
-const waitAofKnown = new WeakMap<Redis, boolean>();
-
-function hasWaitAof(redis: Redis): Promise<boolean> {
-  let supported = waitAofSupport.get(redis);
-  if (!supported) {
-    supported = redis.info('server').then(
-      (info) => {
-        const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
-        const known = major > 7 || (major === 7 && minor >= 2);
-        waitAofKnown.set(redis, known);
-        return known;
-      },
-      (error: unknown) => {
-        waitAofSupport.delete(redis);
-        throw error;
-      },
-    );
-    waitAofSupport.set(redis, supported);
-  }
-  return supported;
-}
-
 /**
  * Waits until the append is fsynced to the AOF. Older servers (no WAITAOF) must
- * run `appendfsync always`, which fsyncs before replying (checked by `checkDurability`).
+ * run `appendfsync always`, which fsyncs before replying (see ./durability.ts).
  */
 async function waitForAof(redis: Redis): Promise<void> {
   const reply = z.array(z.number()).parse(await redis.sendCommand(['WAITAOF', '1', '0', '5000']));
-  if ((reply[0] ?? 0) < 1) throw new Error('Redis did not persist the append to its AOF within 5 s.');
-}
-
-/**
- * What the server promises about acknowledged writes: 'waitaof' (7.2+),
- * 'fsync-always', or 'unsafe' (an acknowledged append could be lost in a crash).
- */
-export async function checkDurability(redis: Redis): Promise<'waitaof' | 'fsync-always' | 'unsafe' | 'unknown'> {
-  const info = await redis.info('persistence');
-  const aof = /aof_enabled:(\d)/.exec(info)?.[1] === '1';
-  const server = await redis.info('server');
-  const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(server)?.slice(1) ?? []).map(Number);
-  if (aof && (major > 7 || (major === 7 && minor >= 2))) return 'waitaof';
-  try {
-    const config = await redis.configGet('appendfsync');
-    if (!aof) return 'unsafe';
-    return config.appendfsync === 'always' ? 'fsync-always' : 'unsafe';
-  } catch {
-    return 'unknown'; // managed services often forbid CONFIG
+  if ((reply[0] ?? 0) < 1) {
+    // Said as it is: the events are in the stream, only their fsync is unconfirmed.
+    throw new AppError('UNAVAILABLE', 'The change was written but Redis did not confirm it on disk within 5 s, so it may or may not be kept. Retry with the same idempotency key.');
   }
 }

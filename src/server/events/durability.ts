@@ -1,0 +1,88 @@
+/**
+ * Is an acknowledged append on disk? Asked once per Redis client, before its
+ * first append, and answered by the server itself:
+ *
+ * - `fsync-per-write`: the AOF is on and either the server has `WAITAOF`
+ *   (7.2+; proven by a real `WAITAOF` on a scratch key) or it runs
+ *   `appendfsync always` (it fsyncs before replying).
+ * - `provider-durable`: the server cannot show it (managed Redis often forbids
+ *   `CONFIG`), and the operator says the provider persists every write
+ *   (`EVENT_LOG_DURABILITY=provider-durable`).
+ * - `unsafe`: an acknowledged append could be lost in a crash. Appends are
+ *   refused unless the operator accepts that (`EVENT_LOG_DURABILITY=accept-risk`).
+ *
+ * Edit this file when a Redis offers another way to prove durability.
+ */
+import { z } from 'zod';
+import { AppError } from '~/server/errors';
+import type { Redis } from '~/server/redis/client';
+
+export type DurabilityClass = 'fsync-per-write' | 'provider-durable' | 'unsafe';
+/** What the operator allows: only proven durability, a provider's promise too, or anything. */
+export type DurabilityPolicy = 'require' | 'provider-durable' | 'accept-risk';
+
+export interface DurabilityProbe {
+  class: DurabilityClass;
+  /** The server has WAITAOF: each append waits for it. */
+  waitAof: boolean;
+  /** What the server showed, in words, for logs and health. */
+  detail: string;
+}
+
+const SCRATCH_KEY = 'streamline:durability-probe';
+
+/** Asks the server (several commands; the first is INFO). */
+export async function probeDurability(redis: Redis): Promise<DurabilityProbe> {
+  const info = String(await redis.sendCommand(['INFO', 'server', 'persistence']));
+  const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
+  const aof = /aof_enabled:(\d)/.exec(info)?.[1] === '1';
+  const waitAof = aof && (major > 7 || (major === 7 && minor >= 2));
+  const promised = (detail: string): DurabilityProbe => ({ class: 'unsafe', waitAof, detail });
+
+  if (waitAof) {
+    await redis.set(SCRATCH_KEY, String(Date.now()));
+    const [local = 0] = z.array(z.number()).parse(await redis.sendCommand(['WAITAOF', '1', '0', '2000'])); // [local, replicas]
+    return local >= 1 ? { class: 'fsync-per-write', waitAof, detail: `Redis ${major}.${minor}, AOF on, WAITAOF confirmed` } : promised('WAITAOF did not confirm a write within 2 s');
+  }
+  if (!aof) return promised(`Redis ${major}.${minor} with appendonly no`);
+  const fsync = await redis.configGet('appendfsync').then(
+    (config) => config.appendfsync ?? null,
+    () => null, // managed services often forbid CONFIG
+  );
+  if (fsync === 'always') return { class: 'fsync-per-write', waitAof, detail: `Redis ${major}.${minor}, AOF on, appendfsync always` };
+  return promised(fsync ? `Redis ${major}.${minor}, AOF on, appendfsync ${fsync}` : `Redis ${major}.${minor}, AOF on, appendfsync not readable (CONFIG refused)`);
+}
+
+/** Refused: the server cannot promise that an acknowledged append survives a crash. */
+export class UnsafeDurabilityError extends AppError {
+  constructor(detail: string) {
+    super(
+      'UNAVAILABLE',
+      `Refusing to append: Redis does not make an acknowledged write durable (${detail}). Run it with appendonly yes and appendfsync always (or Redis 7.2+), ` +
+        'set EVENT_LOG_DURABILITY=provider-durable if your provider persists every write, or EVENT_LOG_DURABILITY=accept-risk to append anyway.',
+    );
+  }
+}
+
+const probes = new WeakMap<Redis, Promise<DurabilityProbe>>();
+
+/** The probe of this client's server, asked once (a failed probe is not kept), classified under `policy`. */
+export async function durabilityOf(redis: Redis, policy: DurabilityPolicy): Promise<DurabilityProbe> {
+  let probe = probes.get(redis);
+  if (!probe) {
+    probe = probeDurability(redis);
+    probe.catch(() => probes.delete(redis));
+    probes.set(redis, probe);
+  }
+  const found = await probe;
+  return found.class === 'unsafe' && policy === 'provider-durable'
+    ? { ...found, class: 'provider-durable', detail: `${found.detail}; the operator says the provider persists every write` }
+    : found;
+}
+
+/** Throws unless an append through this client may go ahead under `policy`. */
+export async function assertDurable(redis: Redis, policy: DurabilityPolicy): Promise<DurabilityProbe> {
+  const probe = await durabilityOf(redis, policy);
+  if (probe.class === 'unsafe' && policy !== 'accept-risk') throw new UnsafeDurabilityError(probe.detail);
+  return probe;
+}
