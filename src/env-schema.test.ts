@@ -111,6 +111,15 @@ describe('parseEnv', () => {
     expect(parseEnv({ VERCEL: '1', ...valid }, { buildPhase: true }).DATABASE_URL).toBe(valid.DATABASE_URL);
   });
 
+  it('gives each Vercel preview branch a key prefix of its own, and production the default', () => {
+    expect(parseEnv({ ...valid, VERCEL_ENV: 'production', VERCEL_GIT_COMMIT_REF: 'main' }).REDIS_KEY_PREFIX).toBe('sl');
+    expect(parseEnv({ ...valid, VERCEL_ENV: 'preview', VERCEL_GIT_COMMIT_REF: 'feature/Labels_v2' }).REDIS_KEY_PREFIX).toBe('sl:pv:feature-labels-v2');
+    const long = (suffix: string) => parseEnv({ ...valid, VERCEL_ENV: 'preview', VERCEL_GIT_COMMIT_REF: `a-very-long-branch-name-about-${suffix}` }).REDIS_KEY_PREFIX;
+    expect(long('one')).toMatch(/^sl:pv:[a-z0-9-]{1,26}$/);
+    expect(long('one')).not.toBe(long('two'));
+    expect(parseEnv({ ...valid, VERCEL_ENV: 'preview', REDIS_KEY_PREFIX: 'mine' }).REDIS_KEY_PREFIX).toBe('mine');
+  });
+
   it('always fails with a single line naming a variable, whatever the junk', () => {
     const names = ['DATABASE_URL', 'REDIS_URL', 'DATABASE_POOL_MAX', 'REDIS_KEY_PREFIX', 'LOG_LEVEL'] as const;
     fc.assert(

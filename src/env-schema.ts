@@ -9,7 +9,7 @@
  * and the README.
  */
 import { z } from 'zod';
-import { ENV_ALIASES, postgresConnection, redisUrlWithTls, withAliases } from './lib/connection-urls';
+import { ENV_ALIASES, environmentPrefix, postgresConnection, redisUrlWithTls, withAliases } from './lib/connection-urls';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -42,11 +42,18 @@ export const envSchema = z
     REDIS_URL: redisUrl,
     /** Use TLS even for a `redis://` URL (hosts known to need it, like Upstash, get it anyway). */
     REDIS_TLS: bool.default(false),
-    /** Every key the app writes starts with this, so several apps or tests can share one Redis. */
+    /**
+     * Every key the app writes starts with this, so several apps, environments or tests can share one Redis.
+     * Default: `sl`, and `sl:pv:<branch>` on a Vercel preview deployment.
+     */
     REDIS_KEY_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 characters of A-Z a-z 0-9 : _ -')
-      .default('sl'),
+      .optional(),
+    /** Set by Vercel: production, preview or development. */
+    VERCEL_ENV: z.string().optional(),
+    /** Set by Vercel: the deployment's git branch. */
+    VERCEL_GIT_COMMIT_REF: z.string().optional(),
     /**
      * Which Redis may take appends: `require` (it proves every acknowledged write is on disk),
      * `provider-durable` (the provider promises it where Redis cannot show it), `accept-risk` (any).
@@ -91,6 +98,7 @@ export const envSchema = z
       DATABASE_DIRECT_URL: postgresConnection(v.DATABASE_DIRECT_URL ?? v.DATABASE_URL).url,
       DATABASE_PREPARE: v.DATABASE_PREPARE ?? !database.pooled,
       REDIS_URL: redisUrlWithTls(v.REDIS_URL, v.REDIS_TLS),
+      REDIS_KEY_PREFIX: v.REDIS_KEY_PREFIX ?? environmentPrefix(v.VERCEL_ENV, v.VERCEL_GIT_COMMIT_REF),
       AUTH_DEV_SIGNIN: v.AUTH_DEV_SIGNIN ?? v.NODE_ENV !== 'production',
       LOG_FORMAT: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty'),
     };

@@ -58,3 +58,18 @@ export function redisUrlWithTls(raw: string, forceTls = false): string {
   if (url.protocol === 'redis:' && (forceTls || TLS_ONLY_REDIS_HOSTS.some((host) => host.test(url.hostname)))) url.protocol = 'rediss:';
   return url.toString();
 }
+
+/**
+ * The Redis key prefix an environment gets when REDIS_KEY_PREFIX is unset:
+ * production and local development share `sl`; each Vercel preview branch gets
+ * its own (`sl:pv:<branch>`), so a preview never reads or writes production's log.
+ */
+export function environmentPrefix(vercelEnv: string | undefined, branch: string | undefined): string {
+  if (vercelEnv !== 'preview') return 'sl';
+  const slug = (branch ?? 'preview').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'preview';
+  if (slug.length <= 26) return `sl:pv:${slug}`;
+  // Long names keep a readable start and a hash of the whole, so two long branches never share a prefix.
+  let hash = 0x811c9dc5;
+  for (const char of slug) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+  return `sl:pv:${slug.slice(0, 17)}-${(hash >>> 0).toString(16).padStart(8, '0')}`;
+}

@@ -7,15 +7,17 @@ import type { Context } from '~/server/api/trpc';
 import type { Session } from '~/server/auth';
 import type { WriteSide } from '~/server/commands/handler';
 import { db } from '~/server/db';
+import { assertPaired } from '~/server/events/identity';
 import { noticeHub } from '~/server/realtime';
 import { getRedis, keys } from '~/server/redis';
 import { createReadYourWrites } from './read-your-writes';
 
 const readYourWrites = createReadYourWrites(noticeHub);
+const pairing = () => assertPaired({ db, redis: getRedis(), keys });
 
 /** The app's write side: the shared Redis client, the partition count, and read-your-writes. */
 export function writeSide(): WriteSide {
-  return { redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, readYourWrites, durability: env.EVENT_LOG_DURABILITY };
+  return { redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, readYourWrites, durability: env.EVENT_LOG_DURABILITY, guard: pairing };
 }
 
 export function createContextInner(opts: { session: Session | null }): Context {

@@ -4,6 +4,8 @@
  * the command handler instead; scripts, rebuilds and tests use this.
  */
 import { env } from '~/env';
+import { db } from '~/server/db';
+import { assertPaired } from '~/server/events/identity';
 import { getRedis, keys } from '~/server/redis';
 import { appendEvents, type AppendInput, type AppendResult, type EventStore } from '~/server/events/append';
 import { catalogue } from './catalogue';
@@ -14,6 +16,7 @@ export function eventStore(): EventStore {
   return { redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS, durability: env.EVENT_LOG_DURABILITY };
 }
 
-export function append(input: AppendInput): Promise<AppendResult> {
+export async function append(input: AppendInput): Promise<AppendResult> {
+  await assertPaired({ db, redis: getRedis(), keys });
   return appendEvents(eventStore(), input);
 }

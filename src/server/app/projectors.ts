@@ -11,6 +11,7 @@ import { env } from '~/env';
 import { db } from '~/server/db';
 import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
+import { assertPaired } from '~/server/events/identity';
 import { logger } from '~/server/logger';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
 import { invitationMailer } from '~/server/modules/organizations/invitation-mailer';
@@ -47,6 +48,7 @@ export function createAppRuntime(workerId: string, options: { batchSize?: number
     partitions: env.EVENT_PARTITIONS,
     workerId,
     logger,
+    guard: () => assertPaired({ db, redis: getRedis(), keys }),
   });
 }
 

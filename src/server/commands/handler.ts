@@ -52,6 +52,8 @@ export interface WriteSide {
   readYourWrites: ReadYourWrites;
   /** Which Redis may take appends (see src/server/events/durability.ts); default `require`. */
   durability?: DurabilityPolicy;
+  /** Checked before every command: the app passes the key space's pairing with its database (src/server/events/identity.ts). */
+  guard?: () => Promise<unknown>;
   now?: () => Date;
 }
 
@@ -72,6 +74,7 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
   request: CommandRequest<S, C, D>,
 ): Promise<CommandResult> {
   const { decider, organizationId, aggregateId } = request;
+  await writeSide.guard?.();
   const loaded = await readAggregates(writeSide, organizationId, [aggregateId], request.idempotencyKey);
   const settle = async (result: AppendResult, types: ReadonlyArray<string>): Promise<CommandResult> => {
     const position = result.positions.at(-1) ?? null;
@@ -161,10 +164,11 @@ export function runCommand<S, C, const D extends readonly EventDefinition[]>(
  * so every later command decides on it correctly.
  */
 export async function recordEvents<S, C, const D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'guard' | 'now'>,
   request: { decider: Decider<S, C, D>; organizationId: string; aggregateId: string; actorId: string; events: ReadonlyArray<DecidedEvent<D>> },
 ): Promise<AppendResult> {
   const { decider, organizationId, aggregateId } = request;
+  await writeSide.guard?.();
   const { aggregates } = await readAggregates(writeSide, organizationId, [aggregateId]);
   const [stored = { aggregateId, version: 0, record: null }] = aggregates;
   const state = stateOf(decider, organizationId, stored);

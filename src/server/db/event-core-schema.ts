@@ -1,7 +1,7 @@
 /**
  * Tables of the event core: the archive of every event, projector
  * checkpoints (committed in the same transaction as the projector's writes),
- * dead letters, failure counts and reactor effects. Owned by
+ * dead letters, reactor effects and the deployment identity. Owned by
  * src/server/events and src/server/projectors; feature code never writes them.
  */
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
@@ -88,3 +88,15 @@ export const reactorEffects = pgTable(
   },
   (t) => [primaryKey({ columns: [t.reactor, t.eventId] })],
 );
+
+/**
+ * The one identity this database shares with its Redis key space (see
+ * src/server/events/identity.ts): a second environment pointed at the same
+ * key space with another database is refused instead of mixing their logs.
+ */
+export const deploymentIdentity = pgTable('deployment_identity', {
+  /** Always 'this': one row. */
+  slot: text('slot').primaryKey(),
+  identity: text('identity').notNull(),
+  createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+});

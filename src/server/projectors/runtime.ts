@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   retryMaxMs?: number;
   /** Length kept in each organization's change-notice stream. */
   noticesMaxLen?: number;
+  /** Checked before every drain: the app passes the key space's pairing with its database (src/server/events/identity.ts). */
+  guard?: () => Promise<unknown>;
   /** Test hook: called at named points of a batch, to inject crashes. */
   faults?: (point: 'before-commit' | 'after-commit') => void | Promise<void>;
 }
@@ -168,6 +170,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
   }
 
   async function drain(options: DrainOptions): Promise<DrainResult> {
+    await opts.guard?.();
     const deadline = Date.now() + options.maxMs;
     const wanted = options.partitions ?? Array.from({ length: opts.partitions }, (_, i) => i);
     const limit = options.maxPartitions ?? wanted.length;

@@ -28,6 +28,8 @@ export function createKeys(prefix: string) {
     fence: (p: number) => `${partition(p)}:fence`,
     /** Change notices for one organization, read by live subscriptions. */
     changes: (organizationId: string) => `${prefix}:{org:${organizationId}}:changes`,
+    /** The identity this key space shares with its database (see src/server/events/identity.ts). */
+    identity: () => `${prefix}:identity`,
     /** Recent hits of one user, for the mutation rate limit (see src/server/rate-limit.ts). */
     rateLimit: (userId: string) => `${prefix}:rl:${userId}`,
     /** Worker liveness: one key per running worker process, with a TTL. */
