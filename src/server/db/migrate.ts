@@ -7,7 +7,7 @@ import path from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { postgresConnection } from '~/lib/connection-urls';
+import { postgresConnection } from '../../lib/connection-urls';
 
 export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), 'drizzle');
 const MIGRATION_LOCK = 7_242_118; // any constant shared by all runners
