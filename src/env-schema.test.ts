@@ -104,11 +104,15 @@ describe('parseEnv', () => {
     expect(parseEnv({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
   });
 
-  it('on Vercel, fails the build on a missing runtime variable, naming it', () => {
-    expect(errorOf({ VERCEL: '1', REDIS_URL: valid.REDIS_URL, AUTH_SECRET: valid.AUTH_SECRET }, { buildPhase: true }).message).toBe(
+  it('on Vercel, fails the build on a missing runtime variable, naming it, and requires CRON_SECRET', () => {
+    const cron = { CRON_SECRET: 'c'.repeat(16) };
+    expect(errorOf({ VERCEL: '1', REDIS_URL: valid.REDIS_URL, AUTH_SECRET: valid.AUTH_SECRET, ...cron }, { buildPhase: true }).message).toBe(
       'Invalid environment: DATABASE_URL (or POSTGRES_URL) is required but not set. See .env.example.',
     );
-    expect(parseEnv({ VERCEL: '1', ...valid }, { buildPhase: true }).DATABASE_URL).toBe(valid.DATABASE_URL);
+    expect(parseEnv({ VERCEL: '1', ...valid, ...cron }, { buildPhase: true }).DATABASE_URL).toBe(valid.DATABASE_URL);
+    expect(errorOf({ VERCEL: '1', ...valid }).message).toBe(
+      'Invalid environment: CRON_SECRET is required on Vercel, where the cron drain replaces the worker (16+ characters). See .env.example.',
+    );
   });
 
   it('gives each Vercel preview branch a key prefix of its own, and production the default', () => {

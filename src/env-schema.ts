@@ -50,6 +50,8 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9:_-]{1,32}$/, 'must be 1-32 characters of A-Z a-z 0-9 : _ -')
       .optional(),
+    /** Set by Vercel on its builds and functions. */
+    VERCEL: z.string().optional(),
     /** Set by Vercel: production, preview or development. */
     VERCEL_ENV: z.string().optional(),
     /** Set by Vercel: the deployment's git branch. */
@@ -82,6 +84,10 @@ export const envSchema = z
     LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.VERCEL === '1' && !v.CRON_SECRET) {
+      // No worker runs there: the cron drain is what converges whatever the drains after responses left.
+      ctx.addIssue({ code: 'custom', path: ['CRON_SECRET'], message: 'is required on Vercel, where the cron drain replaces the worker (16+ characters)' });
+    }
     if (Boolean(v.AUTH_GITHUB_ID) !== Boolean(v.AUTH_GITHUB_SECRET)) {
       ctx.addIssue({
         code: 'custom',
@@ -92,10 +98,13 @@ export const envSchema = z
   })
   .transform((v) => {
     const database = postgresConnection(v.DATABASE_URL);
+    const direct = postgresConnection(v.DATABASE_DIRECT_URL ?? v.DATABASE_URL);
     return {
       ...v,
       DATABASE_URL: database.url,
-      DATABASE_DIRECT_URL: postgresConnection(v.DATABASE_DIRECT_URL ?? v.DATABASE_URL).url,
+      DATABASE_DIRECT_URL: direct.url,
+      /** The "direct" URL goes through a transaction pooler after all (migrations refuse it). */
+      DATABASE_DIRECT_URL_POOLED: direct.pooled,
       DATABASE_PREPARE: v.DATABASE_PREPARE ?? !database.pooled,
       REDIS_URL: redisUrlWithTls(v.REDIS_URL, v.REDIS_TLS),
       REDIS_KEY_PREFIX: v.REDIS_KEY_PREFIX ?? environmentPrefix(v.VERCEL_ENV, v.VERCEL_GIT_COMMIT_REF),
@@ -139,7 +148,7 @@ export function parseEnv(source: Record<string, string | undefined>, opts: { bui
   const name = issue?.path[0];
   const aliases: ReadonlyArray<string> = typeof name === 'string' && name in ENV_ALIASES ? ENV_ALIASES[name as keyof typeof ENV_ALIASES] : []; // checked by `in` just before
   const problem =
-    typeof name === 'string' && input[name] === undefined
+    typeof name === 'string' && input[name] === undefined && issue?.code === 'invalid_type'
       ? `${aliases.length > 0 ? `(or ${aliases.join(', ')}) ` : ''}is required but not set`
       : (issue?.message ?? 'is invalid');
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';

@@ -76,4 +76,19 @@ describe('marketplace configuration', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/Redis at .* is unreachable/);
   });
+
+  it('npm run vercel-build migrates a production deployment over the direct URL first, refuses a pooled one, and leaves previews alone', { timeout: 60_000 }, async () => {
+    const production = await run('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'production' }));
+    expect(production.stderr).toBe('');
+    expect(production.stdout).toContain('✔ migrations applied');
+
+    const { DATABASE_URL } = process.env;
+    const pooled = await run('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'production', DATABASE_URL_UNPOOLED: `${DATABASE_URL ?? ''}?pgbouncer=true` }));
+    expect(pooled.code).toBe(1);
+    expect(pooled.stderr).toMatch(/goes through a connection pooler; migrations need the direct URL/);
+
+    const preview = await run('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'preview' }));
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain('migrations: skipped (a preview deployment');
+  });
 });
