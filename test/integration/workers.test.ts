@@ -211,6 +211,8 @@ describe('npm run worker', () => {
         for (const holder of held) if (holder) counts.set(holder, (counts.get(holder) ?? 0) + 1);
         return counts.size === 2 && [...counts.values()].every((n) => n === PARTITIONS / 2);
       }, 40_000, 'two workers holding two partitions each');
+      // Both counted through the heartbeat set, found without scanning the key space.
+      expect(await h.redis.zCard(keys.workers())).toBe(2);
 
       const [first] = await holders();
       const victim = a.output().includes(first ?? '?') ? a : b;

@@ -11,6 +11,9 @@ import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 
+/** A worker silent this long counts as gone. Workers beat every 2 s by default. */
+const WORKER_SILENT_MS = 10_000;
+
 export interface ProjectorPartitionStatus {
   projector: string;
   partition: number;
@@ -72,8 +75,8 @@ export async function projectorsStatus(opts: {
     }
   }
 
-  let workers = 0;
-  for await (const batch of opts.redis.scanIterator({ MATCH: opts.keys.workerHeartbeatPattern(), COUNT: 100 })) workers += batch.length;
+  // Live workers: heartbeats within the last few seconds (see ./worker.ts).
+  const workers = await opts.redis.zCount(opts.keys.workers(), Date.now() - WORKER_SILENT_MS, '+inf');
   return {
     ok: result.every((r) => !r.stalled),
     stallMs: opts.stallMs,

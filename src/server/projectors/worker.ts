@@ -47,11 +47,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let lastReport = Date.now();
 
   const heartbeat = async () => {
-    await redis.set(keys.workerHeartbeat(opts.workerId), new Date().toISOString(), { expiration: { type: 'PX', value: heartbeatMs * 3 } });
-    let live = 0;
-    for await (const batch of redis.scanIterator({ MATCH: keys.workerHeartbeatPattern(), COUNT: 100 })) live += batch.length;
-    share = Math.ceil(opts.partitions / Math.max(1, live));
-    lastHeartbeat = Date.now();
+    const now = Date.now();
+    share = Math.ceil(opts.partitions / Math.max(1, await beat(redis, keys, opts.workerId, now, heartbeatMs * 3)));
+    lastHeartbeat = now;
   };
 
   const report = async (appliedSince: number, held: number[]) => {
@@ -85,8 +83,17 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }
   }
   await runtime.releaseAll().catch(() => undefined);
-  await redis.del(keys.workerHeartbeat(opts.workerId)).catch(() => undefined);
+  await redis.zRem(keys.workers(), opts.workerId).catch(() => undefined);
   log.info('worker stopped');
+}
+
+/**
+ * Records this worker's heartbeat, forgets workers silent for longer than
+ * `expireMs`, and returns how many are live: one round trip (MULTI), no scan.
+ */
+async function beat(redis: Redis, keys: Keys, workerId: string, now: number, expireMs: number): Promise<number> {
+  const [, , live] = await redis.multi().zAdd(keys.workers(), { score: now, value: workerId }).zRemRangeByScore(keys.workers(), '-inf', now - expireMs).zCard(keys.workers()).exec();
+  return typeof live === 'number' ? live : 1;
 }
 
 /** Blocks until a held partition has an entry its groups have not read, or `ms` passes. */

@@ -46,8 +46,8 @@ describe('redactUrl', () => {
 describe('createKeys', () => {
   it('puts every key under the prefix', () => {
     const keys = createKeys('acme');
-    expect(keys.workerHeartbeat('w1')).toBe('acme:worker:w1');
-    expect(keys.workerHeartbeatPattern()).toBe('acme:worker:*');
+    expect(keys.workers()).toBe('acme:workers');
+    expect(keys.stream(3)).toBe('acme:{p3}:events');
   });
 });
 

@@ -32,10 +32,8 @@ export function createKeys(prefix: string) {
     identity: () => `${prefix}:identity`,
     /** Recent hits of one user, for the mutation rate limit (see src/server/rate-limit.ts). */
     rateLimit: (userId: string) => `${prefix}:rl:${userId}`,
-    /** Worker liveness: one key per running worker process, with a TTL. */
-    workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
-    /** Pattern matching every worker heartbeat key. */
-    workerHeartbeatPattern: () => `${prefix}:worker:*`,
+    /** Worker liveness: one sorted set, each running worker scored by its last heartbeat (ms), so counting them never scans the key space. */
+    workers: () => `${prefix}:workers`,
   };
 }
 
