@@ -28,7 +28,14 @@ export interface Notice {
 
 type Listener = (notice: Notice) => void;
 
-const BLOCK_MS = 1_000;
+/**
+ * How long one read blocks. Long, so an idle process costs Redis about two
+ * commands a minute; a newly watched organization does not wait for it (see
+ * `rewatch`), and it stays below the blocking client's command timeout.
+ */
+const BLOCK_MS = 25_000;
+/** Pause after a failed read before the next. */
+const RETRY_MS = 1_000;
 const streamsReply = z
   .array(z.object({ name: z.string(), messages: z.array(z.object({ id: z.string(), message: z.record(z.string(), z.string()) })) }))
   .nullable();
@@ -56,9 +63,10 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
     reading = true;
     try {
       while (listeners.size > 0) {
-        const organizations = [...listeners.keys()];
         try {
           blockingId ??= String(await opts.blocking.sendCommand(['CLIENT', 'ID']));
+          // Taken right before the read is sent: a watch added after this point is what `rewatch` wakes the read for.
+          const organizations = [...listeners.keys()];
           readingFor = new Set(organizations);
           const reply = streamsReply.parse(
             await opts.blocking.xRead(
@@ -78,7 +86,7 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
         } catch (error) {
           blockingId = null; // a reconnected connection has a new id
           opts.logger.warn({ err: error }, 'change notice reader failed; retrying');
-          await new Promise((resolve) => setTimeout(resolve, BLOCK_MS));
+          await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         }
       }
     } finally {
@@ -93,9 +101,26 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
       void readLoop();
       return;
     }
-    const watched = [...listeners.keys()];
-    if (blockingId && watched.some((org) => !readingFor.has(org))) {
-      opts.redis.sendCommand(['CLIENT', 'UNBLOCK', blockingId]).catch((error: unknown) => opts.logger.warn({ err: error }, 'could not wake the change notice reader'));
+    void wake().catch((error: unknown) => opts.logger.warn({ err: error }, 'could not wake the change notice reader'));
+  }
+
+  let waking = false;
+  /**
+   * CLIENT UNBLOCK from the command connection. It can reach Redis before the
+   * read it is meant for (two connections), and then unblocks nothing (0):
+   * tried again, briefly, until the read is blocked or already covers the new watch.
+   */
+  async function wake() {
+    if (waking) return;
+    waking = true;
+    try {
+      const behind = () => reading && [...listeners.keys()].some((org) => !readingFor.has(org));
+      for (let attempt = 0; attempt < 100 && behind(); attempt++) {
+        if (blockingId && Number(await opts.redis.sendCommand(['CLIENT', 'UNBLOCK', blockingId])) === 1) return;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      waking = false;
     }
   }
 

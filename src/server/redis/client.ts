@@ -25,6 +25,8 @@ export interface RedisOptions {
   commandTimeoutMs?: number;
   /** Extra TLS trust (PEM), for servers with a private CA. Public CAs need nothing. */
   tlsCa?: string;
+  /** Keep-alive PING every so many ms (default 30 s); `null` for none. */
+  pingIntervalMs?: number | null;
 }
 
 /** Longest `BLOCK` a blocking client may use; its command timeout is this plus a margin. */
@@ -49,7 +51,7 @@ export function createRedis(opts: RedisOptions): Redis {
     socket: redisSocketOptions(opts.url, opts.tlsCa),
     commandOptions: { timeout: opts.commandTimeoutMs ?? 5_000 },
     // Keeps idle connections alive through proxies and NATs that drop silent sockets.
-    pingInterval: 30_000,
+    ...(opts.pingIntervalMs === null ? {} : { pingInterval: opts.pingIntervalMs ?? 30_000 }),
   });
 
   let down = false;
@@ -67,7 +69,8 @@ export function createRedis(opts: RedisOptions): Redis {
 
 /** A dedicated connection for blocking reads; its timeout outlasts any allowed `BLOCK`. */
 export function createBlockingRedis(opts: Omit<RedisOptions, 'commandTimeoutMs'>): Redis {
-  return createRedis({ ...opts, commandTimeoutMs: MAX_BLOCK_MS + BLOCKING_TIMEOUT_MARGIN_MS });
+  // No keep-alive PING: a blocking read is traffic already, and a PING would only queue behind it.
+  return createRedis({ ...opts, commandTimeoutMs: MAX_BLOCK_MS + BLOCKING_TIMEOUT_MARGIN_MS, pingIntervalMs: null });
 }
 
 /** `redis://user:secret@host` → `redis://user:***@host`, for logs. */
