@@ -69,6 +69,8 @@ export const envSchema = z
     RATE_LIMIT_MUTATIONS: z.coerce.number().int().min(0).max(1_000_000).default(60),
     /** Length of the rate limit's sliding window, in ms. */
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    /** Bearer token that shows projector lag and stalls in /api/health (without it, health is liveness only). */
+    HEALTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Bearer token Vercel Cron sends to /api/cron/drain; the route answers 404 without it. */
     CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Signs session cookies. `openssl rand -base64 32`. */

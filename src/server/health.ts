@@ -3,6 +3,7 @@
  * load balancers and uptime checks read the status code (200 or 503), people
  * read the body.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '~/server/db';
 import { errorMessage } from '~/server/errors';
@@ -85,8 +86,20 @@ async function timed(probe: () => Promise<void>): Promise<Check> {
   }
 }
 
-/** Health of this process's connections and of the projectors. */
-export async function currentHealth(): Promise<Health> {
+/** Whether `authorization` carries the health token (compared in constant time). */
+function mayReadDetail(authorization: string | null, token: string | undefined): boolean {
+  if (!token || !authorization) return false;
+  const expected = Buffer.from(`Bearer ${token}`);
+  const given = Buffer.from(authorization);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Health of this process's connections; with the health token, of the
+ * projectors too (their names, lag and dead letters are for operators, not for
+ * anyone on the internet, and reading them costs Redis and Postgres queries).
+ */
+export async function currentHealth(authorization: string | null = null): Promise<Health> {
   const [{ db }, { getRedis }, { appProjectorsStatus }, { durabilityOf }, { env }] = await Promise.all([
     import('~/server/db'),
     import('~/server/redis'),
@@ -99,5 +112,6 @@ export async function currentHealth(): Promise<Health> {
     const probe = await durabilityOf(getRedis(), policy);
     return { ...probe, refused: probe.class === 'unsafe' && policy !== 'accept-risk' };
   };
-  return checkHealth({ db, redis: getRedis(), durability, projectors: appProjectorsStatus });
+  const detail = mayReadDetail(authorization, env.HEALTH_TOKEN);
+  return checkHealth({ db, redis: getRedis(), durability, projectors: detail ? appProjectorsStatus : undefined });
 }

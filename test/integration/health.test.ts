@@ -22,6 +22,9 @@ afterAll(async () => {
   await Promise.all([db.$client.end(), deadDb.$client.end()]);
 });
 
+/** A request to /api/health, with an Authorization header when given. */
+const healthRequest = (authorization?: string) => new Request('http://app.test/api/health', { headers: authorization ? { authorization } : {} });
+
 describe('health', () => {
   it('is ok when Postgres and Redis both answer', async () => {
     const health = await checkHealth({ db, redis });
@@ -42,11 +45,17 @@ describe('health', () => {
     expect(health.checks.postgres).toMatchObject({ ok: false, error: expect.stringMatching(/ECONNREFUSED|connect/i) });
   });
 
-  it('GET /api/health answers 200 with the checks for this process', async () => {
-    const response = await GET();
+  it('GET /api/health answers 200 with the checks for this process; projector detail only with the health token', async () => {
+    const response = await GET(healthRequest());
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    await expect(response.json()).resolves.toMatchObject({ ok: true, checks: { durability: { ok: true, class: 'fsync-per-write' } } });
+    const body = z.object({ ok: z.boolean(), checks: z.record(z.string(), z.unknown()) }).parse(await response.json());
+    expect(body).toMatchObject({ ok: true, checks: { durability: { ok: true, class: 'fsync-per-write' } } });
+    expect(Object.keys(body.checks).sort()).toEqual(['durability', 'postgres', 'redis']);
+    const wrong = z.object({ checks: z.record(z.string(), z.unknown()) }).parse(await (await GET(healthRequest('Bearer not-the-token'))).json());
+    expect(Object.keys(wrong.checks)).not.toContain('projectors');
+    const detailed = await (await GET(healthRequest(`Bearer ${process.env.HEALTH_TOKEN ?? ''}`))).json();
+    expect(detailed).toMatchObject({ checks: { projectors: { ok: expect.any(Boolean), status: expect.any(Object) } } });
   });
 
   it('turns red, naming the reason, when Redis cannot promise durable appends and the app refuses them', async () => {
@@ -92,7 +101,7 @@ describe('G13 liveness in /api/health', () => {
       version += 1;
     };
     const status = async () => {
-      const response = await GET();
+      const response = await GET(healthRequest(`Bearer ${process.env.HEALTH_TOKEN ?? ''}`));
       const body = z
         .object({ checks: z.object({ projectors: z.object({ ok: z.boolean(), error: z.string().optional(), status: z.object({ partitions: z.array(z.object({ waitingMs: z.number() })) }).optional() }) }) })
         .parse(await response.json());
