@@ -5,15 +5,14 @@
  * `pgbouncer=true`), and a Redis that speaks TLS only. Real scripts run as
  * processes against real servers; each must work.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRedis, type LocalRedis } from '../../scripts/lib/local-redis';
+import { runScript } from '../support/run-script';
 import { makeTestCertificates } from '../support/tls';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'streamline-marketplace-'));
 const certs = makeTestCertificates();
 let redis: LocalRedis;
@@ -25,17 +24,6 @@ afterAll(async () => {
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function run(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** This file's environment with the app's own URL names replaced by the marketplace's. */
 function marketplaceEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
@@ -56,11 +44,11 @@ describe('marketplace configuration', () => {
     const env = marketplaceEnv({ KV_URL: redis.url });
     expect(redis.url).toMatch(/^rediss:\/\//);
 
-    const migrate = await run('scripts/migrate.ts', [], env);
+    const migrate = await runScript('scripts/migrate.ts', [], env);
     expect(migrate.stderr).toBe('');
     expect(migrate.stdout).toContain('✔ migrations applied');
 
-    const rebuild = await run('scripts/events.ts', ['rebuild-state'], env);
+    const rebuild = await runScript('scripts/events.ts', ['rebuild-state'], env);
     expect(rebuild.stderr).toBe('');
     expect(rebuild.stdout).toMatch(/✔ Rebuilt write-side state/);
     expect(rebuild.code).toBe(0);
@@ -68,26 +56,26 @@ describe('marketplace configuration', () => {
 
   it('a redis:// URL with REDIS_TLS=true reaches the TLS-only server; without it the script says Redis is unreachable', { timeout: 60_000 }, async () => {
     const plain = redis.url.replace(/^rediss:/, 'redis:');
-    const upgraded = await run('scripts/events.ts', ['rebuild-state'], marketplaceEnv({ KV_URL: plain, REDIS_TLS: 'true' }));
+    const upgraded = await runScript('scripts/events.ts', ['rebuild-state'], marketplaceEnv({ KV_URL: plain, REDIS_TLS: 'true' }));
     expect(upgraded.stderr).toBe('');
     expect(upgraded.code).toBe(0);
 
-    const refused = await run('scripts/events.ts', ['rebuild-state'], marketplaceEnv({ KV_URL: plain }));
+    const refused = await runScript('scripts/events.ts', ['rebuild-state'], marketplaceEnv({ KV_URL: plain }));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/Redis at .* is unreachable/);
   });
 
   it('npm run vercel-build migrates a production deployment over the direct URL first, refuses a pooled one, and leaves previews alone', { timeout: 60_000 }, async () => {
-    const production = await run('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'production' }));
+    const production = await runScript('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'production' }));
     expect(production.stderr).toBe('');
     expect(production.stdout).toContain('✔ migrations applied');
 
     const { DATABASE_URL } = process.env;
-    const pooled = await run('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'production', DATABASE_URL_UNPOOLED: `${DATABASE_URL ?? ''}?pgbouncer=true` }));
+    const pooled = await runScript('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'production', DATABASE_URL_UNPOOLED: `${DATABASE_URL ?? ''}?pgbouncer=true` }));
     expect(pooled.code).toBe(1);
     expect(pooled.stderr).toMatch(/goes through a connection pooler; migrations need the direct URL/);
 
-    const preview = await run('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'preview' }));
+    const preview = await runScript('scripts/migrate-on-deploy.ts', [], marketplaceEnv({ KV_URL: redis.url, VERCEL_ENV: 'preview' }));
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain('migrations: skipped (a preview deployment');
   });

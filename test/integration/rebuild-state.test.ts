@@ -2,9 +2,7 @@
  * Write-side state is rebuildable: `npm run events -- rebuild-state` folds
  * the archive plus the stream tail into every aggregate's version and state.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue, deciders } from '~/server/app/catalogue';
 import { writeSide } from '~/server/app/context';
@@ -19,21 +17,12 @@ import { getRedis, keys } from '~/server/redis';
 import { partitionOf } from '~/server/redis/keys';
 import { env } from '~/env';
 import { as, closeAppClientsAfterAll } from '../support/callers';
+import { runScript } from '../support/run-script';
 
 closeAppClientsAfterAll();
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function runEvents(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/events.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runEvents = (...args: string[]) => runScript('scripts/events.ts', args);
 
 /** Deletes every write-side version and state key of the app's key space. */
 async function forgetWriteSide(): Promise<number> {

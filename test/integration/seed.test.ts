@@ -3,7 +3,6 @@
  * and Redis. The demo organization is then checked through the procedures, as
  * demo@example.com, and a second run must change nothing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,9 +14,8 @@ import { env } from '~/env';
 import { db } from '~/server/db';
 import { users } from '~/server/db/auth-schema';
 import { getRedis, keys } from '~/server/redis';
+import { runScript } from '../support/run-script';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 // An empty data directory, so the script cannot pick up a running `npm run dev`'s services.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'streamline-seed-'));
 
@@ -27,19 +25,8 @@ afterAll(async () => {
   await db.$client.end({ timeout: 5 });
 });
 
-function seed(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(TSX, ['scripts/seed.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'development', STREAMLINE_DATA_DIR: dataDir, PORT: '4321' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function seed() {
+  return runScript('scripts/seed.ts', [], { ...process.env, NODE_ENV: 'development', STREAMLINE_DATA_DIR: dataDir, PORT: '4321' });
 }
 
 async function totalStreamLength(): Promise<number> {
