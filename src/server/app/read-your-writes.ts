@@ -29,14 +29,17 @@ const WAIT_MS = 2_000;
 const CLOCK_SKEW_MS = 5_000;
 
 // globalThis has no such slot in its type; one instance survives dev hot reloads there.
-const globalForDrain = globalThis as unknown as { streamlineInlineRuntime?: ReturnType<typeof createAppRuntime> };
+const globalForDrain = globalThis as unknown as { streamlineInlineRuntime?: { id: string; runtime: ReturnType<typeof createAppRuntime> } };
 
 /** Entries per batch of an inline drain: small, so a request stops soon after its own events are in. */
 const INLINE_BATCH = 100;
 
 /** One runtime per process for inline drains, so consumer groups are set up once, not on every command. */
-function inlineRuntime() {
-  globalForDrain.streamlineInlineRuntime ??= createAppRuntime(`inline-${randomUUID().slice(0, 8)}`, { batchSize: INLINE_BATCH });
+function inline() {
+  if (!globalForDrain.streamlineInlineRuntime) {
+    const id = `inline-${randomUUID().slice(0, 8)}`;
+    globalForDrain.streamlineInlineRuntime = { id, runtime: createAppRuntime(id, { batchSize: INLINE_BATCH }) };
+  }
   return globalForDrain.streamlineInlineRuntime;
 }
 
@@ -54,7 +57,7 @@ function drainLater(partition: number): void {
       while (later.partitions.size > 0) {
         const partitions = [...later.partitions];
         later.partitions.clear();
-        await inlineRuntime().drain({ partitions, maxMs: LATER_MS, maxEvents: LATER_EVENTS, releaseLeases: true });
+        await inline().runtime.drain({ partitions, maxMs: LATER_MS, maxEvents: LATER_EVENTS, releaseLeases: true });
       }
     } catch (error) {
       logger.warn({ err: error }, 'drain after the response failed; a worker or the cron drain will catch up');
@@ -101,12 +104,13 @@ export function createReadYourWrites(hub: () => NoticeHub, timeoutMs = WAIT_MS):
     if (names.length === 0) return true;
     const deadline = Date.now() + timeoutMs;
     const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs);
-    if (leaseHolder === null) {
+    // A lease held by this process's own drains is no worker: this process must drain, or nobody will.
+    if (leaseHolder === null || leaseHolder === inline().id) {
       // Drain only until the wait is over: the rest is left to a worker or the cron drain.
       const done = new AbortController();
       const stop = () => done.abort();
       waiting.then(stop, stop);
-      await inlineRuntime().drain({
+      await inline().runtime.drain({
         partitions: [position.partition],
         projectors: names,
         maxMs: Math.max(0, deadline - Date.now()),

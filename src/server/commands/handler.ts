@@ -89,17 +89,50 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
   const events = decider.decide(request.command, state, context);
   if (events.length === 0) return { id: aggregateId, changed: false, position: null, settled: true };
 
-  const result = await appendEvents(
-    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), durability: writeSide.durability, now: () => context.now },
+  const result = await appendDecided({ ...writeSide, now: () => context.now }, decider, {
+    organizationId,
+    actorId: request.actor.userId,
+    stored,
+    state,
+    events,
+    idempotencyKey: request.idempotencyKey,
+    claims: request.claims?.map((claim) => ({ ...claim, owner: aggregateId })),
+  });
+  return settle(result, [...new Set(events.map((e) => e.type))]);
+}
+
+/** Appends a decider's events at the loaded version, with the state after them stored beside the new version. */
+function appendDecided<S, C, D extends readonly EventDefinition[]>(
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now'>,
+  decider: Decider<S, C, D>,
+  input: {
+    organizationId: string;
+    actorId: string;
+    stored: StoredAggregate;
+    state: S;
+    events: ReadonlyArray<DecidedEvent<D>>;
+    idempotencyKey?: string;
+    claims?: ReadonlyArray<{ scope: string; value: string; owner: string }>;
+  },
+): Promise<AppendResult> {
+  const { redis, keys, partitions, durability, now } = writeSide;
+  return appendEvents(
+    { redis, keys, partitions, durability, now, catalogue: catalogueOf(decider) },
     {
-      organizationId,
-      actorId: request.actor.userId,
-      idempotencyKey: request.idempotencyKey,
-      streams: [{ aggregateId, expectedVersion: stored.version, events, state: { type: decider.name, value: fold(decider, state, events) } }],
-      claims: request.claims?.map((claim) => ({ ...claim, owner: aggregateId })),
+      organizationId: input.organizationId,
+      actorId: input.actorId,
+      idempotencyKey: input.idempotencyKey,
+      claims: input.claims,
+      streams: [
+        {
+          aggregateId: input.stored.aggregateId,
+          expectedVersion: input.stored.version,
+          events: input.events,
+          state: { type: decider.name, value: fold(decider, input.state, input.events) },
+        },
+      ],
     },
   );
-  return settle(result, [...new Set(events.map((e) => e.type))]);
 }
 
 /** Reads the stored state of a decider's aggregate (its initial state when new). */
@@ -172,12 +205,5 @@ export async function recordEvents<S, C, const D extends readonly EventDefinitio
   const { aggregates } = await readAggregates(writeSide, organizationId, [aggregateId]);
   const [stored = { aggregateId, version: 0, record: null }] = aggregates;
   const state = stateOf(decider, organizationId, stored);
-  return appendEvents(
-    { redis: writeSide.redis, keys: writeSide.keys, partitions: writeSide.partitions, catalogue: catalogueOf(decider), durability: writeSide.durability, now: writeSide.now },
-    {
-      organizationId,
-      actorId: request.actorId,
-      streams: [{ aggregateId, expectedVersion: stored.version, events: request.events, state: { type: decider.name, value: fold(decider, state, request.events) } }],
-    },
-  );
+  return appendDecided(writeSide, decider, { organizationId, actorId: request.actorId, stored, state, events: request.events });
 }
