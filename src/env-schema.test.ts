@@ -115,6 +115,16 @@ describe('parseEnv', () => {
     );
   });
 
+  it('runs projectors serverless on Vercel and with workers elsewhere, unless told; SSE responses last 270 s unless told', () => {
+    const cron = { CRON_SECRET: 'c'.repeat(16) };
+    expect(parseEnv(valid)).toMatchObject({ PROJECTORS_MODE: 'worker', SSE_MAX_DURATION_MS: 270_000 });
+    expect(parseEnv({ VERCEL: '1', ...valid, ...cron }).PROJECTORS_MODE).toBe('serverless');
+    expect(parseEnv({ VERCEL: '1', ...valid, ...cron, PROJECTORS_MODE: 'worker' }).PROJECTORS_MODE).toBe('worker');
+    expect(parseEnv({ ...valid, PROJECTORS_MODE: 'serverless', SSE_MAX_DURATION_MS: '2000' })).toMatchObject({ PROJECTORS_MODE: 'serverless', SSE_MAX_DURATION_MS: 2_000 });
+    expect(errorOf({ ...valid, PROJECTORS_MODE: 'lambda' }).message).toContain('PROJECTORS_MODE');
+    expect(errorOf({ ...valid, SSE_MAX_DURATION_MS: '10' }).message).toContain('SSE_MAX_DURATION_MS');
+  });
+
   it('gives each Vercel preview branch a key prefix of its own, and production the default', () => {
     expect(parseEnv({ ...valid, VERCEL_ENV: 'production', VERCEL_GIT_COMMIT_REF: 'main' }).REDIS_KEY_PREFIX).toBe('sl');
     expect(parseEnv({ ...valid, VERCEL_ENV: 'preview', VERCEL_GIT_COMMIT_REF: 'feature/Labels_v2' }).REDIS_KEY_PREFIX).toBe('sl:pv:feature-labels-v2');

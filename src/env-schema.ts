@@ -63,6 +63,18 @@ export const envSchema = z
     EVENT_LOG_DURABILITY: z.enum(['require', 'provider-durable', 'accept-risk']).default('require'),
     /** Number of event stream partitions. Changing it on a live system moves organizations between streams. */
     EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+    /**
+     * How projectors run. `worker`: long-running `npm run worker` processes hold the partitions; a
+     * command drains in-process only when none holds its partition. `serverless`: no worker exists;
+     * every command drains its partition after the response (`after()`), and the cron drain catches
+     * up the rest. Default: `serverless` on Vercel (`VERCEL=1`), else `worker`.
+     */
+    PROJECTORS_MODE: z.enum(['worker', 'serverless']).optional(),
+    /**
+     * Longest life of one SSE (subscription) response, in ms; the client then reconnects and resumes
+     * from its last event id. Keep it below the route's `maxDuration` (300 s). Tests set it short.
+     */
+    SSE_MAX_DURATION_MS: z.coerce.number().int().min(1_000).max(800_000).default(270_000),
     /** Health turns red when a projector leaves an event waiting longer than this. */
     PROJECTOR_STALL_MS: z.coerce.number().int().min(100).default(30_000),
     /** Mutations one user may make per RATE_LIMIT_WINDOW_MS (sliding window, shared by all app servers); 0 turns the limit off. */
@@ -110,6 +122,7 @@ export const envSchema = z
       DATABASE_PREPARE: v.DATABASE_PREPARE ?? !database.pooled,
       REDIS_URL: redisUrlWithTls(v.REDIS_URL, v.REDIS_TLS),
       REDIS_KEY_PREFIX: v.REDIS_KEY_PREFIX ?? environmentPrefix(v.VERCEL_ENV, v.VERCEL_GIT_COMMIT_REF),
+      PROJECTORS_MODE: v.PROJECTORS_MODE ?? (v.VERCEL === '1' ? 'serverless' : 'worker'),
       AUTH_DEV_SIGNIN: v.AUTH_DEV_SIGNIN ?? v.NODE_ENV !== 'production',
       LOG_FORMAT: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty'),
     };

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type { Env } from '~/env';
 import type { Db } from '~/server/db';
 import { errorMessage } from '~/server/errors';
 import type { DurabilityClass, DurabilityProbe } from '~/server/events/durability';
@@ -19,14 +20,30 @@ export interface Check {
 
 export interface Health {
   ok: boolean;
-  checks: { postgres: Check; redis: Check; durability?: Check & { class?: DurabilityClass; detail?: string }; projectors?: Check & { status?: ProjectorsStatus } };
+  checks: {
+    postgres: Check;
+    redis: Check;
+    durability?: Check & { class?: DurabilityClass; detail?: string };
+    projectors?: Check & { mode?: ProjectorsMode; status?: ProjectorsStatus };
+  };
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
 
+/** How projectors run (`PROJECTORS_MODE`): by long-running workers, or by drains after responses and cron. */
+type ProjectorsMode = Env['PROJECTORS_MODE'];
+
+/** What to look at when something stalls: with workers, whether one runs; serverless, whether the cron drain runs. */
+const STALL_HINT: Record<ProjectorsMode, string> = {
+  worker: 'is a worker running?',
+  serverless: 'does the cron drain run? GET /api/cron/drain',
+};
+
 /**
  * `projectors`, when given, adds projector liveness: red when an event has
- * waited longer than the stall threshold (no worker, or one that stopped).
+ * waited longer than the stall threshold (no worker, or one that stopped;
+ * serverless, no drain since). `mode` says how projectors run; a serverless
+ * app has no worker heartbeats, and that is no problem.
  * `durability`, when given, reports what Redis promises about acknowledged
  * appends: red when it is `unsafe` and the app therefore refuses to append.
  */
@@ -35,7 +52,9 @@ export async function checkHealth(deps: {
   redis: Redis;
   durability?: () => Promise<DurabilityProbe & { refused: boolean }>;
   projectors?: () => Promise<ProjectorsStatus>;
+  mode?: ProjectorsMode;
 }): Promise<Health> {
+  const mode = deps.mode ?? 'worker';
   const [postgres, redis] = await Promise.all([
     timed(async () => {
       await deps.db.execute(sql`select 1`);
@@ -61,10 +80,10 @@ export async function checkHealth(deps: {
       const stalled = status?.partitions.filter((p) => p.stalled) ?? [];
       if (stalled.length > 0) {
         const names = stalled.map((p) => `${p.projector}/p${p.partition}`).join(', ');
-        throw new Error(`stalled: ${names} (events waiting over ${status?.stallMs} ms; is a worker running?)`);
+        throw new Error(`stalled: ${names} (events waiting over ${status?.stallMs} ms; ${STALL_HINT[mode]})`);
       }
     });
-    health.checks.projectors = { ...check, status };
+    health.checks.projectors = { ...check, mode, status };
     health.ok = check.ok;
   }
   return health;
@@ -113,5 +132,5 @@ export async function currentHealth(authorization: string | null = null): Promis
     return { ...probe, refused: probe.class === 'unsafe' && policy !== 'accept-risk' };
   };
   const detail = mayReadDetail(authorization, env.HEALTH_TOKEN);
-  return checkHealth({ db, redis: getRedis(), durability, projectors: detail ? appProjectorsStatus : undefined });
+  return checkHealth({ db, redis: getRedis(), durability, projectors: detail ? appProjectorsStatus : undefined, mode: env.PROJECTORS_MODE });
 }

@@ -10,6 +10,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
+import { env } from '~/env';
 import type { Session } from '~/server/auth';
 import type { WriteSide } from '~/server/commands/handler';
 import type { Db } from '~/server/db';
@@ -29,11 +30,12 @@ export interface Context {
 /**
  * Server-sent events (subscriptions). Vercel ends a function after its
  * `maxDuration` (300 s on Hobby); the server closes the stream a little before
- * that and the client reconnects, resuming from the last event id. The ping
- * interval must stay below the client's inactivity timeout.
+ * that (`SSE_MAX_DURATION_MS`, 270 s unless set) and the client reconnects,
+ * resuming from the last event id. The ping interval must stay below the
+ * client's inactivity timeout.
  */
 export const SSE = {
-  maxDurationMs: 270_000,
+  maxDurationMs: env.SSE_MAX_DURATION_MS,
   pingIntervalMs: 10_000,
   reconnectAfterInactivityMs: 25_000,
 } as const;

@@ -12,7 +12,7 @@ import { noticeHub } from '~/server/realtime';
 import { getRedis, keys } from '~/server/redis';
 import { createReadYourWrites } from './read-your-writes';
 
-const readYourWrites = createReadYourWrites(noticeHub);
+const readYourWrites = createReadYourWrites(noticeHub, { mode: env.PROJECTORS_MODE });
 const pairing = () => assertPaired({ db, redis: getRedis(), keys });
 
 /** The app's write side: the shared Redis client, the partition count, and read-your-writes. */

@@ -1,21 +1,33 @@
 /**
  * Read-your-writes for the app's commands: after an append, wait (bounded)
  * until every read model that reads the appended types has committed past
- * the command's last event, so the caller's next query sees it.
+ * the command's last event, so the caller's next query sees it. Also where a
+ * command makes sure its partition gets drained when no worker will.
  *
- * - A worker holds the partition: follow the organization's change notices
- *   (the process's one notice reader; no polling, no Postgres).
- * - Nobody holds it (serverless, or no worker running): drain the partition
- *   in-process, in small batches and only for those read models, until the
- *   drain's own notices end the wait. The rest (the archive, reactors, read
- *   models that lag) is drained after the response (`after()` from
- *   next/server; outside a request, in the background), bounded, one drain
- *   per process at a time.
+ * - `PROJECTORS_MODE=worker` and a worker holds the partition: follow the
+ *   organization's change notices (the process's one notice reader; no
+ *   polling, no Postgres).
+ * - `worker` mode and nobody holds it (no worker running): drain the
+ *   partition in-process, in small batches and only for those read models,
+ *   until the drain's own notices end the wait; then drain the rest (the
+ *   archive, reactors, read models that lag) after the response.
+ * - `PROJECTORS_MODE=serverless` (Vercel): there are no workers, only drains
+ *   of other instances that give the lease back when done. Every command
+ *   drains as above whoever holds the lease (waiting for a busy lease while
+ *   its own wait lasts), and always schedules the drain of every projector
+ *   after the response, which waits for a busy lease too, within its bound.
+ *
+ * The drain after a response starts inside `after()` from next/server, so it
+ * never delays the response and keeps a serverless function alive until it
+ * ends (outside a request it runs in the background); one such drain runs
+ * per process at a time, bounded, and the cron drain catches up whatever it
+ * leaves.
  *
  * Edit this file to change how long a command waits, or what it waits for.
  */
 import { randomUUID } from 'node:crypto';
 import { after } from 'next/server';
+import type { Env } from '~/env';
 import type { ReadYourWrites } from '~/server/commands/handler';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import type { Projector } from '~/server/projectors/define-projector';
@@ -23,10 +35,14 @@ import { logger } from '~/server/logger';
 import type { Notice, NoticeHub } from '~/server/realtime/notices';
 import { createAppRuntime, projectors } from './projectors';
 
+type ProjectorsMode = Env['PROJECTORS_MODE'];
+
 /** How long a command waits for its read models before answering `settled: false`. */
 const WAIT_MS = 2_000;
 /** Notices are looked up from a little before the event: the notice stream may live on another Redis node, with its own clock. */
 const CLOCK_SKEW_MS = 5_000;
+/** How often a serverless drain asks again for a lease another instance's drain holds. */
+const BUSY_RETRY_MS = 100;
 
 // globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForDrain = globalThis as unknown as { streamlineInlineRuntime?: { id: string; runtime: ReturnType<typeof createAppRuntime> } };
@@ -49,27 +65,57 @@ const LATER_EVENTS = 10_000;
 
 const later = { partitions: new Set<number>(), running: null as Promise<void> | null };
 
-/** Drains what a command's own wait left behind, after the response; one such drain per process at a time. */
-function drainLater(partition: number): void {
-  later.partitions.add(partition);
-  later.running ??= (async () => {
-    try {
-      while (later.partitions.size > 0) {
-        const partitions = [...later.partitions];
-        later.partitions.clear();
-        await inline().runtime.drain({ partitions, maxMs: LATER_MS, maxEvents: LATER_EVENTS, releaseLeases: true });
-      }
-    } catch (error) {
-      logger.warn({ err: error }, 'drain after the response failed; a worker or the cron drain will catch up');
-    } finally {
-      later.running = null;
-    }
-  })();
-  const running = later.running;
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/**
+ * Drains the partitions in `later` with every projector until none is left or
+ * the bound is reached. `waitForBusy`: a partition whose lease another
+ * instance's drain holds is asked for again shortly (serverless, where every
+ * holder gives its lease back soon); else it is left to its holder.
+ */
+async function runLater(waitForBusy: boolean): Promise<void> {
+  const deadline = Date.now() + LATER_MS;
   try {
-    after(() => running); // keeps a serverless function alive until the drain ends
+    while (later.partitions.size > 0 && Date.now() < deadline) {
+      const partitions = [...later.partitions];
+      later.partitions.clear();
+      const drained = await inline().runtime.drain({ partitions, maxMs: deadline - Date.now(), maxEvents: LATER_EVENTS, releaseLeases: true });
+      const unfinished = drained.events >= LATER_EVENTS ? drained.partitions : [];
+      const busy = waitForBusy ? partitions.filter((p) => !drained.partitions.includes(p)) : [];
+      for (const p of [...unfinished, ...busy]) later.partitions.add(p);
+      if (busy.length > 0) await sleep(BUSY_RETRY_MS);
+    }
+  } catch (error) {
+    logger.warn({ err: error }, 'drain after the response failed; a worker or the cron drain will catch up');
+  }
+}
+
+/** Drains `partition` with every projector after the response; one such drain per process at a time. */
+function drainLater(partition: number, mode: ProjectorsMode): void {
+  later.partitions.add(partition);
+  const start = (): Promise<void> => {
+    // A drain already running takes the partition from the set; another command's drain may have taken it already.
+    if (!later.running && later.partitions.size > 0) {
+      const running = runLater(mode === 'serverless');
+      later.running = running;
+      void running.finally(() => {
+        if (later.running === running) later.running = null;
+      });
+    }
+    return later.running ?? Promise.resolve();
+  };
+  try {
+    after(start); // runs once the response is sent, and keeps a serverless function alive until the drain ends
   } catch {
-    // Outside a request (scripts, tests): the promise runs on in the background.
+    void start(); // outside a request (scripts, tests): in the background, now
   }
 }
 
@@ -98,27 +144,45 @@ export function coverage(position: Position, names: ReadonlyArray<string>): (not
   };
 }
 
-export function createReadYourWrites(hub: () => NoticeHub, timeoutMs = WAIT_MS): ReadYourWrites {
+/**
+ * Drains `partition` for the read models `names` until `signal` says the wait
+ * is over or the deadline passes. `waitForBusy`: while another instance's
+ * drain holds the lease, ask again shortly instead of giving up.
+ */
+async function drainWhileWaiting(partition: number, names: string[], signal: AbortSignal, deadline: number, waitForBusy: boolean): Promise<void> {
+  for (;;) {
+    const drained = await inline().runtime.drain({
+      partitions: [partition],
+      projectors: names,
+      maxMs: Math.max(0, deadline - Date.now()),
+      maxEvents: 5_000,
+      releaseLeases: true,
+      signal,
+    });
+    if (!waitForBusy || drained.partitions.includes(partition) || signal.aborted || Date.now() + BUSY_RETRY_MS >= deadline) return;
+    await sleep(BUSY_RETRY_MS, signal);
+  }
+}
+
+export function createReadYourWrites(hub: () => NoticeHub, options: { mode: ProjectorsMode; timeoutMs?: number }): ReadYourWrites {
+  const { mode, timeoutMs = WAIT_MS } = options;
+  const serverless = mode === 'serverless';
   return async ({ organizationId, position, types, leaseHolder }) => {
+    // A lease held by this process's own drains is no worker: this process must drain, or nobody will.
+    // Serverless has no workers at all: whoever holds the lease is a drain that ends soon.
+    const mustDrain = serverless || leaseHolder === null || leaseHolder === inline().id;
+    if (serverless) drainLater(position.partition, mode); // archive and reactors too, whatever the command waits for
     const names = readModelsFor(projectors, types);
     if (names.length === 0) return true;
     const deadline = Date.now() + timeoutMs;
     const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs);
-    // A lease held by this process's own drains is no worker: this process must drain, or nobody will.
-    if (leaseHolder === null || leaseHolder === inline().id) {
-      // Drain only until the wait is over: the rest is left to a worker or the cron drain.
+    if (mustDrain) {
+      // Drain only until the wait is over: the rest is left to the drain after the response.
       const done = new AbortController();
       const stop = () => done.abort();
       waiting.then(stop, stop);
-      await inline().runtime.drain({
-        partitions: [position.partition],
-        projectors: names,
-        maxMs: Math.max(0, deadline - Date.now()),
-        maxEvents: 5_000,
-        releaseLeases: true,
-        signal: done.signal,
-      });
-      drainLater(position.partition);
+      await drainWhileWaiting(position.partition, names, done.signal, deadline, serverless);
+      if (!serverless) drainLater(position.partition, mode);
     }
     return waiting;
   };
