@@ -40,22 +40,27 @@ export function createReader(opts: { redis: Redis; keys: Keys; workerId: string;
     cursor.ready = true;
   }
 
-  /** The next batch. `fresh`: read with `>` (one consecutive range of never-delivered entries). */
-  async function readBatch(projector: string, partition: number, cursor: GroupCursor): Promise<{ entries: Entry[]; fresh: boolean }> {
+  /**
+   * The next batch. `fresh`: read with `>` (one consecutive range of never-delivered entries).
+   * `claimed`: entries taken over from the pending lists of earlier consumers (and this one's own).
+   */
+  async function readBatch(projector: string, partition: number, cursor: GroupCursor): Promise<{ entries: Entry[]; fresh: boolean; claimed: number }> {
     const stream = keys.stream(partition);
+    let claimedCount = 0;
     if (cursor.pending) {
       // Claim everything earlier consumers left pending: the lease guarantees they are gone
       // (and the fence stops them committing if they are not).
       let next = '0-0';
       do {
         const claimed = await redis.xAutoClaim(stream, projector, workerId, 0, next, { COUNT: batchSize });
+        claimedCount += claimed.messages.length;
         next = claimed.nextId;
       } while (next !== '0-0');
       const own = await readGroup(projector, stream, '0');
-      if (own.length > 0) return { entries: own, fresh: false };
+      if (own.length > 0) return { entries: own, fresh: false, claimed: claimedCount };
       cursor.pending = false;
     }
-    return { entries: await readGroup(projector, stream, '>'), fresh: true };
+    return { entries: await readGroup(projector, stream, '>'), fresh: true, claimed: claimedCount };
   }
 
   /**

@@ -71,7 +71,10 @@ export interface DrainOptions {
 export interface DrainResult {
   /** Entries applied, parked or skipped as already applied. */
   events: number;
+  /** Partitions this drain held at its end. */
   partitions: number[];
+  /** Pending entries taken over from other consumers (dead drains and workers) before reading on. */
+  claimed: number;
 }
 
 interface GroupState extends GroupCursor {
@@ -133,16 +136,16 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     if (await leases.release(partition)) markPending(partition);
   }
 
-  /** Reads and applies one batch. `handled`: entries acknowledged; `more`: worth calling again now. */
-  async function processBatch(projector: Projector, partition: number): Promise<{ handled: number; more: boolean }> {
-    const none = { handled: 0, more: false };
+  /** Reads and applies one batch. `handled`: entries acknowledged; `more`: worth calling again now; `claimed`: see DrainResult. */
+  async function processBatch(projector: Projector, partition: number): Promise<{ handled: number; more: boolean; claimed: number }> {
+    const none = { handled: 0, more: false, claimed: 0 };
     const fence = leases.fence(partition);
     if (fence === undefined) return none;
     const state = groupState(projector.name, partition);
     if (Date.now() < state.retryAt) return none;
     await reader.ensureGroup(projector.name, partition, state);
-    const { entries, fresh } = await reader.readBatch(projector.name, partition, state);
-    if (entries.length === 0) return none;
+    const { entries, fresh, claimed } = await reader.readBatch(projector.name, partition, state);
+    if (entries.length === 0) return { ...none, claimed };
 
     let result: BatchResult;
     try {
@@ -152,7 +155,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
       if (error instanceof LeaseLostError) {
         log.warn({ partition }, 'lease taken over by another worker; stepping back');
         leases.forget(partition);
-        return none;
+        return { ...none, claimed };
       }
       state.failures += 1;
       state.retryAt = Date.now() + backoffMs(state.failures, retryBaseMs, retryMaxMs);
@@ -166,7 +169,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     await reader.acknowledge(projector.name, partition, done);
     if (result.gap) state.pending = true; // claim the missing entries before going on
     if (projector.notify && result.touched.size > 0) await notices.send(projector.name, partition, result.touched);
-    return { handled: done.length, more: done.length > 0 || result.gap };
+    return { handled: done.length, more: done.length > 0 || result.gap, claimed };
   }
 
   async function drain(options: DrainOptions): Promise<DrainResult> {
@@ -185,6 +188,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
 
     const active = options.projectors ? projectors.filter((p) => options.projectors?.includes(p.name)) : projectors;
     let events = 0;
+    let claimed = 0;
     let renewedAt = Date.now();
     try {
       for (;;) {
@@ -195,13 +199,14 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
         let progress = false;
         for (const partition of held()) {
           for (const projector of active) {
-            if (Date.now() >= deadline || events >= options.maxEvents || options.signal?.aborted) return { events, partitions: held() };
-            const { handled, more } = await processBatch(projector, partition);
-            events += handled;
-            if (more) progress = true;
+            if (Date.now() >= deadline || events >= options.maxEvents || options.signal?.aborted) return { events, partitions: held(), claimed };
+            const batch = await processBatch(projector, partition);
+            events += batch.handled;
+            claimed += batch.claimed;
+            if (batch.more) progress = true;
           }
         }
-        if (!progress) return { events, partitions: held() };
+        if (!progress) return { events, partitions: held(), claimed };
       }
     } finally {
       if (options.releaseLeases) for (const p of held()) await release(p);
