@@ -59,9 +59,14 @@ function inline() {
   return globalForDrain.streamlineInlineRuntime;
 }
 
-/** Bounds of one drain after a response. */
+/** Bounds of one drain after a response: time spent draining, and entries per pass. */
 const LATER_MS = 10_000;
 const LATER_EVENTS = 10_000;
+/**
+ * How long a serverless drain after a response keeps asking for a busy lease:
+ * longer than a lease lives (10 s), so even a dead drain's lease runs out first.
+ */
+const LEASE_WAIT_MS = 12_000;
 
 const later = { partitions: new Set<number>(), running: null as Promise<void> | null };
 
@@ -82,12 +87,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * holder gives its lease back soon); else it is left to its holder.
  */
 async function runLater(waitForBusy: boolean): Promise<void> {
-  const deadline = Date.now() + LATER_MS;
+  const deadline = Date.now() + LATER_MS + (waitForBusy ? LEASE_WAIT_MS : 0);
+  let drainingMs = 0;
   try {
-    while (later.partitions.size > 0 && Date.now() < deadline) {
+    while (later.partitions.size > 0 && Date.now() < deadline && drainingMs < LATER_MS) {
       const partitions = [...later.partitions];
       later.partitions.clear();
-      const drained = await inline().runtime.drain({ partitions, maxMs: deadline - Date.now(), maxEvents: LATER_EVENTS, releaseLeases: true });
+      const started = Date.now();
+      const maxMs = Math.min(LATER_MS - drainingMs, deadline - started);
+      const drained = await inline().runtime.drain({ partitions, maxMs, maxEvents: LATER_EVENTS, releaseLeases: true });
+      drainingMs += Date.now() - started;
       const unfinished = drained.events >= LATER_EVENTS ? drained.partitions : [];
       const busy = waitForBusy ? partitions.filter((p) => !drained.partitions.includes(p)) : [];
       for (const p of [...unfinished, ...busy]) later.partitions.add(p);
