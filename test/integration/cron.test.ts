@@ -60,7 +60,7 @@ describe('GET /api/cron/drain (serverless projectors)', () => {
 
     const response = await call(`Bearer ${env.CRON_SECRET ?? ''}`);
     expect(response.status).toBe(200);
-    await expect(response.json()).resolves.toMatchObject({ mode: 'worker', claimed: 2, busy: [] });
+    await expect(response.json()).resolves.toMatchObject({ mode: 'worker', claimed: 2, busy: [], complete: true });
     expect(z.object({ pending: z.number() }).loose().parse(await getRedis().xPending(stream, 'archive')).pending).toBe(0);
     const archived = await db.execute<{ event_id: string }>(sql`select event_id from event_log where organization_id = ${organizationId} order by aggregate_version`);
     expect(archived.map((r) => r.event_id)).toEqual(appended.eventIds);
@@ -71,8 +71,9 @@ describe('GET /api/cron/drain (serverless projectors)', () => {
     try {
       const response = await call(`Bearer ${env.CRON_SECRET ?? ''}`);
       expect(response.status).toBe(200);
-      const body = z.object({ partitions: z.array(z.number()), busy: z.array(z.number()), ms: z.number() }).parse(await response.json());
+      const body = z.object({ partitions: z.array(z.number()), busy: z.array(z.number()), complete: z.boolean() }).parse(await response.json());
       expect(body.busy).toEqual([1]);
+      expect(body.complete).toBe(false);
       expect(body.partitions).not.toContain(1);
       expect(await getRedis().get(keys.lease(1))).toBe('a-worker');
     } finally {

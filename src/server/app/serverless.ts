@@ -29,6 +29,8 @@ export interface CronDrainReport {
   partitions: number[];
   /** Partitions another holder kept for the whole budget. */
   busy: number[];
+  /** Every partition was drained to its end; false when the budget ran out first (the next call goes on). */
+  complete: boolean;
   /** Pending entries taken over from other consumers (drains that died mid-batch). */
   claimed: number;
   /** Stream entries trimmed away (every projector and the archive have them). */
@@ -50,12 +52,15 @@ export async function cronDrain(authorization: string | null): Promise<{ status:
   const drained: number[] = [];
   let events = 0;
   let claimed = 0;
+  let complete = false;
   for (;;) {
     const result = await runtime.drain({ partitions: todo, maxMs: Math.max(0, deadline - Date.now()), maxEvents: MAX_EVENTS - events, releaseLeases: true });
     events += result.events;
     claimed += result.claimed;
     drained.push(...result.partitions);
     todo = todo.filter((p) => !result.partitions.includes(p));
+    // A drain that returns before its deadline and event bound has found nothing more to do.
+    complete = todo.length === 0 && Date.now() < deadline && events < MAX_EVENTS;
     if (todo.length === 0 || !waitForBusy || events >= MAX_EVENTS || Date.now() + BUSY_RETRY_MS >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
   }
@@ -67,6 +72,7 @@ export async function cronDrain(authorization: string | null): Promise<{ status:
       events,
       partitions: drained.sort((a, b) => a - b),
       busy: todo,
+      complete,
       claimed,
       trimmed: trimmed.reduce((n, t) => n + t.removed, 0),
       ms: Date.now() - started,
