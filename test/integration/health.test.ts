@@ -58,6 +58,25 @@ describe('health', () => {
     expect(detailed).toMatchObject({ checks: { projectors: { ok: expect.any(Boolean), status: expect.any(Object) } } });
   });
 
+  it('reports how projectors run; serverless, no worker heartbeat is fine and a stall points at the cron drain', async () => {
+    const status = (stalled: boolean) => async () => ({
+      ok: !stalled,
+      stallMs: 1_000,
+      workers: 0,
+      deadLetters: 0,
+      partitions: [{ projector: 'archive', partition: 0, position: '0-0', lag: stalled ? 1 : 0, waitingMs: stalled ? 5_000 : 0, lastProgressAt: null, stalled }],
+    });
+    await expect(checkHealth({ db, redis, projectors: status(false), mode: 'serverless' })).resolves.toMatchObject({
+      ok: true,
+      checks: { projectors: { ok: true, mode: 'serverless', status: { workers: 0 } } },
+    });
+    const serverless = await checkHealth({ db, redis, projectors: status(true), mode: 'serverless' });
+    expect(serverless.checks.projectors).toMatchObject({ ok: false, mode: 'serverless', error: expect.stringContaining('cron drain') });
+    expect(serverless.checks.projectors?.error).not.toContain('worker');
+    const withWorkers = await checkHealth({ db, redis, projectors: status(true), mode: 'worker' });
+    expect(withWorkers.checks.projectors).toMatchObject({ ok: false, mode: 'worker', error: expect.stringContaining('is a worker running?') });
+  });
+
   it('turns red, naming the reason, when Redis cannot promise durable appends and the app refuses them', async () => {
     const { startLocalRedis } = await import('../../scripts/lib/local-redis');
     const { durabilityOf } = await import('~/server/events/durability');
