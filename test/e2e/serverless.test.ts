@@ -255,7 +255,7 @@ describe('serverless projectors with no worker', () => {
   });
 
   it('a drain SIGKILLed mid-batch is finished by ONE cron call after a restart: every checkpoint at the tip, every event applied once', { timeout: 240_000 }, async () => {
-    const { left } = await killMidDrain('crash', 100);
+    const { left } = await killMidDrain('crash', 60);
     instances[0] = await startNextApp(envOf(ports[0] ?? 0), { port: ports[0] });
     const report = await cron(0);
     expect(report).toMatchObject({ mode: 'serverless', complete: true, busy: [], claimed: left.pending, partitions: [0, 1, 2, 3] });
