@@ -63,6 +63,12 @@ export const envSchema = z
     EVENT_LOG_DURABILITY: z.enum(['require', 'provider-durable', 'accept-risk']).default('require'),
     /** Number of event stream partitions. Changing it on a live system moves organizations between streams. */
     EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+    /**
+     * How long a worker's hold on a partition lasts without renewal (renewed every half of it).
+     * A crashed worker's partitions wait this long for another worker; a stopped one hands them over at once.
+     * Shorter means faster takeover and more idle Redis commands (about 3 per partition per renewal).
+     */
+    WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     /** Health turns red when a projector leaves an event waiting longer than this. */
     PROJECTOR_STALL_MS: z.coerce.number().int().min(100).default(30_000),
     /** Mutations one user may make per RATE_LIMIT_WINDOW_MS (sliding window, shared by all app servers); 0 turns the limit off. */

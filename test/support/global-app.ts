@@ -3,14 +3,14 @@
  * (`next build`, redone only when sources are newer than the last build) served
  * by `next start` on a free loopback port with the development sign-in on.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../scripts/lib/ports';
-import { eventually } from './log-capture';
-import { startTestServices, TEMPLATE_DATABASE } from './services';
+import { startAppServer, type AppServer } from './app-server';
+import { createDatabaseFromTemplate, startTestServices } from './services';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
@@ -32,33 +32,16 @@ function ensureBuild() {
   if (result.status !== 0) throw new Error('next build failed; see the output above');
 }
 
-/** Waits until the app answers its health check; fails at once if the server process exits. */
-async function waitForHealthy(url: string, exited: () => string | null, timeoutMs = 60_000) {
-  await eventually(
-    async () => {
-      const exit = exited();
-      if (exit) throw new Error(`next start exited before it was healthy (${exit})`);
-      return (await fetch(`${url}/api/health`).catch(() => null))?.ok === true;
-    },
-    timeoutMs,
-    `app at ${url} healthy`,
-  );
-}
-
 export default async function setup(project: TestProject) {
   ensureBuild();
   const services = await startTestServices();
-  const admin = services.postgres;
-  const database = `e2e_${randomBytes(4).toString('hex')}`;
-  const { default: postgres } = await import('postgres');
-  const sql = postgres(admin.url('postgres'), { max: 1, onnotice: () => undefined });
-  await sql.unsafe(`create database "${database}" template "${TEMPLATE_DATABASE}"`);
-  await sql.end();
+  const serverUrl = services.postgres.url('');
+  const databaseUrl = await createDatabaseFromTemplate(serverUrl, `e2e_${randomBytes(4).toString('hex')}`);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const appEnv = {
-    DATABASE_URL: admin.url(database),
+    DATABASE_URL: databaseUrl,
     REDIS_URL: services.redis.url,
     REDIS_KEY_PREFIX: 'e2e',
     AUTH_SECRET: randomBytes(32).toString('base64url'),
@@ -67,32 +50,18 @@ export default async function setup(project: TestProject) {
     AUTH_DEV_SIGNIN: 'true',
     LOG_LEVEL: 'warn',
   };
-  const app = spawn(NEXT, ['start', '--port', String(port), '--hostname', '127.0.0.1'], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', ...appEnv },
-  });
-  let exit: string | null = null;
-  app.once('exit', (code, signal) => (exit = signal ?? `code ${code}`));
-  const stopApp = () =>
-    new Promise<void>((resolve) => {
-      if (exit || !app.pid) return resolve();
-      app.once('exit', () => resolve());
-      process.kill(-app.pid, 'SIGTERM');
-    });
-
+  let app: AppServer;
   try {
-    await waitForHealthy(url, () => exit);
+    app = await startAppServer(appEnv, { port });
   } catch (error) {
-    await stopApp();
     await services.stop();
     throw error;
   }
   project.provide('appUrl', url);
   project.provide('appEnv', appEnv);
+  project.provide('postgresServerUrl', serverUrl);
   return async () => {
-    await stopApp();
+    await app.stop();
     await services.stop();
   };
 }
