@@ -42,6 +42,8 @@ export type ReadYourWrites = (request: {
   types: ReadonlyArray<string>;
   /** Who held the partition's projector lease when the command loaded (null: nobody, so nothing drains it unless we do). */
   leaseHolder: string | null;
+  /** True when `position` is an earlier attempt's (a retry answered from its stored result): its change notices may have been read long ago. */
+  earlier?: boolean;
 }) => Promise<boolean>;
 
 /** The write side as commands use it: the Redis it lives in and how to wait for read models. */
@@ -76,12 +78,14 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
   const { decider, organizationId, aggregateId } = request;
   await writeSide.guard?.();
   const loaded = await readAggregates(writeSide, organizationId, [aggregateId], request.idempotencyKey);
-  const settle = async (result: AppendResult, types: ReadonlyArray<string>): Promise<CommandResult> => {
+  const settle = async (result: AppendResult, decided: ReadonlyArray<string>): Promise<CommandResult> => {
+    // A retry waits for the read models of the events its first attempt appended (all of the decider's types, if the stored result does not say).
+    const types = !result.duplicate ? decided : result.types.length > 0 ? [...new Set(result.types)] : decider.events.map((e) => e.type);
     const position = result.positions.at(-1) ?? null;
-    const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder: loaded.leaseHolder }) : true;
+    const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder: loaded.leaseHolder, earlier: result.duplicate }) : true;
     return { id: aggregateId, changed: true, position, settled };
   };
-  if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), decider.events.map((e) => e.type));
+  if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), []);
 
   const [stored = { aggregateId, version: 0, record: null }] = loaded.aggregates;
   const state = stateOf(decider, organizationId, stored);
