@@ -4,12 +4,12 @@
  * organization's write-side state, decide in ./commands.ts, append, wait), or
  * a query of the directory read model.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '~/env';
 import { protectedProcedure, router } from '~/server/api/trpc';
 import { runCommand } from '~/server/commands/handler';
+import { newId } from '~/server/commands/idempotency';
 import { AppError, ClaimTakenError } from '~/server/errors';
 import { noticeHub } from '~/server/realtime';
 import { partitionOf } from '~/server/redis/keys';
@@ -26,34 +26,26 @@ const MEMBERSHIP_RECHECK_MS = 30_000;
  * A new organization's id is drawn so that it lands in the partition of its
  * slug: the slug claim then lives in the same partition as the organization's
  * events, and two organizations racing for one slug always meet in one atomic
- * script. (This is also why a slug never changes.)
+ * script. (This is also why a slug never changes.) With an idempotency key,
+ * a retry draws the same id, so it meets its first result.
  */
-function newOrganizationId(slug: string, seed?: string): string {
+function newOrganizationId(slug: string, userId: string, idempotencyKey: string | undefined): string {
   const target = partitionOf(`slug:${slug}`, env.EVENT_PARTITIONS);
   for (let i = 0; ; i++) {
-    // With a seed (the caller's idempotency key), a retry draws the same id, so it meets its first result.
-    const id = seed ? uuidFrom(`${seed}:${i}`) : randomUUID();
+    const id = newId(userId, idempotencyKey, String(i));
     if (partitionOf(id, env.EVENT_PARTITIONS) === target) return id;
   }
-}
-
-/** A version-4-shaped UUID derived from `text` (SHA-256). */
-function uuidFrom(text: string): string {
-  const h = createHash('sha256').update(text).digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x40;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export const organizationsRouter = router({
   /** The caller's organizations, with their role in each. */
   mine: protectedProcedure.query(({ ctx }) => organizationsOf(ctx.db, ctx.session.user.id)),
 
+  /** Creates an organization; the caller becomes its owner. Safe to retry with the same idempotency key (~/server/commands/idempotency). */
   create: protectedProcedure
     .input(z.object({ name: nameSchema, slug: slugSchema, idempotencyKey: z.uuid().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const organizationId = newOrganizationId(input.slug, input.idempotencyKey && `${ctx.session.user.id}:${input.idempotencyKey}`);
+      const organizationId = newOrganizationId(input.slug, ctx.session.user.id, input.idempotencyKey);
       const scope = { ...ctx, organizationId };
       const claims = [{ scope: 'organization-slug', value: `slug:${input.slug}` }];
       const result = await runCommand(scope, organizationDecider, organizationId, { type: 'create', name: input.name, slug: input.slug }, { idempotencyKey: input.idempotencyKey, claims }).catch(
@@ -109,13 +101,18 @@ export const organizationsRouter = router({
 
   leave: organizationProcedure.mutation(({ ctx }) => runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'leave' })),
 
-  /** Invites someone by link. Returns the link (with its secret token) for the admin to copy; the same link is mailed. */
+  /**
+   * Invites someone by link. Returns the link (with its secret token) for the admin to copy; the same link is mailed.
+   * Safe to retry with the same idempotency key: the invitation id comes from the key, so a retry answers the same
+   * invitation and link, and mails nothing more (~/server/commands/idempotency).
+   */
   invite: organizationProcedureFor('admin')
-    .input(z.object({ email: z.email('Enter a valid email address.').max(254), role: invitableRoleSchema }))
+    .input(z.object({ email: z.email('Enter a valid email address.').max(254), role: invitableRoleSchema, idempotencyKey: z.uuid().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const invitationId = randomUUID();
+      const { idempotencyKey } = input;
+      const invitationId = newId(ctx.session.user.id, idempotencyKey, 'invitation', ctx.organizationId);
       const tokenHash = hashInvitationToken(invitationToken(invitationId));
-      const result = await runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'invite', invitationId, email: input.email, role: input.role, tokenHash });
+      const result = await runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'invite', invitationId, email: input.email, role: input.role, tokenHash }, { idempotencyKey });
       return { ...result, invitationId, url: invitationUrl(ctx.organizationId, invitationId) };
     }),
 
