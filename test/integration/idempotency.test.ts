@@ -66,6 +66,21 @@ describe('organizations.create with an idempotency key', () => {
     await expect(ada.api.organizations.mine()).resolves.toHaveLength(1);
   });
 
+  it('a key reused with another URL name (another partition) answers the first organization and creates nothing', async () => {
+    const ada = as('ada');
+    const idempotencyKey = randomUUID();
+    const firstSlug = slug('first');
+    let otherSlug = slug('other');
+    const partition = (s: string) => partitionOf(`slug:${s}`, env.EVENT_PARTITIONS);
+    while (partition(otherSlug) === partition(firstSlug)) otherSlug = slug('other');
+    const first = await ada.api.organizations.create({ name: 'First', slug: firstSlug, idempotencyKey });
+    const second = await ada.api.organizations.create({ name: 'Other', slug: otherSlug, idempotencyKey });
+    expect(second).toMatchObject({ id: first.id, slug: firstSlug, position: first.position });
+    await expect(ada.api.organizations.mine()).resolves.toEqual([expect.objectContaining({ id: first.id, name: 'First', slug: firstSlug })]);
+    // The other URL name stays free.
+    await expect(as('bob').api.organizations.create({ name: 'Bob', slug: otherSlug })).resolves.toMatchObject({ slug: otherSlug });
+  });
+
   it('different keys create two', async () => {
     const ada = as('ada');
     const a = await ada.api.organizations.create({ name: 'A', slug: slug('a'), idempotencyKey: randomUUID() });

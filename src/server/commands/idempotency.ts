@@ -14,6 +14,8 @@
  * A key reused with different input: the stored result wins. The id depends
  * on the key, not on the input, so the second request meets the first one's
  * stored result and answers it (the first request's id), creating nothing.
+ * (An organization's id also depends on its slug's partition; its router
+ * looks the key's other ids up to keep this promise.)
  * Once the stored result has expired (24 h), the same key names an aggregate
  * or invitation that exists already, which the deciders refuse with CONFLICT.
  * A key sent earlier with a request for another kind of thing is refused with

@@ -8,7 +8,7 @@ import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '~/env';
 import { protectedProcedure, router } from '~/server/api/trpc';
-import { runCommand } from '~/server/commands/handler';
+import { loadState, runCommand, type CommandScope } from '~/server/commands/handler';
 import { newId } from '~/server/commands/idempotency';
 import { AppError, ClaimTakenError } from '~/server/errors';
 import { noticeHub } from '~/server/realtime';
@@ -26,15 +26,33 @@ const MEMBERSHIP_RECHECK_MS = 30_000;
  * A new organization's id is drawn so that it lands in the partition of its
  * slug: the slug claim then lives in the same partition as the organization's
  * events, and two organizations racing for one slug always meet in one atomic
- * script. (This is also why a slug never changes.) With an idempotency key,
- * a retry draws the same id, so it meets its first result.
+ * script. (This is also why a slug never changes.)
+ *
+ * With an idempotency key the id is derived instead: the first id derived from
+ * (user, key, 0, 1, …) that lands in the slug's partition, so a retry draws
+ * the same id and meets its first result. A key reused with another slug
+ * would land in another partition and create a second organization; so the
+ * key's ids for the other partitions are looked up first, and if one of them
+ * exists, that organization's stored result wins, as for every creating
+ * command. (Two such requests sent at the same moment can still create two.)
  */
-function newOrganizationId(slug: string, userId: string, idempotencyKey: string | undefined): string {
-  const target = partitionOf(`slug:${slug}`, env.EVENT_PARTITIONS);
-  for (let i = 0; ; i++) {
-    const id = newId(userId, idempotencyKey, String(i));
-    if (partitionOf(id, env.EVENT_PARTITIONS) === target) return id;
+async function newOrganization(scope: Pick<CommandScope, 'writeSide' | 'session'>, slug: string, idempotencyKey: string | undefined): Promise<{ id: string; slug: string }> {
+  const partitions = env.EVENT_PARTITIONS;
+  const target = partitionOf(`slug:${slug}`, partitions);
+  // Each partition's first id; with a key, until every partition has one (about 8 draws for 4 partitions).
+  const ids = new Map<number, string>();
+  let chosen: string | undefined;
+  for (let i = 0; chosen === undefined || (idempotencyKey !== undefined && ids.size < partitions); i++) {
+    const id = newId(scope.session.user.id, idempotencyKey, String(i));
+    const partition = partitionOf(id, partitions);
+    if (!ids.has(partition)) ids.set(partition, id);
+    if (partition === target) chosen ??= id;
   }
+  if (idempotencyKey === undefined) return { id: chosen, slug };
+  const others = [...ids].filter(([partition]) => partition !== target).map(([, id]) => id);
+  const existing = await Promise.all(others.map(async (id) => ({ id, state: (await loadState(scope.writeSide, organizationDecider, id, id)).state })));
+  const first = existing.find((e) => e.state !== null);
+  return first?.state ? { id: first.id, slug: first.state.slug } : { id: chosen, slug };
 }
 
 export const organizationsRouter = router({
@@ -45,7 +63,7 @@ export const organizationsRouter = router({
   create: protectedProcedure
     .input(z.object({ name: nameSchema, slug: slugSchema, idempotencyKey: z.uuid().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const organizationId = newOrganizationId(input.slug, ctx.session.user.id, input.idempotencyKey);
+      const { id: organizationId, slug } = await newOrganization(ctx, input.slug, input.idempotencyKey);
       const scope = { ...ctx, organizationId };
       const claims = [{ scope: 'organization-slug', value: `slug:${input.slug}` }];
       const result = await runCommand(scope, organizationDecider, organizationId, { type: 'create', name: input.name, slug: input.slug }, { idempotencyKey: input.idempotencyKey, claims }).catch(
@@ -55,7 +73,7 @@ export const organizationsRouter = router({
           throw error;
         },
       );
-      return { ...result, slug: input.slug };
+      return { ...result, slug };
     }),
 
   get: organizationProcedure.query(async ({ ctx }) => {
