@@ -99,11 +99,12 @@ export function coverage(position: Position, names: ReadonlyArray<string>): (not
 }
 
 export function createReadYourWrites(hub: () => NoticeHub, timeoutMs = WAIT_MS): ReadYourWrites {
-  return async ({ organizationId, position, types, leaseHolder }) => {
+  return async ({ organizationId, position, types, leaseHolder, earlier = false }) => {
     const names = readModelsFor(projectors, types);
     if (names.length === 0) return true;
     const deadline = Date.now() + timeoutMs;
-    const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs);
+    // A retry's notices were written for its first attempt, perhaps already read past by this process: read the kept ones.
+    const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs, { kept: earlier });
     // A lease held by this process's own drains is no worker: this process must drain, or nobody will.
     if (leaseHolder === null || leaseHolder === inline().id) {
       // Drain only until the wait is over: the rest is left to a worker or the cron drain.
