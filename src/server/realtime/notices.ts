@@ -137,7 +137,8 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
       if (!listeners.has(organizationId)) {
         listeners.set(organizationId, new Set());
         cursors.set(organizationId, start);
-        fresh = startAfter !== undefined;
+        // A read still blocked from an earlier watch of it reads from its old cursor, maybe past `start`: not fresh then.
+        fresh = startAfter !== undefined && !readingFor.has(organizationId);
       }
     }
     const set = listeners.get(organizationId) ?? new Set<Listener>();
