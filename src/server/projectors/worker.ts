@@ -67,12 +67,25 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const sinceReport = { applied: 0, at: Date.now() };
   const sinceTrim = { applied: 0, at: Date.now() };
 
-  const report = async (held: number[]) => {
+  /** Lag and stalls in the log: soon after work, rarely while idle (the status costs a few commands per projector). */
+  const reportIfDue = async () => {
+    const since = Date.now() - sinceReport.at;
+    if (!((sinceReport.applied > 0 && since >= reportEveryMs) || since >= idleReportEveryMs)) return;
+    const held = runtime.heldPartitions();
     const status = await opts.status?.().catch(() => undefined);
     const lag = status?.partitions.reduce((n, p) => n + (p.lag ?? 0), 0) ?? null;
     const stalled = status?.partitions.filter((p) => p.stalled).map((p) => `${p.projector}/p${p.partition}`) ?? [];
     if (stalled.length > 0) log.warn({ applied: sinceReport.applied, held, lag, stalled }, 'projectors stalled');
     else if (sinceReport.applied > 0 || (lag ?? 0) > 0) log.info({ applied: sinceReport.applied, held, lag }, 'progress');
+    Object.assign(sinceReport, { applied: 0, at: Date.now() });
+  };
+
+  /** Trims after work; idle, only to forget dead consumers now and then. */
+  const trimIfDue = async () => {
+    const since = Date.now() - sinceTrim.at;
+    if (!opts.trim || !((sinceTrim.applied > 0 && since >= trimEveryMs) || since >= IDLE_TRIM_MS)) return;
+    Object.assign(sinceTrim, { applied: 0, at: Date.now() });
+    await opts.trim().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'trim failed'));
   };
 
   log.info({ partitions: opts.partitions, projectors: opts.projectorNames }, 'worker started');
@@ -99,16 +112,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         dirty = result.events > 0;
         if (!dirty) caughtUp = await deliveredUpTo(opts, result.partitions);
       }
-      const sinceLastReport = Date.now() - sinceReport.at;
-      if ((sinceReport.applied > 0 && sinceLastReport >= reportEveryMs) || sinceLastReport >= idleReportEveryMs) {
-        await report(runtime.heldPartitions());
-        Object.assign(sinceReport, { applied: 0, at: Date.now() });
-      }
-      const sinceLastTrim = Date.now() - sinceTrim.at;
-      if (opts.trim && ((sinceTrim.applied > 0 && sinceLastTrim >= trimEveryMs) || sinceLastTrim >= IDLE_TRIM_MS)) {
-        Object.assign(sinceTrim, { applied: 0, at: Date.now() });
-        await opts.trim().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'trim failed'));
-      }
+      await reportIfDue();
+      await trimIfDue();
       if (dirty) continue;
       const retryInMs = runtime.nextRetryInMs();
       const until = Math.min(due.heartbeat, due.renew, retryInMs > 0 ? Date.now() + retryInMs : Infinity);
