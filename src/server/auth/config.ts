@@ -84,24 +84,24 @@ class SignInLinkNotSent extends AuthError {
 async function sendSignInLink({ identifier, url }: { identifier: string; url: string }): Promise<void> {
   const mailer = providerMailer();
   if (!mailer) throw new SignInLinkNotSent('Email sign-in needs EMAIL_SERVER or RESEND_API_KEY.');
-  await mailer
-    .send({
-    // A link is sent once and never retried, so any unique key will do.
-    idempotencyKey: `sign-in/${randomUUID()}`,
-    to: identifier,
-    subject: 'Sign in to Streamline',
-    text: [
-      'Open this link to sign in to Streamline:',
-      '',
-      url,
-      '',
-      `It works once, within ${SIGN_IN_LINK_MAX_AGE_SECONDS / 60} minutes. If you did not ask to sign in, ignore this mail.`,
-    ].join('\n'),
-    })
-    .catch((error: unknown) => {
-      logger.error({ component: 'auth', err: error }, 'sign-in link not sent');
-      throw new SignInLinkNotSent('The sign-in link could not be mailed', error instanceof Error ? error : undefined);
+  try {
+    await mailer.send({
+      // A link is sent once and never retried, so any unique key will do.
+      idempotencyKey: `sign-in/${randomUUID()}`,
+      to: identifier,
+      subject: 'Sign in to Streamline',
+      text: [
+        'Open this link to sign in to Streamline:',
+        '',
+        url,
+        '',
+        `It works once, within ${SIGN_IN_LINK_MAX_AGE_SECONDS / 60} minutes. If you did not ask to sign in, ignore this mail.`,
+      ].join('\n'),
     });
+  } catch (error) {
+    logger.error({ component: 'auth', err: error }, 'sign-in link not sent');
+    throw new SignInLinkNotSent('The sign-in link could not be mailed', error instanceof Error ? error : undefined);
+  }
 }
 
 export const authConfig = {
