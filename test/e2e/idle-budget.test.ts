@@ -63,6 +63,7 @@ async function environment(name: string, redisUrl: string) {
     AUTH_SECRET: randomBytes(32).toString('base64url'),
     AUTH_TRUST_HOST: 'true',
     AUTH_DEV_SIGNIN: 'true',
+    AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE: 'true', // production build, loopback only
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
   };

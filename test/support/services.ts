@@ -64,5 +64,7 @@ declare module 'vitest' {
     appUrl: string;
     /** The app's own environment (end-to-end project only), to run `npm run worker` beside it. */
     appEnv: Record<string, string>;
+    /** Where the end-to-end app's mails arrive, one JSON file each (see ./smtp-sink.ts). */
+    mailDir: string;
   }
 }
