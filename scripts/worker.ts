@@ -39,7 +39,7 @@ runMain(async () => {
     });
   }
   await runWorker({
-    runtime: createAppRuntime(workerId),
+    runtime: createAppRuntime(workerId, { leaseMs: env.WORKER_LEASE_MS }),
     redis,
     blockingRedis,
     keys,
@@ -50,6 +50,8 @@ runMain(async () => {
     signal: stop.signal,
     trim: trimAppStreams,
     status: appProjectorsStatus,
+    // Gone after three missed beats: the same time its leases take to lapse.
+    heartbeatMs: env.WORKER_LEASE_MS / 3,
   });
   redis.destroy();
   const { db } = await import('../src/server/db');

@@ -34,7 +34,53 @@ describe('parseEnv', () => {
 
   it('turns development sign-in and pretty logs off in production unless asked', () => {
     expect(parseEnv({ ...valid, NODE_ENV: 'production' })).toMatchObject({ AUTH_DEV_SIGNIN: false, LOG_FORMAT: 'json' });
-    expect(parseEnv({ ...valid, NODE_ENV: 'production', AUTH_DEV_SIGNIN: 'true' }).AUTH_DEV_SIGNIN).toBe(true);
+    expect(parseEnv({ ...valid, NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+  });
+
+  describe('development sign-in on a production deployment', () => {
+    const loud = { AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE: 'true' };
+    const refusal =
+      'Invalid environment: AUTH_DEV_SIGNIN is true on a production deployment, where anyone could sign in as anyone: configure email (EMAIL_SERVER or RESEND_API_KEY) or GitHub sign-in instead, or, for a private deployment only, also set AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE=true. See .env.example.';
+
+    it('is refused with one line, off Vercel and on a Vercel production deployment, at start and at build', () => {
+      const production = { ...valid, NODE_ENV: 'production', AUTH_DEV_SIGNIN: 'true' };
+      expect(errorOf(production).message).toBe(refusal);
+      expect(errorOf({ NODE_ENV: 'production', AUTH_DEV_SIGNIN: '1' }, { buildPhase: true }).message).toBe(refusal);
+      const vercel = { ...production, VERCEL: '1', CRON_SECRET: 'c'.repeat(16) };
+      expect(errorOf({ ...vercel, VERCEL_ENV: 'production' }).message).toBe(refusal);
+      expect(errorOf({ ...vercel, VERCEL_ENV: 'production' }, { buildPhase: true }).message).toBe(refusal);
+      // A Vercel process that does not say which deployment it is counts as production.
+      expect(errorOf(vercel).message).toBe(refusal);
+      // A loopback AUTH_URL proves nothing about who can reach the server: still refused.
+      expect(errorOf({ ...production, AUTH_URL: 'http://127.0.0.1:3000' }).message).toBe(refusal);
+    });
+
+    it('is accepted with the loud variable, on previews, and outside production', () => {
+      const production = { ...valid, NODE_ENV: 'production', AUTH_DEV_SIGNIN: 'true' };
+      expect(parseEnv({ ...production, ...loud }).AUTH_DEV_SIGNIN).toBe(true);
+      expect(parseEnv({ ...production, ...loud, VERCEL: '1', VERCEL_ENV: 'production', CRON_SECRET: 'c'.repeat(16) }).AUTH_DEV_SIGNIN).toBe(true);
+      expect(parseEnv({ ...production, VERCEL: '1', VERCEL_ENV: 'preview', CRON_SECRET: 'c'.repeat(16) }).AUTH_DEV_SIGNIN).toBe(true);
+      expect(parseEnv({ ...valid, NODE_ENV: 'test', AUTH_DEV_SIGNIN: 'true' }).AUTH_DEV_SIGNIN).toBe(true);
+      expect(parseEnv({ ...valid, AUTH_DEV_SIGNIN: 'true' }).AUTH_DEV_SIGNIN).toBe(true);
+      // Off is always fine, loud variable or not.
+      expect(parseEnv({ ...valid, NODE_ENV: 'production', AUTH_DEV_SIGNIN: 'false', ...loud }).AUTH_DEV_SIGNIN).toBe(false);
+    });
+  });
+
+  it('configures mail through SMTP or Resend, with a sender, never both', () => {
+    const from = 'Streamline <no-reply@example.com>';
+    expect(parseEnv(valid).EMAIL_PROVIDER).toBeNull();
+    expect(parseEnv({ ...valid, EMAIL_SERVER: 'smtp://user:pass@smtp.example.com:587', EMAIL_FROM: from })).toMatchObject({ EMAIL_PROVIDER: 'smtp', EMAIL_FROM: from });
+    expect(parseEnv({ ...valid, RESEND_API_KEY: 're_123', EMAIL_FROM: 'no-reply@example.com' }).EMAIL_PROVIDER).toBe('resend');
+    expect(errorOf({ ...valid, EMAIL_SERVER: 'smtp://smtp.example.com' }).message).toBe(
+      'Invalid environment: EMAIL_FROM is required with EMAIL_SERVER (the sender of every mail, e.g. "Streamline <no-reply@example.com>"). See .env.example.',
+    );
+    expect(errorOf({ ...valid, RESEND_API_KEY: 're_123' }).message).toContain('EMAIL_FROM is required with RESEND_API_KEY');
+    expect(errorOf({ ...valid, RESEND_API_KEY: 're_123', EMAIL_SERVER: 'smtp://smtp.example.com', EMAIL_FROM: from }).message).toContain(
+      'RESEND_API_KEY and EMAIL_SERVER are both set',
+    );
+    expect(errorOf({ ...valid, EMAIL_SERVER: 'https://smtp.example.com', EMAIL_FROM: from }).message).toContain('EMAIL_SERVER must be an smtp:// or smtps:// URL');
+    expect(errorOf({ ...valid, EMAIL_SERVER: 'smtp://smtp.example.com', EMAIL_FROM: 'Streamline' }).message).toContain('EMAIL_FROM must be an address');
   });
 
   it('names a missing variable in one line', () => {

@@ -21,6 +21,20 @@ const postgresUrl = z
     message: 'must be a postgres:// or postgresql:// URL',
   });
 
+const smtpUrl = z
+  .string()
+  .refine((v) => /^smtps?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+    message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587',
+  });
+
+/** `no-reply@example.com` or `Streamline <no-reply@example.com>`. */
+const mailbox = z
+  .string()
+  .max(320)
+  .refine((v) => /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(v.trim()), {
+    message: 'must be an address, e.g. no-reply@example.com or "Streamline <no-reply@example.com>"',
+  });
+
 const redisUrl = z
   .string()
   .refine((v) => /^rediss?:\/\/[^\s]*$/.test(v) && URL.canParse(v), {
@@ -75,6 +89,12 @@ export const envSchema = z
      * from its last event id. Keep it below the route's `maxDuration` (300 s). Tests set it short.
      */
     SSE_MAX_DURATION_MS: z.coerce.number().int().min(1_000).max(800_000).default(270_000),
+    /**
+     * How long a worker's hold on a partition lasts without renewal (renewed every half of it).
+     * A crashed worker's partitions wait this long for another worker; a stopped one hands them over at once.
+     * Shorter means faster takeover and more idle Redis commands (about 3 per partition per renewal).
+     */
+    WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     /** Health turns red when a projector leaves an event waiting longer than this. */
     PROJECTOR_STALL_MS: z.coerce.number().int().min(100).default(30_000),
     /** Mutations one user may make per RATE_LIMIT_WINDOW_MS (sliding window, shared by all app servers); 0 turns the limit off. */
@@ -91,8 +111,16 @@ export const envSchema = z
     AUTH_GITHUB_SECRET: z.string().min(1).optional(),
     /** Public URL of the app (next-auth reads it too); links in mails are absolute when it is set. */
     AUTH_URL: z.url().optional(),
-    /** Enables the email-only development sign-in. On by default outside production. */
+    /** Enables the email-only development sign-in. On by default outside production; refused on a production deployment (see below). */
     AUTH_DEV_SIGNIN: bool.optional(),
+    /** Lets AUTH_DEV_SIGNIN=true run on a production deployment anyway. Named to be impossible to set by accident. */
+    AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE: bool.default(false),
+    /** Sender of every mail (sign-in links, invitations). Required with EMAIL_SERVER or RESEND_API_KEY. */
+    EMAIL_FROM: mailbox.optional(),
+    /** SMTP server for mail and email sign-in links: smtp://user:password@host:587 (STARTTLS) or smtps://…:465. */
+    EMAIL_SERVER: smtpUrl.optional(),
+    /** Resend API key; mail and sign-in links then go through Resend's HTTP API instead of SMTP. */
+    RESEND_API_KEY: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** `pretty` for people, `json` for log collectors. Defaults to pretty outside production. */
     LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
@@ -101,6 +129,20 @@ export const envSchema = z
     if (v.VERCEL === '1' && !v.CRON_SECRET) {
       // No worker runs there: the cron drain is what converges whatever the drains after responses left.
       ctx.addIssue({ code: 'custom', path: ['CRON_SECRET'], message: 'is required on Vercel, where the cron drain replaces the worker (16+ characters)' });
+    }
+    if (v.AUTH_DEV_SIGNIN === true && productionDeployment(v) && !v.AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_DEV_SIGNIN'],
+        message:
+          'is true on a production deployment, where anyone could sign in as anyone: configure email (EMAIL_SERVER or RESEND_API_KEY) or GitHub sign-in instead, or, for a private deployment only, also set AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE=true',
+      });
+    }
+    if (v.EMAIL_SERVER && v.RESEND_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['RESEND_API_KEY'], message: 'and EMAIL_SERVER are both set: mail goes through one of them, so set only one' });
+    }
+    if ((v.EMAIL_SERVER || v.RESEND_API_KEY) && !v.EMAIL_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['EMAIL_FROM'], message: `is required with ${v.EMAIL_SERVER ? 'EMAIL_SERVER' : 'RESEND_API_KEY'} (the sender of every mail, e.g. "Streamline <no-reply@example.com>")` });
     }
     if (Boolean(v.AUTH_GITHUB_ID) !== Boolean(v.AUTH_GITHUB_SECRET)) {
       ctx.addIssue({
@@ -124,11 +166,31 @@ export const envSchema = z
       REDIS_KEY_PREFIX: v.REDIS_KEY_PREFIX ?? environmentPrefix(v.VERCEL_ENV, v.VERCEL_GIT_COMMIT_REF),
       PROJECTORS_MODE: v.PROJECTORS_MODE ?? (v.VERCEL === '1' ? 'serverless' : 'worker'),
       AUTH_DEV_SIGNIN: v.AUTH_DEV_SIGNIN ?? v.NODE_ENV !== 'production',
+      /** Where mail goes: an SMTP server, Resend, or (null) the development mailbox. */
+      EMAIL_PROVIDER: emailProvider(v),
       LOG_FORMAT: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty'),
     };
   });
 
 export type Env = z.output<typeof envSchema>;
+
+export type EmailProvider = 'smtp' | 'resend' | null;
+
+function emailProvider(v: { EMAIL_SERVER?: string; RESEND_API_KEY?: string }): EmailProvider {
+  if (v.RESEND_API_KEY) return 'resend';
+  return v.EMAIL_SERVER ? 'smtp' : null;
+}
+
+/**
+ * Whether this process serves a production deployment: NODE_ENV=production and,
+ * on Vercel, a deployment that is not a preview (VERCEL_ENV unset counts as
+ * production, to err on the safe side). Previews and local `npm run dev` are not.
+ */
+function productionDeployment(v: { NODE_ENV: string; VERCEL?: string; VERCEL_ENV?: string }): boolean {
+  if (v.NODE_ENV !== 'production') return false;
+  if (v.VERCEL === '1') return v.VERCEL_ENV !== 'preview' && v.VERCEL_ENV !== 'development';
+  return true;
+}
 
 /** Thrown for a bad environment; its message is one line naming the variable. */
 export class EnvError extends Error {

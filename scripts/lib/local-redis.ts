@@ -25,6 +25,8 @@ export interface LocalRedisOptions {
   /** Persistence; default `appendonly yes` with `appendfsync always`, as the event log needs. */
   appendonly?: boolean;
   appendfsync?: 'always' | 'everysec' | 'no';
+  /** Memory limit and what Redis does at it, e.g. `{ maxmemory: '64mb', policy: 'allkeys-lru' }`; default: no limit, no eviction. */
+  memory?: { maxmemory: string; policy: string };
 }
 
 export interface LocalRedis {
@@ -75,6 +77,7 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
       ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', opts.tls.certFile, '--tls-key-file', opts.tls.keyFile,
          '--tls-ca-cert-file', opts.tls.caFile, '--tls-auth-clients', 'no']
       : ['--port', String(port)]),
+    ...(opts.memory ? ['--maxmemory', opts.memory.maxmemory, '--maxmemory-policy', opts.memory.policy] : []),
   ];
 
   let child: ChildProcess | undefined;

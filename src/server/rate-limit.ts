@@ -7,7 +7,8 @@
  * app servers with drifting clocks share one window.
  *
  * The kernel applies `mutationRateLimiter()` to every mutation of a signed-in
- * user (src/server/api/trpc.ts). Edit this file to change the algorithm; the
+ * user (src/server/api/trpc.ts); the sign-in action applies
+ * `signInLinkRateLimiter()` to each address it mails a link to. Edit this file to change the algorithm; the
  * numbers come from RATE_LIMIT_MUTATIONS and RATE_LIMIT_WINDOW_MS.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -87,4 +88,15 @@ export function mutationRateLimiter(): RateLimiter | null {
         : createRateLimiter({ redis: getRedis(), keys, limit: env.RATE_LIMIT_MUTATIONS, windowMs: env.RATE_LIMIT_WINDOW_MS });
   }
   return mutations;
+}
+
+/** Sign-in links one address may be mailed per window: enough for a retry or two, too few to flood a mailbox. */
+export const SIGN_IN_LINK_LIMIT: RateLimit = { limit: 5, windowMs: 15 * 60_000 };
+
+let signInLinks: RateLimiter | undefined;
+
+/** The limiter for sign-in links, per email address (subject `sign-in-link:<email>`). */
+export function signInLinkRateLimiter(): RateLimiter {
+  signInLinks ??= createRateLimiter({ redis: getRedis(), keys, ...SIGN_IN_LINK_LIMIT });
+  return signInLinks;
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { ARTIFACTS_DIR, openNewBoard, sharedBrowser, signIn } from '../support/browser';
+import { ARTIFACTS_DIR, openNewBoard, sharedBrowser, signIn, submitDevSignIn } from '../support/browser';
+import { linkIn, waitForMail } from '../support/smtp-sink';
 import { eventually } from '../support/log-capture';
 
 const appUrl = inject('appUrl');
@@ -79,8 +80,7 @@ describe('organizations in the browser', () => {
     const guest = await guestContext.newPage();
     await guest.goto(link);
     await guest.waitForURL(/\/sign-in\?/);
-    await guest.getByLabel('Email').fill(guestEmail);
-    await guest.getByRole('button', { name: 'Sign in with email' }).click();
+    await submitDevSignIn(guest, guestEmail);
     await guest.getByRole('heading', { name: `Join ${name}?` }).waitFor();
     await guest.getByRole('button', { name: 'Join' }).click();
     await guest.waitForURL(/\/o\/[0-9a-f-]{36}$/);
@@ -93,10 +93,11 @@ describe('organizations in the browser', () => {
     await owner.getByText('No pending invitations.').waitFor({ timeout: 10_000 });
     await owner.screenshot({ path: path.join(ARTIFACTS_DIR, 'invitation-accepted.png'), fullPage: true });
 
-    // The same link was mailed to the guest; the development mailbox shows it, and a used link says so.
-    await guest.goto(`${appUrl}/dev/mailbox`);
-    await guest.getByRole('heading', { name: `You are invited to join ${name} on Streamline` }).waitFor();
-    await guest.goto(link);
+    // The same link was mailed to the guest, through the Mailer to the SMTP server; a used link says so.
+    const mail = await waitForMail(inject('mailDir'), guestEmail, { subject: /invited/ });
+    expect(mail.subject).toBe(`You are invited to join ${name} on Streamline`);
+    expect(linkIn(mail)).toBe(link);
+    await guest.goto(linkIn(mail));
     await guest.getByText('This invitation was already used.').waitFor();
     await ownerContext.close();
     await guestContext.close();

@@ -27,21 +27,24 @@ import { generateNKeysBetween } from 'fractional-indexing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { freePort } from '../../scripts/lib/ports';
+import { startAppServer, type AppServer } from '../support/app-server';
 import { signInOverHttp, trpcOverHttp } from '../support/http-client';
 import { eventually } from '../support/log-capture';
-import { databaseFromTemplate, startNextApp, type NextApp } from '../support/next-app';
+import { createDatabaseFromTemplate } from '../support/services';
 import { caughtUp, projectionState, rebuildDifferences, type ReadSide } from '../support/read-side';
 
 const tag = randomBytes(3).toString('hex');
 const CRON_SECRET = `cron-${randomBytes(12).toString('hex')}`;
 const HEALTH_TOKEN = `health-${randomBytes(12).toString('hex')}`;
 const sharedEnv = {
-  DATABASE_URL: await databaseFromTemplate(inject('postgresServerUrl'), 'svl'),
+  DATABASE_URL: await createDatabaseFromTemplate(inject('postgresServerUrl'), `svl_${randomBytes(4).toString('hex')}`),
   REDIS_URL: inject('redisUrl'),
   REDIS_KEY_PREFIX: `svl-${tag}`,
   AUTH_SECRET: randomBytes(32).toString('base64url'),
   AUTH_TRUST_HOST: 'true',
   AUTH_DEV_SIGNIN: 'true',
+  // `next start` runs in production, where the development sign-in must be allowed this loudly.
+  AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE: 'true',
   PROJECTORS_MODE: 'serverless',
   CRON_SECRET,
   HEALTH_TOKEN,
@@ -67,12 +70,12 @@ const readSide: ReadSide = { db, redis: getRedis(), keys, partitions: 4, project
 
 const ports = [await freePort(), await freePort()];
 const envOf = (port: number) => ({ ...sharedEnv, AUTH_URL: `http://127.0.0.1:${port}` });
-const instances: NextApp[] = [];
+const instances: AppServer[] = [];
 let cookie = '';
 const owner = `owner-${tag}@example.com`;
 
 beforeAll(async () => {
-  for (const port of ports) instances.push(await startNextApp(envOf(port), { port }));
+  for (const port of ports) instances.push(await startAppServer(envOf(port), { port }));
   cookie = await signInOverHttp(instances[0]?.url ?? '', owner);
 });
 
@@ -251,12 +254,12 @@ describe('serverless projectors with no worker', () => {
     await api(1).tasks.renameProject.mutate({ organizationId, projectId, name: 'Dead (renamed again)' });
     await eventually(async () => caughtUp(await projectionState(readSide)), 60_000, 'every projector at the tip without cron');
     await expectConvergedExactlyOnce();
-    instances[0] = await startNextApp(envOf(ports[0] ?? 0), { port: ports[0] });
+    instances[0] = await startAppServer(envOf(ports[0] ?? 0), { port: ports[0] });
   });
 
   it('a drain SIGKILLed mid-batch is finished by ONE cron call after a restart: every checkpoint at the tip, every event applied once', { timeout: 240_000 }, async () => {
     const { left } = await killMidDrain('crash', 60);
-    instances[0] = await startNextApp(envOf(ports[0] ?? 0), { port: ports[0] });
+    instances[0] = await startAppServer(envOf(ports[0] ?? 0), { port: ports[0] });
     const report = await cron(0);
     expect(report).toMatchObject({ mode: 'serverless', complete: true, busy: [], claimed: left.pending, partitions: [0, 1, 2, 3] });
     expect(report.events).toBeGreaterThan(0);

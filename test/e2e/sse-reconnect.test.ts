@@ -13,28 +13,31 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedis } from '~/server/redis/client';
 import { createKeys } from '~/server/redis/keys';
 import { freePort } from '../../scripts/lib/ports';
+import { startAppServer, type AppServer } from '../support/app-server';
 import { signInOverHttp, trpcOverHttp } from '../support/http-client';
 import { eventually } from '../support/log-capture';
-import { databaseFromTemplate, startNextApp, type NextApp } from '../support/next-app';
+import { createDatabaseFromTemplate } from '../support/services';
 
 const CUT_MS = 2_000;
 const prefix = `sse-${randomBytes(3).toString('hex')}`;
 const redis = createRedis({ url: inject('redisUrl'), logger: pino({ level: 'silent' }), name: 'sse-test' });
 const keys = createKeys(prefix);
-let app: NextApp | undefined;
+let app: AppServer | undefined;
 
 beforeAll(async () => {
   await redis.connect();
   const port = await freePort();
-  app = await startNextApp(
+  app = await startAppServer(
     {
-      DATABASE_URL: await databaseFromTemplate(inject('postgresServerUrl'), 'sse'),
+      DATABASE_URL: await createDatabaseFromTemplate(inject('postgresServerUrl'), `sse_${randomBytes(4).toString('hex')}`),
       REDIS_URL: inject('redisUrl'),
       REDIS_KEY_PREFIX: prefix,
       AUTH_SECRET: randomBytes(32).toString('base64url'),
       AUTH_URL: `http://127.0.0.1:${port}`,
       AUTH_TRUST_HOST: 'true',
       AUTH_DEV_SIGNIN: 'true',
+      // `next start` runs in production, where the development sign-in must be allowed this loudly.
+      AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE: 'true',
       PROJECTORS_MODE: 'serverless',
       SSE_MAX_DURATION_MS: String(CUT_MS),
       RATE_LIMIT_MUTATIONS: '0',

@@ -13,7 +13,7 @@ import { appendEvents, type EventStore } from '~/server/events/append';
 import { durabilityOf, probeDurability, type DurabilityPolicy } from '~/server/events/durability';
 import { createRedis, type Redis } from '~/server/redis/client';
 import { createKeys, partitionOf } from '~/server/redis/keys';
-import { startLocalRedis, type LocalRedis } from '../../scripts/lib/local-redis';
+import { startLocalRedis, type LocalRedis, type LocalRedisOptions } from '../../scripts/lib/local-redis';
 import { captureLogs } from '../support/log-capture';
 import { counterIncremented, testCatalogue } from '../support/event-core';
 
@@ -26,7 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function redisWith(name: string, persistence: { appendonly: boolean; appendfsync?: 'always' | 'everysec' | 'no' }): Promise<Redis> {
+async function redisWith(name: string, persistence: Pick<LocalRedisOptions, 'appendonly' | 'appendfsync' | 'memory'>): Promise<Redis> {
   const server = await startLocalRedis({ dir: path.join(dir, name), ...persistence });
   servers.push(server);
   const client = createRedis({ url: server.url, logger: captureLogs().logger, name });
@@ -64,6 +64,19 @@ describe('durability probe', () => {
     const redis = await redisWith('everysec', { appendonly: true, appendfsync: 'everysec' });
     await expect(probeDurability(redis)).resolves.toMatchObject({ class: 'unsafe', detail: expect.stringContaining('appendfsync everysec') });
     await expect(appendOnce(redis)).resolves.toMatchObject({ entries: 0 });
+  });
+
+  it('a server that evicts keys when full is unsafe even with every write on disk, and a provider’s promise does not change that', async () => {
+    const redis = await redisWith('evicts', { appendonly: true, appendfsync: 'always', memory: { maxmemory: '64mb', policy: 'allkeys-lru' } });
+    await expect(probeDurability(redis)).resolves.toMatchObject({ class: 'unsafe', detail: expect.stringContaining('maxmemory-policy allkeys-lru') });
+    await expect(appendOnce(redis)).resolves.toMatchObject({ outcome: expect.stringMatching(/^UNAVAILABLE: .*noeviction/), entries: 0 });
+    await expect(appendOnce(redis, 'provider-durable')).resolves.toMatchObject({ entries: 0 });
+    await expect(appendOnce(redis, 'accept-risk')).resolves.toEqual({ outcome: 'appended', entries: 1 });
+  });
+
+  it('a memory limit with noeviction refuses writes when full instead of losing keys: durable', async () => {
+    const redis = await redisWith('noeviction', { appendonly: true, appendfsync: 'always', memory: { maxmemory: '64mb', policy: 'noeviction' } });
+    await expect(probeDurability(redis)).resolves.toMatchObject({ class: 'fsync-per-write' });
   });
 
   it('appendonly yes with appendfsync always: every write is on disk when acknowledged, and appends pass', async () => {

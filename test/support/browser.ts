@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
@@ -27,11 +27,22 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The sign-in page's development sign-in form (the page may show the sign-in link form too). */
+export function devSignInForm(page: Page): Locator {
+  return page.getByRole('form', { name: 'Development sign-in' });
+}
+
+/** Submits the development sign-in form of the sign-in page that is open. */
+export async function submitDevSignIn(page: Page, email: string): Promise<void> {
+  const form = devSignInForm(page);
+  await form.getByLabel('Email').fill(email);
+  await form.getByRole('button', { name: 'Sign in with email' }).click();
+}
+
 /** Signs a new user in through the development sign-in form and waits for their (empty) home page. */
 export async function signIn(page: Page, appUrl: string, email: string): Promise<void> {
   await page.goto(`${appUrl}/sign-in`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Sign in with email' }).click();
+  await submitDevSignIn(page, email);
   await page.getByText('You are not in any organization yet.').waitFor();
 }
 

@@ -13,6 +13,18 @@ import { runMigrations } from '../../src/server/db/migrate';
 
 export const TEMPLATE_DATABASE = 'streamline_template';
 
+/** A new database `name`, a copy of the migrated template; returns its URL. */
+export async function createDatabaseFromTemplate(serverUrl: string, name: string): Promise<string> {
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(`${serverUrl}postgres`, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
+  } finally {
+    await admin.end();
+  }
+  return `${serverUrl}${name}`;
+}
+
 export interface TestServices {
   postgres: LocalPostgres;
   redis: LocalRedis;
@@ -52,5 +64,7 @@ declare module 'vitest' {
     appUrl: string;
     /** The app's own environment (end-to-end project only), to run `npm run worker` beside it. */
     appEnv: Record<string, string>;
+    /** Where the end-to-end app's mails arrive, one JSON file each (see ./smtp-sink.ts). */
+    mailDir: string;
   }
 }

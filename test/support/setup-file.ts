@@ -4,24 +4,18 @@
  * the app's environment at them, so files never see each other's data.
  */
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { inject } from 'vitest';
-import { TEMPLATE_DATABASE } from './services';
+import { createDatabaseFromTemplate } from './services';
 
 const id = randomBytes(5).toString('hex');
 const database = `t_${id}`;
 const serverUrl = inject('postgresServerUrl');
 
-const admin = postgres(`${serverUrl}postgres`, { max: 1, onnotice: () => undefined });
-try {
-  await admin.unsafe(`create database "${database}" template "${TEMPLATE_DATABASE}"`);
-} finally {
-  await admin.end();
-}
+const databaseUrl = await createDatabaseFromTemplate(serverUrl, database);
 
 Object.assign(process.env, {
   NODE_ENV: 'test',
-  DATABASE_URL: `${serverUrl}${database}`,
+  DATABASE_URL: databaseUrl,
   REDIS_URL: inject('redisUrl'),
   REDIS_KEY_PREFIX: `t:${id}`,
   AUTH_SECRET: randomBytes(32).toString('base64url'),
@@ -30,5 +24,7 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   // Short enough that liveness tests see a stall quickly.
   PROJECTOR_STALL_MS: '1000',
+  // Short leases, so a worker started after a killed one takes over within seconds.
+  WORKER_LEASE_MS: '6000',
   CRON_SECRET: `cron-${id}-secret-value`,
 });

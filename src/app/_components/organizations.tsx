@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
+import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC } from '~/trpc/react';
 
 /** The signed-in user's organizations, or an invitation to create the first one. */
@@ -61,12 +62,12 @@ export function CreateOrganizationForm() {
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
   const [slugEdited, setSlugEdited] = useState(false);
-  // One key per attempt: a double submit or a network retry creates one organization.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  // One key per request: submitting the same input again after an error (a lost response) creates one organization.
+  const [keys] = useState(() => idempotencyKeys());
   const create = useMutation(
     trpc.organizations.create.mutationOptions({
       onSuccess: async (created) => {
-        setIdempotencyKey(crypto.randomUUID());
+        keys.renew();
         await queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() });
         router.push(`/o/${created.id}`);
       },
@@ -76,7 +77,7 @@ export function CreateOrganizationForm() {
   const fieldErrors = create.error?.data?.zodError?.fieldErrors ?? {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ name, slug, idempotencyKey });
+    create.mutate({ name, slug, idempotencyKey: keys.keyFor({ name, slug }) });
   };
   return (
     <Card>

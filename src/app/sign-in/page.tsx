@@ -1,17 +1,23 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
+import { SubmitButton } from '~/components/ui/submit-button';
 import { auth, enabledProviders } from '~/server/auth';
-import { signInWithEmail, signInWithGitHub } from '~/server/app/auth-actions';
+import { devSignIn, sendSignInLink, signInWithGitHub } from '~/server/app/auth-actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
+/** What each `?error=` means, worded for the person signing in. next-auth's types and the actions' own. */
 const ERRORS: Record<string, string> = {
   InvalidEmail: 'Enter a valid email address.',
+  TooManyLinks: 'Several sign-in links went to this address just now. Use the newest one, or wait a few minutes and ask again.',
+  EmailSignInError: 'The sign-in email could not be sent. Try again in a moment.',
+  Verification: 'That sign-in link has expired or was already used. Ask for a new one below.',
   CredentialsSignin: 'That sign-in did not work. Try again.',
   OAuthAccountNotLinked: 'This email is already linked to another sign-in method.',
+  AccessDenied: 'That account may not sign in here.',
+  Configuration: 'Sign-in is not set up correctly on the server. Try again later.',
 };
 
 export default async function SignInPage({
@@ -23,7 +29,7 @@ export default async function SignInPage({
   const callbackUrl = typeof params.callbackUrl === 'string' ? params.callbackUrl : '/';
   if (await auth()) redirect(callbackUrl.startsWith('/') ? callbackUrl : '/');
   const error = typeof params.error === 'string' ? (ERRORS[params.error] ?? 'Sign-in failed. Try again.') : null;
-  const none = !enabledProviders.dev && !enabledProviders.github;
+  const none = !enabledProviders.dev && !enabledProviders.github && !enabledProviders.email;
 
   return (
     <div className="mx-auto max-w-sm py-10">
@@ -37,13 +43,39 @@ export default async function SignInPage({
         {enabledProviders.github && (
           <form action={signInWithGitHub}>
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
-            <Button type="submit" variant="secondary" className="w-full">
+            <SubmitButton variant="secondary" className="w-full" pendingLabel="Opening GitHub…">
               Continue with GitHub
-            </Button>
+            </SubmitButton>
+          </form>
+        )}
+        {enabledProviders.email && (
+          <form action={sendSignInLink} className="space-y-3" aria-label="Email me a sign-in link">
+            <input type="hidden" name="callbackUrl" value={callbackUrl} />
+            <label htmlFor="link-email" className="block text-sm font-medium">
+              Email address
+            </label>
+            <Input
+              id="link-email"
+              name="email"
+              type="email"
+              required
+              maxLength={254}
+              autoComplete="email"
+              placeholder="you@example.com"
+              aria-invalid={error === ERRORS.InvalidEmail || undefined}
+            />
+            <SubmitButton className="w-full" pendingLabel="Sending link…">
+              Email me a sign-in link
+            </SubmitButton>
+            <p className="text-xs text-zinc-500">No password: we mail you a link that signs you in.</p>
           </form>
         )}
         {enabledProviders.dev && (
-          <form action={signInWithEmail} className="space-y-3">
+          <form
+            action={devSignIn}
+            aria-label="Development sign-in"
+            className="space-y-3 rounded-xl border border-dashed border-amber-400 p-4 dark:border-amber-600"
+          >
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
             <label htmlFor="email" className="block text-sm font-medium">
               Email
@@ -56,21 +88,27 @@ export default async function SignInPage({
               maxLength={254}
               autoComplete="email"
               placeholder="you@example.com"
-              aria-invalid={error === ERRORS.InvalidEmail || undefined}
+              aria-invalid={(!enabledProviders.email && error === ERRORS.InvalidEmail) || undefined}
             />
-            <Button type="submit" className="w-full">
+            <SubmitButton className="w-full" pendingLabel="Signing in…">
               Sign in with email
-            </Button>
-            <p className="text-xs text-zinc-500">
-              Development sign-in: any email works, no password. Disabled in production unless AUTH_DEV_SIGNIN=true.
-            </p>
+            </SubmitButton>
+            <p className="text-xs text-zinc-500">Development sign-in: any email works, no password. For local use and tests only.</p>
           </form>
         )}
         {none && (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            No sign-in method is configured. Set AUTH_GITHUB_ID and AUTH_GITHUB_SECRET, or AUTH_DEV_SIGNIN=true for a
-            non-public deployment.
-          </p>
+          <div className="space-y-2 text-sm text-zinc-600 dark:text-zinc-400">
+            <p>No sign-in method is configured. To turn one on, set:</p>
+            <ul className="list-disc space-y-1 pl-5">
+              <li>
+                <code>EMAIL_FROM</code> and <code>EMAIL_SERVER</code> (an SMTP URL) or <code>RESEND_API_KEY</code>, for sign-in
+                links by email;
+              </li>
+              <li>
+                <code>AUTH_GITHUB_ID</code> and <code>AUTH_GITHUB_SECRET</code>, for GitHub.
+              </li>
+            </ul>
+          </div>
         )}
       </Card>
     </div>

@@ -8,7 +8,8 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { createAction, formAction } from './action';
 import { publicProcedure } from '~/server/api/trpc';
-import { DEV_PROVIDER_ID, devSignInInput, enabledProviders, signIn, signOut } from '~/server/auth';
+import { AuthError, DEV_PROVIDER_ID, EMAIL_PROVIDER_ID, enabledProviders, signIn, signInEmailInput, signOut } from '~/server/auth';
+import { signInLinkRateLimiter } from '~/server/rate-limit';
 
 /** Only same-site paths, so a crafted link cannot bounce a user elsewhere after sign-in. */
 const callbackUrl = z
@@ -17,19 +18,49 @@ const callbackUrl = z
   .optional()
   .transform((v) => (v && v.startsWith('/') && !v.startsWith('//') ? v : '/'));
 
-export const signInWithEmail = formAction(
+/** Back to the sign-in page with an error, as a redirect so forms posted before hydration show it too. */
+function signInError(error: string, callbackUrl: string): never {
+  redirect(`/sign-in?${new URLSearchParams({ error, callbackUrl })}`);
+}
+
+/** The development sign-in: signs in as whoever the email names. */
+export const devSignIn = formAction(
   createAction(
   publicProcedure
     .input(z.object({ email: z.string().max(512), callbackUrl }))
     .mutation(async ({ input }) => {
       if (!enabledProviders.dev) throw new TRPCError({ code: 'FORBIDDEN', message: 'Development sign-in is disabled.' });
-      const parsed = devSignInInput.safeParse(input);
-      if (!parsed.success) {
-        // A redirect, not a thrown error, so the message also reaches forms posted before hydration.
-        redirect(`/sign-in?${new URLSearchParams({ error: 'InvalidEmail', callbackUrl: input.callbackUrl })}`);
-      }
+      const parsed = signInEmailInput.safeParse(input);
+      if (!parsed.success) signInError('InvalidEmail', input.callbackUrl);
       await signIn(DEV_PROVIDER_ID, { email: parsed.data.email, redirectTo: input.callbackUrl });
     }),
+  ),
+);
+
+/** Mails a one-time sign-in link, then shows "Check your email". */
+export const sendSignInLink = formAction(
+  createAction(
+    publicProcedure
+      .input(z.object({ email: z.string().max(512), callbackUrl }))
+      .mutation(async ({ input }) => {
+        if (!enabledProviders.email) throw new TRPCError({ code: 'FORBIDDEN', message: 'Email sign-in is not configured.' });
+        const parsed = signInEmailInput.safeParse(input);
+        if (!parsed.success) signInError('InvalidEmail', input.callbackUrl);
+        const { email } = parsed.data;
+        if (!(await signInLinkRateLimiter().hit(`sign-in-link:${email}`)).allowed) signInError('TooManyLinks', input.callbackUrl);
+        let next: string;
+        try {
+          next = await signIn(EMAIL_PROVIDER_ID, { email, redirectTo: input.callbackUrl, redirect: false });
+        } catch (error) {
+          // EmailSignInError (the mail could not be sent), AccessDenied, …: the page words each type.
+          if (error instanceof AuthError) signInError(error.type, input.callbackUrl);
+          throw error;
+        }
+        // Errors next-auth does not throw come back as a redirect to the error page (?error=Configuration).
+        const failed = URL.canParse(next) ? new URL(next).searchParams.get('error') : null;
+        if (failed) signInError(failed, input.callbackUrl);
+        redirect('/sign-in/check-email');
+      }),
   ),
 );
 

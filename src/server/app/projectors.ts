@@ -37,7 +37,7 @@ export const projectors: ReadonlyArray<Projector> = [
 
 export const projectorNames = projectors.map((p) => p.name);
 
-export function createAppRuntime(workerId: string, options: { batchSize?: number } = {}) {
+export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number } = {}) {
   return createProjectorRuntime({
     ...options,
     db,

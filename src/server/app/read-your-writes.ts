@@ -179,7 +179,7 @@ async function drainWhileWaiting(partition: number, names: string[], signal: Abo
 export function createReadYourWrites(hub: () => NoticeHub, options: { mode: ProjectorsMode; timeoutMs?: number }): ReadYourWrites {
   const { mode, timeoutMs = WAIT_MS } = options;
   const serverless = mode === 'serverless';
-  return async ({ organizationId, position, types, leaseHolder }) => {
+  return async ({ organizationId, position, types, leaseHolder, earlier = false }) => {
     // A lease held by this process's own drains is no worker: this process must drain, or nobody will.
     // Serverless has no workers at all: whoever holds the lease is a drain that ends soon.
     const mustDrain = serverless || leaseHolder === null || leaseHolder === inline().id;
@@ -187,7 +187,8 @@ export function createReadYourWrites(hub: () => NoticeHub, options: { mode: Proj
     const names = readModelsFor(projectors, types);
     if (names.length === 0) return true;
     const deadline = Date.now() + timeoutMs;
-    const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs);
+    // A retry's notices were written for its first attempt, perhaps already read past by this process: read the kept ones.
+    const waiting = hub().waitFor(organizationId, before(position.id, CLOCK_SKEW_MS), coverage(position, names), timeoutMs, { kept: earlier });
     if (mustDrain) {
       // Drain only until the wait is over: the rest is left to the drain after the response.
       const done = new AbortController();

@@ -13,5 +13,6 @@ export const { handlers, signIn, signOut } = nextAuth;
 /** The current session, or null. Cached per request. */
 export const auth = cache(nextAuth.auth);
 
-export { DEV_PROVIDER_ID, devSignInInput, enabledProviders } from './config';
+export { DEV_PROVIDER_ID, EMAIL_PROVIDER_ID, SIGN_IN_LINK_MAX_AGE_SECONDS, enabledProviders, signInEmailInput } from './config';
+export { AuthError } from 'next-auth';
 export type { Session } from 'next-auth';

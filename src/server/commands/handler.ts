@@ -42,6 +42,8 @@ export type ReadYourWrites = (request: {
   types: ReadonlyArray<string>;
   /** Who held the partition's projector lease when the command loaded (null: nobody, so nothing drains it unless we do). */
   leaseHolder: string | null;
+  /** True when `position` is an earlier attempt's (a retry answered from its stored result): its change notices may have been read long ago. */
+  earlier?: boolean;
 }) => Promise<boolean>;
 
 /** The write side as commands use it: the Redis it lives in and how to wait for read models. */
@@ -63,7 +65,12 @@ export interface CommandRequest<S, C, D extends readonly EventDefinition[]> {
   aggregateId: string;
   actor: CommandContext['actor'];
   command: C;
-  /** A retried command with the same key returns the first result and appends nothing. */
+  /**
+   * A retried command with the same key returns the first result and appends
+   * nothing. The key is the actor's: its result is stored per (organization,
+   * actor, key), so another user's key never answers for this one. A creating
+   * command derives its new id from the key too (./idempotency.ts).
+   */
   idempotencyKey?: string;
   /** Unique values this command reserves for the aggregate (see appendEvents). */
   claims?: ReadonlyArray<{ scope: string; value: string }>;
@@ -74,14 +81,18 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
   request: CommandRequest<S, C, D>,
 ): Promise<CommandResult> {
   const { decider, organizationId, aggregateId } = request;
+  const idempotencyKey = request.idempotencyKey === undefined ? undefined : `${request.actor.userId}:${request.idempotencyKey}`;
   await writeSide.guard?.();
-  const loaded = await readAggregates(writeSide, organizationId, [aggregateId], request.idempotencyKey);
-  const settle = async (result: AppendResult, types: ReadonlyArray<string>): Promise<CommandResult> => {
+  const loaded = await readAggregates(writeSide, organizationId, [aggregateId], idempotencyKey);
+  const settle = async (result: AppendResult, decided: ReadonlyArray<string>): Promise<CommandResult> => {
+    if (result.duplicate) assertSameAggregate(result, aggregateId);
+    // A retry waits for the read models of the events its first attempt appended (all of the decider's types, if the stored result does not say).
+    const types = !result.duplicate ? decided : result.types.length > 0 ? [...new Set(result.types)] : decider.events.map((e) => e.type);
     const position = result.positions.at(-1) ?? null;
-    const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder: loaded.leaseHolder }) : true;
+    const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder: loaded.leaseHolder, earlier: result.duplicate }) : true;
     return { id: aggregateId, changed: true, position, settled };
   };
-  if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), decider.events.map((e) => e.type));
+  if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), []);
 
   const [stored = { aggregateId, version: 0, record: null }] = loaded.aggregates;
   const state = stateOf(decider, organizationId, stored);
@@ -95,10 +106,22 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
     stored,
     state,
     events,
-    idempotencyKey: request.idempotencyKey,
+    idempotencyKey,
     claims: request.claims?.map((claim) => ({ ...claim, owner: aggregateId })),
   });
   return settle(result, [...new Set(events.map((e) => e.type))]);
+}
+
+/**
+ * A stored result answers a retry only when it is a result of the same
+ * aggregate. A key first sent with a request for something else (another kind
+ * of aggregate, whose id the key derived differently) is refused rather than
+ * answered with a result that is not this command's.
+ */
+function assertSameAggregate(result: AppendResult, aggregateId: string): void {
+  if (!Object.hasOwn(result.versions, aggregateId)) {
+    throw new AppError('CONFLICT', 'This idempotency key was already used for another request; send a new one.');
+  }
 }
 
 /** Appends a decider's events at the loaded version, with the state after them stored beside the new version. */

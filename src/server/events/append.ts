@@ -103,6 +103,8 @@ export interface AppendResult {
   /** Position of each event, in append order. The last one is the read-your-writes token. */
   positions: Position[];
   eventIds: string[];
+  /** Type of each event, in append order: what a retry answered from the stored result waits for (read-your-writes). */
+  types: string[];
   /** New version of each aggregate. */
   versions: Record<string, number>;
   /** True when this was a retry answered from the idempotency record. */
@@ -122,13 +124,14 @@ export interface EventStore {
 }
 
 const storedResult = z.object({ ids: z.array(z.string()), meta: z.string() });
-const resultMeta = z.object({ eventIds: z.array(z.string()), versions: z.record(z.string(), z.number()) });
+// `types` joined the stored result later: a result stored without them reads as "types unknown" ([]).
+const resultMeta = z.object({ eventIds: z.array(z.string()), types: z.array(z.string()).default([]), versions: z.record(z.string(), z.number()) });
 
 /** The first result of an idempotent append, as the script stored it. */
 export function storedAppendResult(partition: number, stored: string): AppendResult {
   const result = storedResult.parse(JSON.parse(stored));
   const meta = resultMeta.parse(JSON.parse(result.meta));
-  return { partition, positions: result.ids.map((id) => ({ partition, id })), eventIds: meta.eventIds, versions: meta.versions, duplicate: true };
+  return { partition, positions: result.ids.map((id) => ({ partition, id })), eventIds: meta.eventIds, types: meta.types, versions: meta.versions, duplicate: true };
 }
 
 const MAX_EVENTS_PER_APPEND = 100;
@@ -142,6 +145,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
 
   const envelopes: string[] = [];
   const eventIds: string[] = [];
+  const types: string[] = [];
   const versions: Record<string, number> = {};
   const seen = new Set<string>();
   for (const stream of input.streams) {
@@ -174,6 +178,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
       if (json.length > MAX_ENVELOPE_BYTES) throw new InvalidEventError(`Event ${draft.type} is larger than ${MAX_ENVELOPE_BYTES} bytes.`);
       envelopes.push(json);
       eventIds.push(id);
+      types.push(draft.type);
     });
     versions[stream.aggregateId] = stream.expectedVersion + stream.events.length;
   }
@@ -193,7 +198,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
     input.idempotencyKey ? '1' : '0',
     String(store.idempotencyTtlSeconds ?? 86_400),
     claims[0]?.owner ?? '',
-    input.idempotencyKey ? JSON.stringify({ eventIds, versions }) : '', // stored only for idempotent commands
+    input.idempotencyKey ? JSON.stringify({ eventIds, types, versions }) : '', // stored only for idempotent commands
     String(claims.length),
     String(envelopes.length),
     ...input.streams.flatMap((s) => [
@@ -223,7 +228,7 @@ export async function appendEvents(store: EventStore, input: AppendInput): Promi
     }
     case 'appended': {
       if (waitAof) await waitForAof(store.redis);
-      return { partition, positions: reply.ids.map((id) => ({ partition, id })), eventIds, versions, duplicate: false };
+      return { partition, positions: reply.ids.map((id) => ({ partition, id })), eventIds, types, versions, duplicate: false };
     }
   }
 }

@@ -8,8 +8,11 @@
  * - `provider-durable`: the server cannot show it (managed Redis often forbids
  *   `CONFIG`), and the operator says the provider persists every write
  *   (`EVENT_LOG_DURABILITY=provider-durable`).
- * - `unsafe`: an acknowledged append could be lost in a crash. Appends are
- *   refused unless the operator accepts that (`EVENT_LOG_DURABILITY=accept-risk`).
+ * - `unsafe`: an acknowledged append could be lost in a crash, or evicted
+ *   when memory runs short (a `maxmemory-policy` other than `noeviction`).
+ *   Appends are refused unless the operator accepts that
+ *   (`EVENT_LOG_DURABILITY=accept-risk`); a provider's promise of persistence
+ *   does not cover eviction.
  *
  * Edit this file when a Redis offers another way to prove durability.
  */
@@ -27,16 +30,24 @@ export interface DurabilityProbe {
   waitAof: boolean;
   /** What the server showed, in words, for logs and health. */
   detail: string;
+  /** The server deletes keys when memory runs short: events would vanish, whatever the disk does. */
+  evicts?: boolean;
 }
 
 const SCRATCH_KEY = 'streamline:durability-probe';
 
 /** Asks the server (several commands; the first is INFO). */
 export async function probeDurability(redis: Redis): Promise<DurabilityProbe> {
-  const info = String(await redis.sendCommand(['INFO', 'server', 'persistence']));
+  const info = String(await redis.sendCommand(['INFO', 'server', 'persistence', 'memory']));
   const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
   const aof = /aof_enabled:(\d)/.exec(info)?.[1] === '1';
   const waitAof = aof && (major > 7 || (major === 7 && minor >= 2));
+  // Without a memory limit nothing is evicted, whatever the policy says; servers that hide these lines are taken at their word.
+  const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
+  const limit = Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? '0');
+  if (policy && policy !== 'noeviction' && limit > 0) {
+    return { class: 'unsafe', waitAof, evicts: true, detail: `Redis ${major}.${minor} evicts keys when full (maxmemory-policy ${policy}); set it to noeviction` };
+  }
   const promised = (detail: string): DurabilityProbe => ({ class: 'unsafe', waitAof, detail });
 
   if (waitAof) {
@@ -75,7 +86,7 @@ export async function durabilityOf(redis: Redis, policy: DurabilityPolicy): Prom
     probes.set(redis, probe);
   }
   const found = await probe;
-  return found.class === 'unsafe' && policy === 'provider-durable'
+  return found.class === 'unsafe' && !found.evicts && policy === 'provider-durable'
     ? { ...found, class: 'provider-durable', detail: `${found.detail}; the operator says the provider persists every write` }
     : found;
 }

@@ -1,6 +1,7 @@
 /**
- * The development mailbox: mails "sent" outside production land in this
- * table, and /dev/mailbox shows them. Written only by reactors, through the
+ * The development mailbox: with no mail provider configured (no EMAIL_SERVER
+ * or RESEND_API_KEY), mails "sent" land in this table, and /dev/mailbox shows
+ * them. Written only by reactors, through the
  * `Mailer` interface, inside the reactor's transaction: a mail is stored
  * exactly once per event, together with the reactor's checkpoint.
  */

@@ -12,11 +12,13 @@ import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 
 // Renewal and first acquisition in one script, so a lease never lapses between a check and a set.
+// A renewal answers 0 (the holder knows its fence) and costs Redis two calls besides the script:
+// an idle worker renews every lease all day long.
 const LEASE_SCRIPT = `
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return tonumber(redis.call('GET', KEYS[2]) or '0')
+  return 0
 end
 if holder then return -1 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -49,10 +51,12 @@ export function createLeases(opts: { redis: Redis; keys: Keys; workerId: string;
       if (held.delete(partition)) log.warn({ partition }, 'lease lost');
       return false;
     }
-    const fresh = !held.has(partition);
-    if (fresh) log.info({ partition, fence: reply }, 'lease acquired');
-    held.set(partition, reply);
-    return fresh ? 'new' : 'renewed';
+    if (reply === 0 && held.has(partition)) return 'renewed';
+    // Held under this id but not known here (another runtime of this process took it): read its fence.
+    const fence = reply > 0 ? reply : Number((await redis.get(keys.fence(partition))) ?? '0');
+    log.info({ partition, fence }, 'lease acquired');
+    held.set(partition, fence);
+    return 'new';
   }
 
   /** Gives the lease back. False when this worker did not hold it. */

@@ -126,10 +126,10 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     for (const p of projectors) groupState(p.name, partition).pending = true;
   };
 
-  async function acquire(partition: number): Promise<boolean> {
+  async function acquire(partition: number): Promise<'new' | 'renewed' | false> {
     const got = await leases.acquire(partition);
     if (got === 'new') markPending(partition);
-    return got !== false;
+    return got;
   }
 
   async function release(partition: number): Promise<void> {
@@ -172,19 +172,27 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     return { handled: done.length, more: done.length > 0 || result.gap, claimed };
   }
 
-  async function drain(options: DrainOptions): Promise<DrainResult> {
-    await opts.guard?.();
-    const deadline = Date.now() + options.maxMs;
-    const wanted = options.partitions ?? Array.from({ length: opts.partitions }, (_, i) => i);
-    const limit = options.maxPartitions ?? wanted.length;
+  const allPartitions = Array.from({ length: opts.partitions }, (_, i) => i);
+
+  /** Renews what this worker holds, gives back what exceeds `limit`, then takes free ones up to it. Returns the newly taken. */
+  async function balance(wanted: ReadonlyArray<number>, limit: number): Promise<number[]> {
     const held = () => leases.held().filter((p) => wanted.includes(p));
-    // Renew what we hold, give back what exceeds our share, then take free ones up to it.
-    for (const p of held()) await acquire(p);
+    const taken: number[] = [];
+    for (const p of held()) if ((await acquire(p)) === 'new') taken.push(p);
     while (held().length > limit) await release(held().at(-1) ?? -1);
     for (const p of wanted) {
       if (held().length >= limit) break;
-      if (!leases.has(p)) await acquire(p);
+      if (!leases.has(p) && (await acquire(p)) === 'new') taken.push(p);
     }
+    return taken;
+  }
+
+  async function drain(options: DrainOptions): Promise<DrainResult> {
+    await opts.guard?.();
+    const deadline = Date.now() + options.maxMs;
+    const wanted = options.partitions ?? allPartitions;
+    const held = () => leases.held().filter((p) => wanted.includes(p));
+    await balance(wanted, options.maxPartitions ?? wanted.length);
 
     const active = options.projectors ? projectors.filter((p) => options.projectors?.includes(p.name)) : projectors;
     let events = 0;
@@ -215,6 +223,13 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
 
   return {
     drain,
+    leaseMs,
+    /**
+     * Lease upkeep without reading anything: renew, give back beyond
+     * `maxPartitions`, take free ones up to it. Returns the partitions newly
+     * taken (their groups must be drained: earlier holders may have left entries pending).
+     */
+    balanceLeases: (maxPartitions: number) => balance(allPartitions, maxPartitions),
     heldPartitions: () => leases.held().sort((a, b) => a - b),
     releaseAll: async () => {
       for (const p of leases.held()) await release(p);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { compareStreamIds } from '~/server/events/envelope';
 import { errorMessage } from '~/server/errors';
-import type { Redis } from '~/server/redis/client';
+import { MAX_BLOCK_MS, type Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 import type { ProjectorRuntime } from './runtime';
 import type { ProjectorsStatus } from './status';
@@ -23,62 +23,106 @@ export interface WorkerOptions {
   projectorNames: ReadonlyArray<string>;
   logger: Logger;
   signal: AbortSignal;
+  /** How often the worker says it is alive (and learns how many others are); it counts as gone after three missed beats. */
   heartbeatMs?: number;
-  /** Longest idle wait for new entries; keep well below the lease time. */
+  /** How often held leases are renewed; default half the lease time. */
+  renewEveryMs?: number;
+  /** Longest idle wait for new entries. */
   blockMs?: number;
   trimEveryMs?: number;
   trim?: () => Promise<unknown>;
   /** Lag and stalls, logged with each progress report. */
   status?: () => Promise<ProjectorsStatus>;
   reportEveryMs?: number;
+  /** While nothing is applied, lag and stalls are checked this rarely. */
+  idleReportEveryMs?: number;
 }
+
+/** Trimming also forgets dead consumers; idle, once an hour is plenty. */
+const IDLE_TRIM_MS = 3_600_000;
 
 const groupsReply = z.array(z.object({ name: z.string(), 'last-delivered-id': z.string() }).loose());
 
+/**
+ * Idle, the worker costs Redis a few dozen commands a minute: one blocking
+ * read on its partitions at a time, lease renewals and heartbeats on their own
+ * clocks, and nothing else. Groups are read only after the blocking read saw
+ * a new entry, after a lease changed hands, or when a backed-off batch is due.
+ */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const { runtime, redis, keys, signal } = opts;
   const log = opts.logger.child({ component: 'worker', workerId: opts.workerId });
-  const heartbeatMs = opts.heartbeatMs ?? 2_000;
-  const blockMs = opts.blockMs ?? 4_000;
-  let lastHeartbeat = 0;
-  let lastTrim = Date.now();
+  const heartbeatMs = opts.heartbeatMs ?? 20_000;
+  const renewEveryMs = opts.renewEveryMs ?? runtime.leaseMs / 2;
+  const blockMs = Math.min(opts.blockMs ?? 25_000, MAX_BLOCK_MS);
+  const trimEveryMs = opts.trimEveryMs ?? 60_000;
+  const reportEveryMs = opts.reportEveryMs ?? 10_000;
+  const idleReportEveryMs = opts.idleReportEveryMs ?? 300_000;
+  const due = { heartbeat: 0, renew: 0 };
   let share = opts.partitions;
-  let applied = 0;
-  let lastReport = Date.now();
+  /** Something may wait in the groups: read them before blocking again. */
+  let dirty = true;
+  /** Per held partition, the stream id every group has been delivered up to (what the blocking read starts from). */
+  let caughtUp: Array<{ key: string; id: string }> = [];
+  const sinceReport = { applied: 0, at: Date.now() };
+  const sinceTrim = { applied: 0, at: Date.now() };
 
-  const heartbeat = async () => {
-    const now = Date.now();
-    share = Math.ceil(opts.partitions / Math.max(1, await beat(redis, keys, opts.workerId, now, heartbeatMs * 3)));
-    lastHeartbeat = now;
-  };
-
-  const report = async (appliedSince: number, held: number[]) => {
+  /** Lag and stalls in the log: soon after work, rarely while idle (the status costs a few commands per projector). */
+  const reportIfDue = async () => {
+    const since = Date.now() - sinceReport.at;
+    if (!((sinceReport.applied > 0 && since >= reportEveryMs) || since >= idleReportEveryMs)) return;
+    const held = runtime.heldPartitions();
     const status = await opts.status?.().catch(() => undefined);
     const lag = status?.partitions.reduce((n, p) => n + (p.lag ?? 0), 0) ?? null;
     const stalled = status?.partitions.filter((p) => p.stalled).map((p) => `${p.projector}/p${p.partition}`) ?? [];
-    if (stalled.length > 0) log.warn({ applied: appliedSince, held, lag, stalled }, 'projectors stalled');
-    else if (appliedSince > 0 || (lag ?? 0) > 0) log.info({ applied: appliedSince, held, lag }, 'progress');
+    if (stalled.length > 0) log.warn({ applied: sinceReport.applied, held, lag, stalled }, 'projectors stalled');
+    else if (sinceReport.applied > 0 || (lag ?? 0) > 0) log.info({ applied: sinceReport.applied, held, lag }, 'progress');
+    Object.assign(sinceReport, { applied: 0, at: Date.now() });
+  };
+
+  /** Trims after work; idle, only to forget dead consumers now and then. */
+  const trimIfDue = async () => {
+    const since = Date.now() - sinceTrim.at;
+    if (!opts.trim || !((sinceTrim.applied > 0 && since >= trimEveryMs) || since >= IDLE_TRIM_MS)) return;
+    Object.assign(sinceTrim, { applied: 0, at: Date.now() });
+    await opts.trim().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'trim failed'));
   };
 
   log.info({ partitions: opts.partitions, projectors: opts.projectorNames }, 'worker started');
   while (!signal.aborted) {
     try {
-      if (Date.now() - lastHeartbeat >= heartbeatMs) await heartbeat();
-      const result = await runtime.drain({ maxMs: 1_000, maxEvents: 20_000, maxPartitions: share });
-      applied += result.events;
-      if (Date.now() - lastReport >= (opts.reportEveryMs ?? 10_000)) {
-        await report(applied, result.partitions);
-        applied = 0;
-        lastReport = Date.now();
+      const now = Date.now();
+      if (now >= due.heartbeat) {
+        const before = share;
+        share = Math.ceil(opts.partitions / Math.max(1, await beat(redis, keys, opts.workerId, now, heartbeatMs * 3)));
+        due.heartbeat = now + heartbeatMs;
+        // A worker came or went, or this one holds less than its share: rebalance now, not at the next renewal.
+        if (share !== before || runtime.heldPartitions().length < share) due.renew = now;
       }
-      if (opts.trim && Date.now() - lastTrim >= (opts.trimEveryMs ?? 60_000)) {
-        lastTrim = Date.now();
-        await opts.trim().catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'trim failed'));
+      if (!dirty && now >= due.renew) {
+        const taken = await runtime.balanceLeases(share);
+        due.renew = now + renewEveryMs;
+        if (taken.length > 0 || runtime.heldPartitions().length !== caughtUp.length) dirty = true;
       }
-      if (result.events === 0) await waitForEntries(opts, result.partitions, Math.min(blockMs, runtime.nextRetryInMs() || blockMs));
+      if (dirty) {
+        const result = await runtime.drain({ maxMs: 1_000, maxEvents: 20_000, maxPartitions: share });
+        due.renew = Date.now() + renewEveryMs; // a drain renews every lease it holds
+        sinceReport.applied += result.events;
+        sinceTrim.applied += result.events;
+        dirty = result.events > 0;
+        if (!dirty) caughtUp = await deliveredUpTo(opts, result.partitions);
+      }
+      await reportIfDue();
+      await trimIfDue();
+      if (dirty) continue;
+      const retryInMs = runtime.nextRetryInMs();
+      const until = Math.min(due.heartbeat, due.renew, retryInMs > 0 ? Date.now() + retryInMs : Infinity);
+      const woken = await waitForEntries(opts, caughtUp, Math.min(blockMs, until - Date.now()));
+      dirty = woken || (retryInMs > 0 && Date.now() >= until);
     } catch (error) {
       if (signal.aborted) break;
       log.error({ err: errorMessage(error) }, 'drain failed; retrying shortly');
+      dirty = true;
       await sleep(1_000, signal);
     }
   }
@@ -96,18 +140,27 @@ async function beat(redis: Redis, keys: Keys, workerId: string, now: number, exp
   return typeof live === 'number' ? live : 1;
 }
 
-/** Blocks until a held partition has an entry its groups have not read, or `ms` passes. */
-async function waitForEntries(opts: WorkerOptions, partitions: number[], ms: number) {
-  if (partitions.length === 0) return sleep(ms, opts.signal);
+/** Where each held partition's groups have all been delivered up to: the blocking read's starting points. */
+async function deliveredUpTo(opts: WorkerOptions, partitions: ReadonlyArray<number>): Promise<Array<{ key: string; id: string }>> {
   const streams = [];
   for (const partition of partitions) {
     const key = opts.keys.stream(partition);
     const groups = groupsReply.parse(await opts.redis.xInfoGroups(key).catch(() => []));
     const mine = groups.filter((g) => opts.projectorNames.includes(g.name)).map((g) => g['last-delivered-id']);
-    const from = mine.sort(compareStreamIds)[0] ?? '0-0';
-    streams.push({ key, id: from });
+    streams.push({ key, id: mine.sort(compareStreamIds)[0] ?? '0-0' });
   }
-  await opts.blockingRedis.xRead(streams, { BLOCK: Math.max(1, ms), COUNT: 1 });
+  return streams;
+}
+
+/** Blocks until one of `streams` has an entry after its id, or `ms` passes. True when woken by an entry. */
+async function waitForEntries(opts: WorkerOptions, streams: Array<{ key: string; id: string }>, ms: number): Promise<boolean> {
+  if (ms <= 0) return false;
+  if (streams.length === 0) {
+    await sleep(ms, opts.signal);
+    return false;
+  }
+  const reply = await opts.blockingRedis.xRead(streams, { BLOCK: Math.max(1, Math.round(ms)), COUNT: 1 });
+  return reply !== null;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -137,7 +137,8 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
       if (!listeners.has(organizationId)) {
         listeners.set(organizationId, new Set());
         cursors.set(organizationId, start);
-        fresh = startAfter !== undefined;
+        // A read still blocked from an earlier watch of it reads from its old cursor, maybe past `start`: not fresh then.
+        fresh = startAfter !== undefined && !readingFor.has(organizationId);
       }
     }
     const set = listeners.get(organizationId) ?? new Set<Listener>();
@@ -199,8 +200,20 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
    * Resolves true as soon as `done` accepts a notice of the organization
    * written after `sinceId` (kept ones first, then live ones), false after
    * `timeoutMs`. `done` sees each notice at most once, oldest first.
+   *
+   * `kept: true` reads the kept notices with XRANGE even for an organization
+   * nobody watches: for notices written well before the wait (a retried
+   * command's), which a read still blocked from an earlier watch of the
+   * organization is already past. Without it, the reader's own read from
+   * `sinceId` saves that round trip for a command's new notices.
    */
-  async function waitFor(organizationId: string, sinceId: string, done: (notice: Notice) => boolean, timeoutMs: number): Promise<boolean> {
+  async function waitFor(
+    organizationId: string,
+    sinceId: string,
+    done: (notice: Notice) => boolean,
+    timeoutMs: number,
+    options: { kept?: boolean } = {},
+  ): Promise<boolean> {
     let finish: (value: boolean) => void = () => undefined;
     const outcome = new Promise<boolean>((resolve) => (finish = resolve));
     let last = sinceId;
@@ -216,7 +229,7 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
     const { unlisten, fresh } = await listen(organizationId, (notice) => (backfilled ? check(notice) : early.push(notice)), sinceId);
     const timer = setTimeout(() => finish(false), timeoutMs);
     try {
-      if (!fresh) {
+      if (!fresh || options.kept) {
         const kept = (await opts.redis.xRange(opts.keys.changes(organizationId), `(${sinceId}`, '+')) ?? [];
         for (const entry of kept) check(toNotice(entry.id, entry.message));
       }

@@ -30,8 +30,10 @@ export function createKeys(prefix: string) {
     changes: (organizationId: string) => `${prefix}:{org:${organizationId}}:changes`,
     /** The identity this key space shares with its database (see src/server/events/identity.ts). */
     identity: () => `${prefix}:identity`,
-    /** Recent hits of one user, for the mutation rate limit (see src/server/rate-limit.ts). */
-    rateLimit: (userId: string) => `${prefix}:rl:${userId}`,
+    /** Recent hits of one subject (a user id, `sign-in-link:<email>`) for a rate limit (see src/server/rate-limit.ts). */
+    rateLimit: (subject: string) => `${prefix}:rl:${subject}`,
+    /** A mail that went out, by its idempotency key (see src/server/mail/sent-once.ts). */
+    mailSent: (idempotencyKey: string) => `${prefix}:mail:sent:${idempotencyKey}`,
     /** Worker liveness: one sorted set, each running worker scored by its last heartbeat (ms), so counting them never scans the key space. */
     workers: () => `${prefix}:workers`,
   };

@@ -16,7 +16,7 @@ function linkify(text: string) {
   );
 }
 
-export function Mailbox({ email }: { email: string }) {
+export function Mailbox({ email, realMail }: { email: string; realMail: boolean }) {
   const trpc = useTRPC();
   const mails = useQuery(trpc.mailbox.list.queryOptions());
   return (
@@ -26,6 +26,11 @@ export function Mailbox({ email }: { email: string }) {
           <Link href="/" className="text-sm text-zinc-500 hover:underline">← All organizations</Link>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight">Mailbox</h1>
           <p className="mt-1 text-sm text-zinc-500">Development only: mails sent to {email}, newest first.</p>
+          {realMail && (
+            <p className="mt-1 text-sm text-amber-700 dark:text-amber-400">
+              A mail provider is configured (EMAIL_SERVER or RESEND_API_KEY): new mail goes out through it, not here.
+            </p>
+          )}
         </div>
         <Button variant="secondary" disabled={mails.isFetching} onClick={() => void mails.refetch()}>
           {mails.isFetching ? 'Refreshing…' : 'Refresh'}

@@ -11,5 +11,5 @@ export default async function MailboxPage() {
   const session = await auth();
   if (!enabledProviders.dev) notFound();
   if (!session) redirect(`/sign-in?${new URLSearchParams({ callbackUrl: '/dev/mailbox' })}`);
-  return <Mailbox email={session.user.email} />;
+  return <Mailbox email={session.user.email} realMail={enabledProviders.email} />;
 }

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
+import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC } from '~/trpc/react';
 
 const INVITABLE_ROLES = ['member', 'admin'] as const;
@@ -18,9 +19,12 @@ export function Invitations({ organizationId, onError }: { organizationId: strin
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.queryKey({ organizationId }) });
+  // One key per request: inviting the same email and role again after an error (a lost response) creates one invitation.
+  const [keys] = useState(() => idempotencyKeys());
   const invite = useMutation(
     trpc.organizations.invite.mutationOptions({
       onSuccess: async ({ url }) => {
+        keys.renew();
         setLink(new URL(url, window.location.origin).toString());
         setCopied(false);
         setEmail('');
@@ -34,7 +38,7 @@ export function Invitations({ organizationId, onError }: { organizationId: strin
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    invite.mutate({ organizationId, email, role });
+    invite.mutate({ organizationId, email, role, idempotencyKey: keys.keyFor({ organizationId, email, role }) });
   };
   const copy = async () => {
     if (!link) return;

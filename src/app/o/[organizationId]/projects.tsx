@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
+import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC } from '~/trpc/react';
 
 /** The organization's projects, each a link to its board, and a form to add one. */
@@ -13,9 +14,12 @@ export function Projects({ organizationId }: { organizationId: string }) {
   const queryClient = useQueryClient();
   const projects = useQuery(trpc.tasks.projects.queryOptions({ organizationId }));
   const [name, setName] = useState('');
+  // One key per request: submitting the same name again after an error (a lost response) creates one project.
+  const [keys] = useState(() => idempotencyKeys());
   const create = useMutation(
     trpc.tasks.createProject.mutationOptions({
       onSuccess: async () => {
+        keys.renew();
         setName('');
         await queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) });
       },
@@ -23,7 +27,7 @@ export function Projects({ organizationId }: { organizationId: string }) {
   );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ organizationId, name });
+    create.mutate({ organizationId, name, idempotencyKey: keys.keyFor({ organizationId, name }) });
   };
   return (
     <Card className="space-y-4">

@@ -3,7 +3,9 @@
  * invitation is created. The event holds only the token's hash; the link is
  * derived again from the invitation id (see ./invitation-token.ts). The
  * runtime records the event id in the same transaction as the mail, so a
- * redelivered event sends nothing twice.
+ * redelivered event sends nothing twice; the mail's idempotency key, named
+ * after the event, keeps a rerun after a rollback from sending it again
+ * (see src/server/mail).
  */
 import { eq } from 'drizzle-orm';
 import { mailerFor } from '~/server/mail';
@@ -22,6 +24,7 @@ export const invitationMailer = defineReactor({
       const where = org ? org.name : 'an organization';
       const url = invitationUrl(event.aggregateId, event.data.invitationId, { absolute: true });
       await mailerFor(tx).send({
+        idempotencyKey: `invitation/${event.id}`,
         to: event.data.email,
         subject: `You are invited to join ${where} on Streamline`,
         text: [

@@ -4,12 +4,12 @@
  * organization's write-side state, decide in ./commands.ts, append, wait), or
  * a query of the directory read model.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { env } from '~/env';
 import { protectedProcedure, router } from '~/server/api/trpc';
-import { runCommand } from '~/server/commands/handler';
+import { loadState, runCommand, type CommandScope } from '~/server/commands/handler';
+import { newId } from '~/server/commands/idempotency';
 import { AppError, ClaimTakenError } from '~/server/errors';
 import { noticeHub } from '~/server/realtime';
 import { partitionOf } from '~/server/redis/keys';
@@ -27,33 +27,43 @@ const MEMBERSHIP_RECHECK_MS = 30_000;
  * slug: the slug claim then lives in the same partition as the organization's
  * events, and two organizations racing for one slug always meet in one atomic
  * script. (This is also why a slug never changes.)
+ *
+ * With an idempotency key the id is derived instead: the first id derived from
+ * (user, key, 0, 1, …) that lands in the slug's partition, so a retry draws
+ * the same id and meets its first result. A key reused with another slug
+ * would land in another partition and create a second organization; so the
+ * key's ids for the other partitions are looked up first, and if one of them
+ * exists, that organization's stored result wins, as for every creating
+ * command. (Two such requests sent at the same moment can still create two.)
  */
-function newOrganizationId(slug: string, seed?: string): string {
-  const target = partitionOf(`slug:${slug}`, env.EVENT_PARTITIONS);
-  for (let i = 0; ; i++) {
-    // With a seed (the caller's idempotency key), a retry draws the same id, so it meets its first result.
-    const id = seed ? uuidFrom(`${seed}:${i}`) : randomUUID();
-    if (partitionOf(id, env.EVENT_PARTITIONS) === target) return id;
+async function newOrganization(scope: Pick<CommandScope, 'writeSide' | 'session'>, slug: string, idempotencyKey: string | undefined): Promise<{ id: string; slug: string }> {
+  const partitions = env.EVENT_PARTITIONS;
+  const target = partitionOf(`slug:${slug}`, partitions);
+  // Each partition's first id; with a key, until every partition has one (about 8 draws for 4 partitions).
+  const ids = new Map<number, string>();
+  let chosen: string | undefined;
+  for (let i = 0; chosen === undefined || (idempotencyKey !== undefined && ids.size < partitions); i++) {
+    const id = newId(scope.session.user.id, idempotencyKey, String(i));
+    const partition = partitionOf(id, partitions);
+    if (!ids.has(partition)) ids.set(partition, id);
+    if (partition === target) chosen ??= id;
   }
-}
-
-/** A version-4-shaped UUID derived from `text` (SHA-256). */
-function uuidFrom(text: string): string {
-  const h = createHash('sha256').update(text).digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x40;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (idempotencyKey === undefined) return { id: chosen, slug };
+  const others = [...ids].filter(([partition]) => partition !== target).map(([, id]) => id);
+  const existing = await Promise.all(others.map(async (id) => ({ id, state: (await loadState(scope.writeSide, organizationDecider, id, id)).state })));
+  const first = existing.find((e) => e.state !== null);
+  return first?.state ? { id: first.id, slug: first.state.slug } : { id: chosen, slug };
 }
 
 export const organizationsRouter = router({
   /** The caller's organizations, with their role in each. */
   mine: protectedProcedure.query(({ ctx }) => organizationsOf(ctx.db, ctx.session.user.id)),
 
+  /** Creates an organization; the caller becomes its owner. Safe to retry with the same idempotency key (~/server/commands/idempotency). */
   create: protectedProcedure
     .input(z.object({ name: nameSchema, slug: slugSchema, idempotencyKey: z.uuid().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const organizationId = newOrganizationId(input.slug, input.idempotencyKey && `${ctx.session.user.id}:${input.idempotencyKey}`);
+      const { id: organizationId, slug } = await newOrganization(ctx, input.slug, input.idempotencyKey);
       const scope = { ...ctx, organizationId };
       const claims = [{ scope: 'organization-slug', value: `slug:${input.slug}` }];
       const result = await runCommand(scope, organizationDecider, organizationId, { type: 'create', name: input.name, slug: input.slug }, { idempotencyKey: input.idempotencyKey, claims }).catch(
@@ -63,7 +73,7 @@ export const organizationsRouter = router({
           throw error;
         },
       );
-      return { ...result, slug: input.slug };
+      return { ...result, slug };
     }),
 
   get: organizationProcedure.query(async ({ ctx }) => {
@@ -109,13 +119,18 @@ export const organizationsRouter = router({
 
   leave: organizationProcedure.mutation(({ ctx }) => runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'leave' })),
 
-  /** Invites someone by link. Returns the link (with its secret token) for the admin to copy; the same link is mailed. */
+  /**
+   * Invites someone by link. Returns the link (with its secret token) for the admin to copy; the same link is mailed.
+   * Safe to retry with the same idempotency key: the invitation id comes from the key, so a retry answers the same
+   * invitation and link, and mails nothing more (~/server/commands/idempotency).
+   */
   invite: organizationProcedureFor('admin')
-    .input(z.object({ email: z.email('Enter a valid email address.').max(254), role: invitableRoleSchema }))
+    .input(z.object({ email: z.email('Enter a valid email address.').max(254), role: invitableRoleSchema, idempotencyKey: z.uuid().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const invitationId = randomUUID();
+      const { idempotencyKey } = input;
+      const invitationId = newId(ctx.session.user.id, idempotencyKey, 'invitation', ctx.organizationId);
       const tokenHash = hashInvitationToken(invitationToken(invitationId));
-      const result = await runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'invite', invitationId, email: input.email, role: input.role, tokenHash });
+      const result = await runCommand(ctx, organizationDecider, ctx.organizationId, { type: 'invite', invitationId, email: input.email, role: input.role, tokenHash }, { idempotencyKey });
       return { ...result, invitationId, url: invitationUrl(ctx.organizationId, invitationId) };
     }),
 

@@ -5,11 +5,11 @@
  * board and dashboard read models, filtered by the organization, so an id
  * from another tenant is simply not found.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { utcDay } from '~/lib/days';
 import { router } from '~/server/api/trpc';
 import { loadState, runCommand } from '~/server/commands/handler';
+import { newId } from '~/server/commands/idempotency';
 import { AppError } from '~/server/errors';
 import { organizationDecider } from '~/server/modules/organizations/commands';
 import { organizationProcedure } from '~/server/modules/organizations/procedures';
@@ -20,13 +20,18 @@ import { dashboardOf } from './read-models/dashboard';
 
 const placement = z.object({ status: statusSchema, after: rankSchema.nullable(), before: rankSchema.nullable() });
 const taskInput = z.object({ taskId: z.uuid('Unknown task.') });
+/** Creating procedures take one: a retry with the same key creates nothing more and answers the first result (~/server/commands/idempotency). */
+const idempotencyKey = z.uuid().optional();
 
 export const tasksRouter = router({
   projects: organizationProcedure.query(({ ctx }) => projectsOf(ctx.db, ctx.organizationId)),
 
   createProject: organizationProcedure
-    .input(z.object({ name: projectNameSchema }))
-    .mutation(({ ctx, input }) => runCommand(ctx, projectDecider, randomUUID(), { type: 'create', name: input.name })),
+    .input(z.object({ name: projectNameSchema, idempotencyKey }))
+    .mutation(({ ctx, input }) => {
+      const projectId = newId(ctx.session.user.id, input.idempotencyKey, 'project', ctx.organizationId);
+      return runCommand(ctx, projectDecider, projectId, { type: 'create', name: input.name }, { idempotencyKey: input.idempotencyKey });
+    }),
 
   renameProject: organizationProcedure
     .input(z.object({ projectId: z.uuid('Unknown project.'), name: projectNameSchema }))
@@ -45,13 +50,14 @@ export const tasksRouter = router({
   dashboard: organizationProcedure.query(({ ctx }) => dashboardOf(ctx.db, ctx.organizationId, utcDay(new Date()))),
 
   create: organizationProcedure
-    .input(z.object({ projectId: z.uuid('Unknown project.'), title: titleSchema, description: descriptionSchema.default(''), placement }))
+    .input(z.object({ projectId: z.uuid('Unknown project.'), title: titleSchema, description: descriptionSchema.default(''), placement, idempotencyKey }))
     .mutation(async ({ ctx, input }) => {
       // The project is another aggregate of the same partition: its write-side state says whether it exists, without lag.
       const project = await loadState(ctx.writeSide, projectDecider, ctx.organizationId, input.projectId);
       if (!project.state) throw new AppError('NOT_FOUND', 'Project not found.');
       const { projectId, title, description } = input;
-      return runCommand(ctx, taskDecider, randomUUID(), { type: 'create', projectId, title, description, placement: input.placement });
+      const taskId = newId(ctx.session.user.id, input.idempotencyKey, 'task', ctx.organizationId);
+      return runCommand(ctx, taskDecider, taskId, { type: 'create', projectId, title, description, placement: input.placement }, { idempotencyKey: input.idempotencyKey });
     }),
 
   edit: organizationProcedure

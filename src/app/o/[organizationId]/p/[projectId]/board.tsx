@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type DragEvent, type FormEvent, type Keybo
 import { Button } from '~/components/ui/button';
 import { Input } from '~/components/ui/input';
 import { cn } from '~/lib/cn';
+import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveStatus } from '../../../../_components/live-indicator';
 import { ActivityList } from '../../activity-feed';
@@ -285,8 +286,8 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
               status={status}
               columnTitle={title}
               pending={create.isPending}
-              onAdd={(taskTitle) =>
-                create.mutate({ organizationId, projectId, title: taskTitle, placement: { status, after: column(status).at(-1)?.rank ?? null, before: null } })
+              onAdd={(taskTitle, idempotencyKey, outcome) =>
+                create.mutate({ organizationId, projectId, title: taskTitle, placement: { status, after: column(status).at(-1)?.rank ?? null, before: null }, idempotencyKey }, outcome)
               }
             />
           </section>
@@ -419,12 +420,29 @@ function EditTask({
   );
 }
 
-function AddTask({ status, columnTitle, pending, onAdd }: { status: Status; columnTitle: string; pending: boolean; onAdd: (title: string) => void }) {
+function AddTask({
+  status,
+  columnTitle,
+  pending,
+  onAdd,
+}: {
+  status: Status;
+  columnTitle: string;
+  pending: boolean;
+  onAdd: (title: string, idempotencyKey: string, outcome: { onSuccess: () => void; onError: () => void }) => void;
+}) {
   const [title, setTitle] = useState('');
+  // One key per task the user means to add: adding the same title again after an error (a lost response) creates one task.
+  const [keys] = useState(() => idempotencyKeys());
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (title.trim() === '') return;
-    onAdd(title);
+    const sent = title;
+    onAdd(sent, keys.keyFor(sent), {
+      onSuccess: () => keys.renew(),
+      // The title goes back into the empty field, so retrying is one press, with the same key.
+      onError: () => setTitle((current) => (current === '' ? sent : current)),
+    });
     setTitle('');
   };
   return (
