@@ -41,8 +41,12 @@ type ProjectorsMode = Env['PROJECTORS_MODE'];
 const WAIT_MS = 2_000;
 /** Notices are looked up from a little before the event: the notice stream may live on another Redis node, with its own clock. */
 const CLOCK_SKEW_MS = 5_000;
-/** How often a serverless drain asks again for a lease another instance's drain holds. */
-const BUSY_RETRY_MS = 100;
+/**
+ * How soon a serverless drain asks again for a lease another instance's drain
+ * holds: 100 ms, doubling up to 1 s, so a long wait costs Redis a handful of
+ * requests, not one every tick.
+ */
+const busyRetryMs = (attempt: number) => Math.min(100 * 2 ** attempt, 1_000);
 
 // globalThis has no such slot in its type; one instance survives dev hot reloads there.
 const globalForDrain = globalThis as unknown as { streamlineInlineRuntime?: { id: string; runtime: ReturnType<typeof createAppRuntime> } };
@@ -92,6 +96,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 async function runLater(waitForBusy: boolean): Promise<void> {
   const deadline = Date.now() + LATER_MS + (waitForBusy ? LEASE_WAIT_MS : 0);
   let drainingMs = 0;
+  let busyAttempts = 0;
   try {
     while (later.partitions.size > 0 && Date.now() < deadline && drainingMs < LATER_MS) {
       const partitions = [...later.partitions];
@@ -103,7 +108,8 @@ async function runLater(waitForBusy: boolean): Promise<void> {
       const unfinished = drained.events >= LATER_EVENTS ? drained.partitions : [];
       const busy = waitForBusy ? partitions.filter((p) => !drained.partitions.includes(p)) : [];
       for (const p of [...unfinished, ...busy]) later.partitions.add(p);
-      if (busy.length > 0) await sleep(BUSY_RETRY_MS);
+      busyAttempts = busy.length > 0 ? busyAttempts + 1 : 0;
+      if (busy.length > 0) await sleep(busyRetryMs(busyAttempts - 1));
     }
   } catch (error) {
     logger.warn({ err: error }, 'drain after the response failed; a worker or the cron drain will catch up');
@@ -162,7 +168,7 @@ export function coverage(position: Position, names: ReadonlyArray<string>): (not
  * drain holds the lease, ask again shortly instead of giving up.
  */
 async function drainWhileWaiting(partition: number, names: string[], signal: AbortSignal, deadline: number, waitForBusy: boolean): Promise<void> {
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const drained = await inline().runtime.drain({
       partitions: [partition],
       projectors: names,
@@ -171,8 +177,8 @@ async function drainWhileWaiting(partition: number, names: string[], signal: Abo
       releaseLeases: true,
       signal,
     });
-    if (!waitForBusy || drained.partitions.includes(partition) || signal.aborted || Date.now() + BUSY_RETRY_MS >= deadline) return;
-    await sleep(BUSY_RETRY_MS, signal);
+    if (!waitForBusy || drained.partitions.includes(partition) || signal.aborted || Date.now() + busyRetryMs(attempt) >= deadline) return;
+    await sleep(busyRetryMs(attempt), signal);
   }
 }
 
