@@ -25,7 +25,7 @@ export interface RedisOptions {
   commandTimeoutMs?: number;
   /** Extra TLS trust (PEM), for servers with a private CA. Public CAs need nothing. */
   tlsCa?: string;
-  /** Keep-alive PING every so many ms (default 30 s); `null` for none. */
+  /** Keep-alive PING every so many ms (default 60 s: below common idle cut-offs, one command a minute idle); `null` for none. */
   pingIntervalMs?: number | null;
 }
 
@@ -51,7 +51,7 @@ export function createRedis(opts: RedisOptions): Redis {
     socket: redisSocketOptions(opts.url, opts.tlsCa),
     commandOptions: { timeout: opts.commandTimeoutMs ?? 5_000 },
     // Keeps idle connections alive through proxies and NATs that drop silent sockets.
-    ...(opts.pingIntervalMs === null ? {} : { pingInterval: opts.pingIntervalMs ?? 30_000 }),
+    ...(opts.pingIntervalMs === null ? {} : { pingInterval: opts.pingIntervalMs ?? 60_000 }),
   });
 
   let down = false;
