@@ -51,19 +51,7 @@ export default async function SignInPage({
         {enabledProviders.email && (
           <form action={sendSignInLink} className="space-y-3" aria-label="Email me a sign-in link">
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
-            <label htmlFor="link-email" className="block text-sm font-medium">
-              Email address
-            </label>
-            <Input
-              id="link-email"
-              name="email"
-              type="email"
-              required
-              maxLength={254}
-              autoComplete="email"
-              placeholder="you@example.com"
-              aria-invalid={error === ERRORS.InvalidEmail || undefined}
-            />
+            <EmailField id="link-email" label="Email address" invalid={error === ERRORS.InvalidEmail} />
             <SubmitButton className="w-full" pendingLabel="Sending link…">
               Email me a sign-in link
             </SubmitButton>
@@ -77,19 +65,7 @@ export default async function SignInPage({
             className="space-y-3 rounded-xl border border-dashed border-amber-400 p-4 dark:border-amber-600"
           >
             <input type="hidden" name="callbackUrl" value={callbackUrl} />
-            <label htmlFor="email" className="block text-sm font-medium">
-              Email
-            </label>
-            <Input
-              id="email"
-              name="email"
-              type="email"
-              required
-              maxLength={254}
-              autoComplete="email"
-              placeholder="you@example.com"
-              aria-invalid={(!enabledProviders.email && error === ERRORS.InvalidEmail) || undefined}
-            />
+            <EmailField id="email" label="Email" invalid={!enabledProviders.email && error === ERRORS.InvalidEmail} />
             <SubmitButton className="w-full" pendingLabel="Signing in…">
               Sign in with email
             </SubmitButton>
@@ -112,5 +88,17 @@ export default async function SignInPage({
         )}
       </Card>
     </div>
+  );
+}
+
+/** The email field of both email forms (a link by mail, the development sign-in). */
+function EmailField({ id, label, invalid }: { id: string; label: string; invalid: boolean }) {
+  return (
+    <>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <Input id={id} name="email" type="email" required maxLength={254} autoComplete="email" placeholder="you@example.com" aria-invalid={invalid || undefined} />
+    </>
   );
 }

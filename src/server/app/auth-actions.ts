@@ -23,16 +23,24 @@ function signInError(error: string, callbackUrl: string): never {
   redirect(`/sign-in?${new URLSearchParams({ error, callbackUrl })}`);
 }
 
+/** What both email forms post; the address is checked by `emailOf`, so a bad one gets the form's own error. */
+const emailForm = z.object({ email: z.string().max(512), callbackUrl });
+
+/** The normalized address of an email form, or back to the form with `InvalidEmail`. */
+function emailOf(input: z.output<typeof emailForm>): string {
+  const parsed = signInEmailInput.safeParse(input);
+  if (!parsed.success) signInError('InvalidEmail', input.callbackUrl);
+  return parsed.data.email;
+}
+
 /** The development sign-in: signs in as whoever the email names. */
 export const devSignIn = formAction(
   createAction(
   publicProcedure
-    .input(z.object({ email: z.string().max(512), callbackUrl }))
+    .input(emailForm)
     .mutation(async ({ input }) => {
       if (!enabledProviders.dev) throw new TRPCError({ code: 'FORBIDDEN', message: 'Development sign-in is disabled.' });
-      const parsed = signInEmailInput.safeParse(input);
-      if (!parsed.success) signInError('InvalidEmail', input.callbackUrl);
-      await signIn(DEV_PROVIDER_ID, { email: parsed.data.email, redirectTo: input.callbackUrl });
+      await signIn(DEV_PROVIDER_ID, { email: emailOf(input), redirectTo: input.callbackUrl });
     }),
   ),
 );
@@ -41,12 +49,10 @@ export const devSignIn = formAction(
 export const sendSignInLink = formAction(
   createAction(
     publicProcedure
-      .input(z.object({ email: z.string().max(512), callbackUrl }))
+      .input(emailForm)
       .mutation(async ({ input }) => {
         if (!enabledProviders.email) throw new TRPCError({ code: 'FORBIDDEN', message: 'Email sign-in is not configured.' });
-        const parsed = signInEmailInput.safeParse(input);
-        if (!parsed.success) signInError('InvalidEmail', input.callbackUrl);
-        const { email } = parsed.data;
+        const email = emailOf(input);
         if (!(await signInLinkRateLimiter().hit(`sign-in-link:${email}`)).allowed) signInError('TooManyLinks', input.callbackUrl);
         let next: string;
         try {
