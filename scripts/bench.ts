@@ -11,10 +11,13 @@
  *    in the output says what the persistence wait is: 'fsync-always' costs
  *    no extra round trip, 'waitaof' (Redis 7.2+) adds a WAITAOF per append.
  * 2. Drain rate: the projector runtime (leases, fences, checkpoints, decoding,
- *    dead-letter bookkeeping, change notices) against a hand-written consumer loop
- *    (XREADGROUP COUNT 500 → one transaction of upserts plus a checkpoint →
- *    XACK), both over the same preloaded events, same database, same pool,
- *    same upsert per event.
+ *    dead-letter bookkeeping, change notices) against two hand-written
+ *    consumer loops over the same preloaded events, database and pool:
+ *    XREADGROUP COUNT 500 → one transaction → XACK, writing either one upsert
+ *    per event (the runtime's own shape: one handler call per event) or, the
+ *    pipeline at its best, the batch folded per row in memory and written as
+ *    ONE multi-row upsert, plus the checkpoint. The ratio that counts is
+ *    against the best form: it is what Postgres allows.
  *
  * Reading the numbers: only the ratios matter (subject / baseline, measured
  * in the same run); absolute rates depend on the machine. On a shared machine
@@ -156,7 +159,9 @@ function balancedOrganizations(label: string, count: number): string[] {
   return ids;
 }
 
-async function upsert(tx: Tx, table: 'bench_raw' | 'bench_projected', aggregateId: string, amount: number, version: number) {
+type BenchTable = 'bench_raw' | 'bench_raw_batch' | 'bench_projected';
+
+async function upsert(tx: Tx, table: BenchTable, aggregateId: string, amount: number, version: number) {
   await tx.execute(
     sql`insert into ${sql.identifier(table)} as t (aggregate_id, total, version) values (${aggregateId}, ${amount}, ${version})
         on conflict (aggregate_id) do update set total = t.total + excluded.total, version = excluded.version`,
@@ -164,7 +169,7 @@ async function upsert(tx: Tx, table: 'bench_raw' | 'bench_projected', aggregateI
 }
 
 async function createTables(db: Db) {
-  for (const table of ['bench_raw', 'bench_projected']) {
+  for (const table of ['bench_raw', 'bench_raw_batch', 'bench_projected']) {
     await db.execute(
       sql.raw(`create table if not exists ${table} (aggregate_id text primary key, total bigint not null, version int not null)`),
     );
@@ -175,7 +180,7 @@ async function createTables(db: Db) {
   );
 }
 
-async function tableSummary(db: Db, table: 'bench_raw' | 'bench_projected') {
+async function tableSummary(db: Db, table: BenchTable) {
   const rows = await db.execute(sql`select count(*)::text as rows, coalesce(sum(total), 0)::text as total, coalesce(sum(version), 0)::text as versions
     from ${sql.identifier(table)}`);
   return z.array(z.object({ rows: z.string(), total: z.string(), versions: z.string() })).length(1).parse(rows)[0];
@@ -272,8 +277,25 @@ async function preload(redis: Redis, store: EventStore, keys: Keys, total: numbe
   return { ...m, inStreams };
 }
 
-/** The baseline consumer: what a careful hand-written loop does, and nothing more. */
-async function drainRaw(db: Db, redis: Redis, keys: Keys, group: string): Promise<Measured> {
+/** One multi-row upsert of a whole batch, folded per row first (a statement may touch each row once). */
+async function upsertBatch(tx: Tx, entries: ReadonlyArray<z.infer<typeof rawEntry>>) {
+  const rows = new Map<string, { total: number; version: number }>();
+  for (const e of entries) {
+    const row = rows.get(e.aggregateId);
+    rows.set(e.aggregateId, { total: (row?.total ?? 0) + e.data.amount, version: Math.max(row?.version ?? 0, e.aggregateVersion) });
+  }
+  const values = [...rows].map(([id, row]) => sql`(${id}, ${row.total}, ${row.version})`);
+  await tx.execute(
+    sql`insert into bench_raw_batch as t (aggregate_id, total, version) values ${sql.join(values, sql`, `)}
+        on conflict (aggregate_id) do update set total = t.total + excluded.total, version = excluded.version`,
+  );
+}
+
+/**
+ * The baseline consumers: what a careful hand-written loop does, and nothing
+ * more. `form`: one upsert per event, or the batch as one multi-row upsert.
+ */
+async function drainRaw(db: Db, redis: Redis, keys: Keys, group: string, form: 'row' | 'batch'): Promise<Measured> {
   for (let p = 0; p < PARTITIONS; p++) await redis.xGroupCreate(keys.stream(p), group, '0', { MKSTREAM: true });
   const consumer = 'bench-raw';
   let count = 0;
@@ -288,12 +310,11 @@ async function drainRaw(db: Db, redis: Redis, keys: Keys, group: string): Promis
       const messages = reply?.[0]?.messages ?? [];
       const last = messages.at(-1);
       if (!last) continue;
+      // A '>' read never returns an entry deleted while pending, but the type allows one.
+      const entries = messages.flatMap(({ message }) => (message ? [rawEntry.parse(JSON.parse(message.e ?? ''))] : []));
       await db.transaction(async (tx) => {
-        for (const { message } of messages) {
-          if (!message) continue; // an entry deleted while pending; a '>' read never returns one, but the type allows it
-          const entry = rawEntry.parse(JSON.parse(message.e ?? ''));
-          await upsert(tx, 'bench_raw', entry.aggregateId, entry.data.amount, entry.aggregateVersion);
-        }
+        if (form === 'batch') await upsertBatch(tx, entries);
+        else for (const entry of entries) await upsert(tx, 'bench_raw', entry.aggregateId, entry.data.amount, entry.aggregateVersion);
         await tx.execute(
           sql`insert into bench_raw_checkpoints (consumer, partition, last_id) values (${group}, ${p}, ${last.id})
               on conflict (consumer, partition) do update set last_id = excluded.last_id`,
@@ -358,30 +379,31 @@ async function benchDrain(
   const loaded = await preload(redis, store, keys, sizes.BENCH_DRAIN_EVENTS);
   log(`  preloaded ${fmt(loaded.inStreams)} events in ${(loaded.ms / 1000).toFixed(1)} s (${fmt(rate(loaded))} ev/s)${cutNote(loaded)}`);
 
-  const baseline: Measured[] = [];
-  const subject: Measured[] = [];
+  type Side = 'perRow' | 'batch' | 'subject';
+  const runs: Record<Side, Measured[]> = { perRow: [], batch: [], subject: [] };
   for (let round = 1; round <= DRAIN_ROUNDS; round++) {
-    await db.execute(sql.raw('truncate bench_raw, bench_projected'));
-    const sides: ReadonlyArray<'baseline' | 'subject'> = round % 2 === 1 ? ['baseline', 'subject'] : ['subject', 'baseline'];
-    for (const side of sides) {
-      // Fresh consumer groups each round, so both sides read every event again from the start.
+    await db.execute(sql.raw('truncate bench_raw, bench_raw_batch, bench_projected'));
+    const order: ReadonlyArray<Side> = ['batch', 'perRow', 'subject'];
+    for (const side of round % 2 === 1 ? order : [...order].reverse()) {
+      // Fresh consumer groups each round, so every side reads every event again from the start.
       const m =
-        side === 'baseline'
-          ? await drainRaw(db, redis, keys, `bench-raw-${round}`)
-          : await drainRuntime(modules, { db, redis, keys, logger }, `bench-projected-${round}`);
-      (side === 'baseline' ? baseline : subject).push(m);
+        side === 'subject'
+          ? await drainRuntime(modules, { db, redis, keys, logger }, `bench-projected-${round}`)
+          : await drainRaw(db, redis, keys, `bench-${side}-${round}`, side === 'batch' ? 'batch' : 'row');
+      runs[side].push(m);
     }
-    const [raw, projected] = [await tableSummary(db, 'bench_raw'), await tableSummary(db, 'bench_projected')];
-    const complete = baseline.at(-1)?.count === loaded.inStreams && subject.at(-1)?.count === loaded.inStreams;
-    const agree = raw?.rows === projected?.rows && raw?.total === projected?.total && raw?.versions === projected?.versions;
+    const tables = await Promise.all((['bench_raw', 'bench_raw_batch', 'bench_projected'] as const).map((t) => tableSummary(db, t)));
+    const complete = Object.values(runs).every((r) => r.at(-1)?.count === loaded.inStreams);
+    const agree = tables.every((t) => JSON.stringify(t) === JSON.stringify(tables[0]));
     log(
-      `  round ${round}  raw ${fmt(baseline.at(-1))} ev/s${cutNote(baseline.at(-1))}` +
-        `   runtime ${fmt(subject.at(-1))} ev/s${cutNote(subject.at(-1))}   ratio ${pairRatio(subject.at(-1), baseline.at(-1))}` +
-        `   tables ${!complete ? 'not compared (a side was cut short)' : agree ? `agree (${raw?.rows ?? '?'} rows)` : 'DIFFER'}`,
+      `  round ${round}  raw per row ${fmt(runs.perRow.at(-1))} ev/s${cutNote(runs.perRow.at(-1))}` +
+        `   raw multi-row ${fmt(runs.batch.at(-1))} ev/s${cutNote(runs.batch.at(-1))}` +
+        `   runtime ${fmt(runs.subject.at(-1))} ev/s${cutNote(runs.subject.at(-1))}   ratio ${pairRatio(runs.subject.at(-1), runs.batch.at(-1))}` +
+        `   tables ${!complete ? 'not compared (a side was cut short)' : agree ? `agree (${tables[0]?.rows ?? '?'} rows)` : 'DIFFER'}`,
     );
-    if (complete && !agree) throw new Error(`bench_raw and bench_projected differ: ${JSON.stringify({ raw, projected })}`);
+    if (complete && !agree) throw new Error(`the three tables differ: ${JSON.stringify(tables)}`);
   }
-  return { baseline: summarise(baseline, 'best'), subject: summarise(subject, 'best'), events: loaded.inStreams };
+  return { perRow: summarise(runs.perRow, 'best'), baseline: summarise(runs.batch, 'best'), subject: summarise(runs.subject, 'best'), events: loaded.inStreams };
 }
 
 // ---------------------------------------------------------------- report
@@ -509,7 +531,7 @@ runMain(async () => {
       log,
     );
 
-    log(`\ndrain: batch ${BATCH_SIZE}, pool ${DB_POOL} connections, one upsert per event, ${DRAIN_ROUNDS} rounds`);
+    log(`\ndrain: batch ${BATCH_SIZE}, pool ${DB_POOL} connections, ${DRAIN_ROUNDS} rounds`);
     const drainKeys = createKeys('bench-drain');
     const drain = await benchDrain(
       modules,
@@ -528,7 +550,8 @@ runMain(async () => {
     );
     log(`${label(`append  baseline XADD x${IN_FLIGHT} in flight`)}${value(append.baseline, 'ops/s').trimEnd()}`);
     log(`${label(`append  appendEvents x${IN_FLIGHT} in flight`)}${value(append.subject, 'ops/s')}   ${appendRatio.text}`);
-    log(`${label('drain   raw XREADGROUP→tx→XACK')}${value(drain.baseline, 'ev/s').trimEnd()}`);
+    log(`${label('drain   raw, multi-row upsert per batch')}${value(drain.baseline, 'ev/s').trimEnd()}`);
+    log(`${label('drain   raw, one upsert per event')}${value(drain.perRow, 'ev/s')}   ${(drain.perRow.rate / Math.max(1, drain.baseline.rate)).toFixed(2)}x`);
     log(`${label('drain   projector runtime')}${value(drain.subject, 'ev/s')}   ${drainRatio.text}`);
     const missed = [!appendRatio.met && 'append', !drainRatio.met && 'drain'].filter(Boolean);
     log(missed.length > 0 ? `\n✖ target missed: ${missed.join(', ')}` : '\n✔ both targets met');
