@@ -5,12 +5,12 @@ import { deadLetters, eventLog, projectorCheckpoints } from '~/server/db/event-c
 import { appendEvents } from '~/server/events/append';
 import { archiveProjector } from '~/server/projectors/archive';
 import { listDeadLetters, retryDeadLetters, skipDeadLetter } from '~/server/projectors/dead-letters';
-import { defineReactor } from '~/server/projectors/define-projector';
+import { defineRawProjector, defineReactor, type RawEvent, type Tx } from '~/server/projectors/define-projector';
 import { replayArchive } from '~/server/projectors/replay';
 import { projectorsStatus } from '~/server/projectors/status';
 import { trimStreams } from '~/server/projectors/trim';
 import { counterIncremented, counterReset, countersProjector, createCountersTable, testCatalogue } from '../support/event-core';
-import { createHarness, type Harness } from '../support/event-harness';
+import { createHarness, readLog, type Harness } from '../support/event-harness';
 import { eventually } from '../support/log-capture';
 
 // Each test gets its own streams (a fresh key prefix), so projectors only see that test's events.
@@ -218,6 +218,49 @@ describe('G7 a poison event does not block other aggregates', () => {
     await expect(skipDeadLetter({ db: h.db, catalogue: testCatalogue, projector }, poison?.partition ?? -1, poison?.streamId ?? '')).resolves.toEqual({ applied: 0 });
     expect((await rows(table)).find((r) => r.aggregate_id === 's')).toMatchObject({ version: 1 });
     expect(await h.db.select().from(deadLetters).where(sql`${deadLetters.aggregateId} = 's'`)).toHaveLength(0);
+    await runtime.releaseAll();
+  });
+});
+
+describe('raw projectors that apply a whole batch at once', () => {
+  it('get each straight batch in one call; a failing call runs the batch again entry by entry, where only the poison is parked', async () => {
+    const table = unique('seen');
+    await h.db.execute(sql`create table ${sql.identifier(table)} (event_id text primary key, stream_id text not null)`);
+    const write = (events: ReadonlyArray<RawEvent>, tx: Tx) =>
+      tx.execute(sql`insert into ${sql.identifier(table)} (event_id, stream_id) values ${sql.join(events.map((e) => sql`(${e.id}, ${e.position.id})`), sql`, `)}`);
+    const batchSizes: number[] = [];
+    let failBatches = false;
+    const projector = defineRawProjector({
+      name: unique('seen').replaceAll('_', '-'),
+      handle: async (event, tx) => {
+        if (JSON.stringify(event.data).includes('poison')) throw new Error('refusing poison');
+        await write([event], tx);
+      },
+      handleBatch: async (events, tx) => {
+        batchSizes.push(events.length);
+        if (failBatches) throw new Error('the whole batch fails');
+        await write(events, tx);
+      },
+    });
+    const organizationId = randomUUID();
+    await appendEvents(h.store, { organizationId, actorId: 'u', streams: [{ aggregateId: 'a', expectedVersion: 0, events: [inc(1), inc(2), inc(3)] }] });
+    const runtime = h.runtime([projector], { maxAttempts: 2 });
+    await runtime.drain({ maxMs: 10_000, maxEvents: 100 });
+    expect(batchSizes).toEqual([3]); // one call for the three events, none per event
+    expect(await h.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)}`)).toEqual([{ n: 3 }]);
+
+    failBatches = true;
+    await appendEvents(h.store, { organizationId, actorId: 'u', streams: [{ aggregateId: 'b', expectedVersion: 0, events: [inc(4), inc(5, 'poison')] }] });
+    await appendEvents(h.store, { organizationId, actorId: 'u', streams: [{ aggregateId: 'c', expectedVersion: 0, events: [inc(6)] }] });
+    await runtime.drain({ maxMs: 10_000, maxEvents: 100 });
+    // Entry by entry after the failed call: the healthy events are in, the poison is parked with its own attempts counted.
+    expect(batchSizes).toEqual([3, 3]); // the second call failed, and was not repeated
+    const log = (await readLog(h)).map((e) => e.id);
+    expect(log).toHaveLength(6);
+    const seen = await h.db.execute<{ stream_id: string }>(sql`select stream_id from ${sql.identifier(table)}`);
+    expect(seen.map((r) => r.stream_id).sort()).toEqual(log.filter((_, i) => i !== 4).sort()); // all but b's poison (the 5th event)
+    const parked = await listDeadLetters(h.db, projector.name);
+    expect(parked.map((d) => [d.aggregateId, d.status, d.attempts])).toEqual([['b', 'failed', 2]]);
     await runtime.releaseAll();
   });
 });

@@ -27,7 +27,7 @@ import { errorMessage } from '~/server/errors';
 import { noteTouched, type TouchedOrganizations } from '~/server/realtime/notice-writer';
 import { prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
 import { unappliedAfter } from './batch';
-import type { Projector, Tx } from './define-projector';
+import type { Projector, RawEvent, Tx } from './define-projector';
 import { assertFence } from './leases';
 import type { Entry } from './read';
 
@@ -64,6 +64,9 @@ class HandlerFailed extends Error {
 
 type EarlierFailure = { entryId: string; error: unknown };
 
+/** Stands for the entry of a failure in a whole-batch call (`applyBatch`): no single entry is to blame, so none has an attempt counted. */
+const WHOLE_BATCH = '(whole batch)';
+
 export async function applyBatch(deps: BatchDeps, projector: Projector, partition: number, fence: number, batch: Entry[], fresh: boolean): Promise<BatchResult> {
   try {
     return await run(deps, projector, partition, fence, batch, fresh, null);
@@ -86,6 +89,8 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
     let lastId = checkpoint.lastId;
     let applied = 0;
     const touched: TouchedOrganizations = new Map();
+    // A raw projector that can apply a batch at once gets, on the straight run, every entry in one call at the end.
+    const together: RawEvent[] | null = !earlier && projector.raw && projector.applyBatch ? [] : null;
     for (const entry of entries) {
       lastId = entry.id;
       if (!entry.fields) continue; // trimmed away while pending: nothing left to apply
@@ -97,6 +102,11 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
       }
       if (parked.has(prepared.facts.aggregateId)) {
         await park(tx, projector.name, partition, entry, prepared.facts, { status: 'blocked', error: null, attempts: 0 });
+        continue;
+      }
+      if (together && prepared.raw) {
+        together.push(prepared.raw);
+        applied += 1;
         continue;
       }
       const result = earlier ? await applyInPlace(deps, tx, projector, partition, entry, prepared, earlier) : await applyStraight(tx, entry, prepared);
@@ -111,6 +121,13 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
       }
       applied += 1;
       if (result.outcome === 'applied' && prepared.notifies) noteTouched(touched, prepared.facts.organizationId, prepared.facts.aggregateId, entry.id);
+    }
+    if (together && together.length > 0 && projector.raw) {
+      try {
+        await projector.applyBatch?.(together, tx);
+      } catch (error) {
+        throw new HandlerFailed(WHOLE_BATCH, error); // entry by entry now, where a failure has a name
+      }
     }
     await tx
       .update(projectorCheckpoints)

@@ -16,7 +16,7 @@
 import { decodeEnvelope, type AnyCatalogue } from '~/server/events/catalogue';
 import type { Position } from '~/server/events/envelope';
 import { reactorEffects } from '~/server/db/event-core-schema';
-import type { Projector, Tx } from './define-projector';
+import type { Projector, RawEvent, Tx } from './define-projector';
 
 /** What is known of an entry, decoded or not; enough to park it with its aggregate. */
 export interface EntryFacts {
@@ -37,6 +37,8 @@ export type PreparedEntry =
       notifies: boolean;
       /** Runs the projector on the entry inside `tx`. */
       apply: (tx: Tx) => Promise<ApplyOutcome>;
+      /** The envelope as written, for a raw projector (which may apply a batch of them at once). */
+      raw?: RawEvent;
     }
   | ({ ok: false; error: string } & EntryFacts);
 
@@ -51,6 +53,7 @@ export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fiel
       facts: factsOf(raw),
       notifies: false,
       apply: (tx) => guarded(projector, raw.id, tx, () => projector.apply(raw, tx)),
+      raw,
     };
   }
   const decoded = catalogue.decode(fields, position);

@@ -47,7 +47,18 @@ export type Projector = {
       /** Whether it reads the type; only those events reach `apply` and send notices. */
       handles(type: string): boolean;
     }
-  | { readonly raw: true; /** Receives every entry's envelope as written, known type or not. */ apply(event: RawEvent, tx: Tx): Promise<void> }
+  | {
+      readonly raw: true;
+      /** Receives every entry's envelope as written, known type or not. */
+      apply(event: RawEvent, tx: Tx): Promise<void>;
+      /**
+       * Optional: the same effect for a whole batch in a few statements. The
+       * runtime uses it for a batch's first, straight run; if it throws, the
+       * batch runs again entry by entry through `apply`, which also decides
+       * what gets parked.
+       */
+      applyBatch?(events: ReadonlyArray<RawEvent>, tx: Tx): Promise<void>;
+    }
 );
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -87,9 +98,15 @@ export function defineProjector<const D extends readonly EventDefinition[]>(def:
  * A projector that sees every entry as written, whatever its type, even types
  * this code does not know (the archive, audit exports).
  */
-export function defineRawProjector(def: { name: string; handle: Handler<RawEvent>; notify?: boolean }): Projector {
+export function defineRawProjector(def: {
+  name: string;
+  handle: Handler<RawEvent>;
+  /** Optional: `handle` for many events at once, with exactly its effect (see `applyBatch` above). */
+  handleBatch?: (events: ReadonlyArray<RawEvent>, tx: Tx) => Promise<void>;
+  notify?: boolean;
+}): Projector {
   checkName(def.name);
-  return { name: def.name, kind: 'projector', raw: true, notify: def.notify ?? false, apply: def.handle };
+  return { name: def.name, kind: 'projector', raw: true, notify: def.notify ?? false, apply: def.handle, applyBatch: def.handleBatch };
 }
 
 export function defineReactor<const D extends readonly EventDefinition[]>(def: { name: string; events: D; handlers: Handlers<D> }): Projector {
