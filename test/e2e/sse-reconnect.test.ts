@@ -52,8 +52,6 @@ afterAll(async () => {
   redis.destroy();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('live changes across forced SSE cuts', () => {
   it('reconnects with Last-Event-ID after each cut and receives every notice once, in order, including those written while disconnected', { timeout: 90_000 }, async () => {
     const url = app?.url ?? '';
@@ -74,27 +72,33 @@ describe('live changes across forced SSE cuts', () => {
       { onData: ({ id, data }) => received.push({ id, projector: data.projector, aggregates: data.aggregates }), onError: (error) => errors.push(error) },
     );
     const written: number[] = [];
+    const newestNotice = async () => (await redis.xRevRange(keys.changes(organizationId), '+', '-', { COUNT: 1 }))?.[0]?.id ?? '0-0';
+    const expected = async () => ((await redis.xRange(keys.changes(organizationId), `(${start}`, '+')) ?? []).map((e) => e.id);
     try {
-      // Mutations for 10 s: across several cuts and the 3 s an EventSource waits before reconnecting.
-      const until = Date.now() + 10_000;
-      for (let n = 0; Date.now() < until; n++) {
+      // Mutations, each paced by its own notice reaching Redis (not by the client), until the client has been cut
+      // and has reconnected twice: so some are written while it is disconnected.
+      const deadline = Date.now() + 60_000;
+      for (let n = 0; connections.length < 3; n++) {
+        if (Date.now() > deadline) throw new Error(`only ${connections.length - 1} reconnects within 60 s`);
+        const before = await newestNotice();
         if (n % 3 === 0) tasks.push((await client.tasks.create.mutate({ organizationId, projectId: project.id, title: `During ${n}`, placement: placement('todo') })).id);
         else await client.tasks.move.mutate({ organizationId, taskId: tasks[n % tasks.length] ?? '', placement: placement(n % 2 ? 'doing' : 'done') });
         written.push(Date.now());
-        await sleep(150);
+        await eventually(async () => (await newestNotice()) !== before, 10_000, `the notice of mutation ${n}`);
       }
-      // A quiet cut, then a few more after it.
-      await sleep(CUT_MS + 1_000);
+      // A quiet cut: one more reconnection with nothing written, then a few more mutations after it.
+      const quiet = connections.length;
+      await eventually(() => connections.length > quiet, 20_000, 'a reconnection after a quiet cut');
       for (let n = 0; n < 3; n++) {
         tasks.push((await client.tasks.create.mutate({ organizationId, projectId: project.id, title: `After ${n}`, placement: placement('done') })).id);
         written.push(Date.now());
       }
 
-      // Every notice the projectors wrote for the organization after `start`, once each, in order.
-      const expected = async () => ((await redis.xRange(keys.changes(organizationId), `(${start}`, '+')) ?? []).map((e) => e.id);
-      await eventually(async () => received.length >= (await expected()).length, 20_000, 'every notice received');
-      await sleep(500); // a duplicate would arrive by now
-      expect(received.map((n) => n.id)).toEqual(await expected());
+      // Every notice the projectors wrote for the organization after `start`, once each, in order. The last ones
+      // are the newest in the stream: any duplicate of an earlier notice would have come before them.
+      const ids = () => received.map((n) => n.id);
+      await eventually(async () => JSON.stringify(ids()) === JSON.stringify(await expected()) || ids().length > (await expected()).length, 20_000, 'every notice received');
+      expect(ids()).toEqual(await expected());
       expect(errors).toEqual([]);
       // …and those notices tell of every task written, before, during and after the cuts.
       const onBoard = new Set(received.filter((n) => n.projector === 'board').flatMap((n) => n.aggregates));
