@@ -6,7 +6,8 @@
  *
  * A poison event (G7) is dealt with inside the batch, so it never holds the
  * partition, and with it other organizations, back:
- * - the batch first runs straight through; if a handler throws, it runs
+ * - the batch first runs straight through (in one `applyBatch` call for a
+ *   projector that has one); if a handler throws, it runs
  *   again with every entry in its own savepoint, so a failure undoes only
  *   that entry's writes;
  * - a failing entry is retried in place, each attempt in a fresh savepoint,
@@ -23,6 +24,7 @@ import type { Logger } from 'pino';
 import type { Db } from '~/server/db/client';
 import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
 import type { AnyCatalogue } from '~/server/events/catalogue';
+import type { StoredEvent } from '~/server/events/envelope';
 import { errorMessage } from '~/server/errors';
 import { noteTouched, type TouchedOrganizations } from '~/server/realtime/notice-writer';
 import { prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
@@ -89,8 +91,8 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
     let lastId = checkpoint.lastId;
     let applied = 0;
     const touched: TouchedOrganizations = new Map();
-    // A raw projector that can apply a batch at once gets, on the straight run, every entry in one call at the end.
-    const together: RawEvent[] | null = !earlier && projector.raw && projector.applyBatch ? [] : null;
+    // A projector that can apply a batch at once gets, on the straight run, every entry it reads in one call at the end.
+    const together = !earlier && projector.kind === 'projector' && projector.applyBatch ? createTogether(projector) : null;
     for (const entry of entries) {
       lastId = entry.id;
       if (!entry.fields) continue; // trimmed away while pending: nothing left to apply
@@ -104,9 +106,10 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
         await park(tx, projector.name, partition, entry, prepared.facts, { status: 'blocked', error: null, attempts: 0 });
         continue;
       }
-      if (together && prepared.raw) {
-        together.push(prepared.raw);
+      if (together) {
+        together.add(prepared);
         applied += 1;
+        if (prepared.notifies) noteTouched(touched, prepared.facts.organizationId, prepared.facts.aggregateId, entry.id);
         continue;
       }
       const result = earlier ? await applyInPlace(deps, tx, projector, partition, entry, prepared, earlier) : await applyStraight(tx, entry, prepared);
@@ -122,12 +125,10 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
       applied += 1;
       if (result.outcome === 'applied' && prepared.notifies) noteTouched(touched, prepared.facts.organizationId, prepared.facts.aggregateId, entry.id);
     }
-    if (together && together.length > 0 && projector.raw) {
-      try {
-        await projector.applyBatch?.(together, tx);
-      } catch (error) {
-        throw new HandlerFailed(WHOLE_BATCH, error); // entry by entry now, where a failure has a name
-      }
+    try {
+      await together?.apply(tx);
+    } catch (error) {
+      throw new HandlerFailed(WHOLE_BATCH, error); // entry by entry now, where a failure has a name
     }
     await tx
       .update(projectorCheckpoints)
@@ -136,6 +137,23 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
     await deps.beforeCommit?.();
     return { lastId, gap: entries.length < unapplied.length, touched };
   });
+}
+
+/** Collects a straight run's entries for a projector's `applyBatch`, then applies them in one call. */
+function createTogether(projector: Projector) {
+  const raws: RawEvent[] = [];
+  const events: StoredEvent[] = [];
+  return {
+    add(prepared: Ready) {
+      const { batchable } = prepared;
+      if (batchable.raw) raws.push(batchable.event);
+      else if (prepared.notifies) events.push(batchable.event); // a type it does not read: nothing to apply
+    },
+    async apply(tx: Tx) {
+      if (projector.raw && raws.length > 0) await projector.applyBatch?.(raws, tx);
+      if (!projector.raw && events.length > 0) await projector.applyBatch?.(events, tx);
+    },
+  };
 }
 
 type Applied = { ok: true; outcome: ApplyOutcome } | { ok: false; attempts: number; error: unknown };

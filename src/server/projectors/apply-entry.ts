@@ -14,7 +14,7 @@
  * Edit it when the way a projector receives an event changes.
  */
 import { decodeEnvelope, type AnyCatalogue } from '~/server/events/catalogue';
-import type { Position } from '~/server/events/envelope';
+import type { Position, StoredEvent } from '~/server/events/envelope';
 import { reactorEffects } from '~/server/db/event-core-schema';
 import type { Projector, RawEvent, Tx } from './define-projector';
 
@@ -37,8 +37,8 @@ export type PreparedEntry =
       notifies: boolean;
       /** Runs the projector on the entry inside `tx`. */
       apply: (tx: Tx) => Promise<ApplyOutcome>;
-      /** The envelope as written, for a raw projector (which may apply a batch of them at once). */
-      raw?: RawEvent;
+      /** The entry as its projector reads it, for one that applies a batch at once: the envelope as written (raw) or decoded. */
+      batchable: { raw: true; event: RawEvent } | { raw: false; event: StoredEvent };
     }
   | ({ ok: false; error: string } & EntryFacts);
 
@@ -53,7 +53,7 @@ export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fiel
       facts: factsOf(raw),
       notifies: false,
       apply: (tx) => guarded(projector, raw.id, tx, () => projector.apply(raw, tx)),
-      raw,
+      batchable: { raw: true, event: raw },
     };
   }
   const decoded = catalogue.decode(fields, position);
@@ -64,6 +64,7 @@ export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fiel
     facts: factsOf(event),
     notifies: projector.handles(event.type),
     apply: (tx) => guarded(projector, event.id, tx, () => projector.apply(event, tx)),
+    batchable: { raw: false, event },
   };
 }
 

@@ -21,6 +21,7 @@ import type { EventOfType, EventTypeOf } from '~/server/events/catalogue';
 import type { EventDefinition } from '~/server/events/define-event';
 import type { Position, RawEnvelope, StoredEvent } from '~/server/events/envelope';
 import type { Db } from '~/server/db/client';
+import type { RowSet } from './rows';
 
 /** The transaction handlers write in. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -46,6 +47,11 @@ export type Projector = {
       apply(event: StoredEvent, tx: Tx): Promise<void>;
       /** Whether it reads the type; only those events reach `apply` and send notices. */
       handles(type: string): boolean;
+      /**
+       * Optional: `apply` for many events at once (row projectors). Gets only
+       * the types it handles, in log order; used like a raw projector's below.
+       */
+      applyBatch?(events: ReadonlyArray<StoredEvent>, tx: Tx): Promise<void>;
     }
   | {
       readonly raw: true;
@@ -90,6 +96,58 @@ export function defineProjector<const D extends readonly EventDefinition[]>(def:
     apply: async (event: StoredEvent, tx: Tx) => {
       await byType.get(event.type)?.(event, tx);
     },
+    handles: (type: string) => byType.has(type),
+  };
+}
+
+/** What the handlers of a row projector get: each declared row set, open for the batch. */
+export type RowsOf<S extends Record<string, RowSet<unknown>>> = { [K in keyof S]: S[K] extends RowSet<infer Access> ? Access : never };
+
+export type RowHandlers<D extends readonly EventDefinition[], Rows> = {
+  [K in EventTypeOf<D>]: (event: EventOfType<D, K>, rows: Rows) => void;
+};
+
+/**
+ * A projector whose handlers change rows in memory (./rows.ts) instead of
+ * sending SQL: the runtime loads the rows a batch's aggregates have, runs the
+ * handlers in log order, and writes every changed row back in one statement
+ * per table. Same guarantees as `defineProjector`, a few statements per batch
+ * instead of one or more per event. Handlers are synchronous and see only
+ * their rows; a read model that needs other queries uses `defineProjector`.
+ */
+export function defineRowProjector<const D extends readonly EventDefinition[], const S extends Record<string, RowSet<unknown>>>(def: {
+  name: string;
+  /** The event types this read model reads; every other type passes it by. */
+  events: D;
+  /** The tables it writes, e.g. `{ tasks: aggregateRows(tasks, 'id') }`. */
+  rows: S;
+  handlers: RowHandlers<D, RowsOf<S>>;
+  notify?: boolean;
+}): Projector {
+  checkName(def.name);
+  const byType = new Map<string, (event: StoredEvent, rows: RowsOf<S>) => void>();
+  for (const definition of def.events) {
+    const handler: unknown = Reflect.get(def.handlers, definition.type);
+    if (typeof handler !== 'function') throw new Error(`Projector "${def.name}" lists ${definition.type} but has no handler for it.`);
+    // Safe widening: only events the catalogue decoded as this type reach it (see `handles`).
+    byType.set(definition.type, handler as (event: StoredEvent, rows: RowsOf<S>) => void);
+  }
+  const sets = Object.entries(def.rows);
+  const applyBatch = async (events: ReadonlyArray<StoredEvent>, tx: Tx) => {
+    const aggregateIds = events.map((e) => e.aggregateId);
+    const opened = await Promise.all(sets.map(async ([key, set]) => [key, await set.open(tx, aggregateIds)] as const));
+    // Each entry is the set's open access under its declared key: exactly RowsOf<S>.
+    const rows = Object.fromEntries(opened.map(([key, open]) => [key, open.access])) as RowsOf<S>;
+    for (const event of events) byType.get(event.type)?.(event, rows);
+    await Promise.all(opened.map(([, open]) => open.flush(tx))); // different tables: sent together on the connection
+  };
+  return {
+    name: def.name,
+    kind: 'projector',
+    raw: false,
+    notify: def.notify ?? true,
+    apply: (event, tx) => applyBatch([event], tx),
+    applyBatch,
     handles: (type: string) => byType.has(type),
   };
 }

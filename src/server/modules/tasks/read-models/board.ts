@@ -6,7 +6,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
-import { defineProjector, type Tx } from '~/server/projectors/define-projector';
+import { defineRowProjector } from '~/server/projectors/define-projector';
+import { aggregateRows, type AggregateRows } from '~/server/projectors/rows';
 import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskLabeled, taskMoved, taskRestored } from '../events';
 
 export const projects = pgTable(
@@ -39,50 +40,40 @@ export const tasks = pgTable(
   (t) => [index('tasks_board').on(t.organizationId, t.projectId, t.status, t.rank)],
 );
 
-type TaskChange = Partial<Pick<typeof tasks.$inferInsert, 'title' | 'description' | 'status' | 'rank' | 'assigneeId' | 'archived' | 'labels'>>;
+type TaskChange = Partial<Pick<typeof tasks.$inferSelect, 'title' | 'description' | 'status' | 'rank' | 'assigneeId' | 'archived' | 'labels'>>;
 
-async function updateTask(tx: Tx, id: string, at: Date, change: TaskChange) {
-  await tx
-    .update(tasks)
-    .set({ ...change, updatedAt: at })
-    .where(eq(tasks.id, id));
-}
+/** Every change to a task also moves its `updatedAt` to the event's time. */
+const changeTask = (rows: AggregateRows<typeof tasks.$inferSelect>, e: { aggregateId: string; occurredAt: Date }, change: TaskChange) =>
+  rows.update(e.aggregateId, { ...change, updatedAt: e.occurredAt });
 
-export const boardProjector = defineProjector({
+export const boardProjector = defineRowProjector({
   name: 'board',
   events: [projectCreated, projectRenamed, taskCreated, taskEdited, taskMoved, taskAssigned, taskArchived, taskRestored, taskLabeled],
+  rows: { projects: aggregateRows(projects, 'id'), tasks: aggregateRows(tasks, 'id') },
   handlers: {
-    'project.created': async (e, tx) => {
-      await tx
-        .insert(projects)
-        .values({ id: e.aggregateId, organizationId: e.organizationId, name: e.data.name, createdAt: e.occurredAt })
-        .onConflictDoNothing();
-    },
-    'project.renamed': async (e, tx) => {
-      await tx.update(projects).set({ name: e.data.name }).where(eq(projects.id, e.aggregateId));
-    },
-    'task.created': async (e, tx) => {
-      await tx
-        .insert(tasks)
-        .values({
-          id: e.aggregateId,
-          organizationId: e.organizationId,
-          projectId: e.data.projectId,
-          title: e.data.title,
-          description: e.data.description,
-          status: e.data.status,
-          rank: e.data.rank,
-          createdAt: e.occurredAt,
-          updatedAt: e.occurredAt,
-        })
-        .onConflictDoNothing();
-    },
-    'task.edited': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, e.data),
-    'task.moved': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, e.data),
-    'task.assigned': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { assigneeId: e.data.assigneeId }),
-    'task.archived': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { archived: true }),
-    'task.restored': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { archived: false }),
-    'task.labeled': (e, tx) => updateTask(tx, e.aggregateId, e.occurredAt, { labels: e.data.labels }),
+    'project.created': (e, rows) => rows.projects.insert({ id: e.aggregateId, organizationId: e.organizationId, name: e.data.name, createdAt: e.occurredAt }),
+    'project.renamed': (e, rows) => rows.projects.update(e.aggregateId, { name: e.data.name }),
+    'task.created': (e, rows) =>
+      rows.tasks.insert({
+        id: e.aggregateId,
+        organizationId: e.organizationId,
+        projectId: e.data.projectId,
+        title: e.data.title,
+        description: e.data.description,
+        status: e.data.status,
+        rank: e.data.rank,
+        assigneeId: null,
+        archived: false,
+        labels: [],
+        createdAt: e.occurredAt,
+        updatedAt: e.occurredAt,
+      }),
+    'task.edited': (e, rows) => changeTask(rows.tasks, e, { title: e.data.title, description: e.data.description }),
+    'task.moved': (e, rows) => changeTask(rows.tasks, e, { status: e.data.status, rank: e.data.rank }),
+    'task.assigned': (e, rows) => changeTask(rows.tasks, e, { assigneeId: e.data.assigneeId }),
+    'task.archived': (e, rows) => changeTask(rows.tasks, e, { archived: true }),
+    'task.restored': (e, rows) => changeTask(rows.tasks, e, { archived: false }),
+    'task.labeled': (e, rows) => changeTask(rows.tasks, e, { labels: e.data.labels }),
   },
 });
 
