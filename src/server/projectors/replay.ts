@@ -3,14 +3,16 @@
  * the caller's transaction. Rebuilds use it to recreate a read model from
  * scratch; events are decoded through today's catalogue, so upcasters apply.
  * Each event goes through ./apply-entry.ts like the runtime's, so replaying
- * through a reactor performs only the effects it has not performed yet.
+ * through a reactor performs only the effects it has not performed yet; a
+ * projector with `applyBatch` gets a page of events per call.
  */
 import { asc, sql } from 'drizzle-orm';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { eventLog } from '~/server/db/event-core-schema';
 import { envelopeOfRow } from '~/server/events/log';
 import { prepareEntry } from './apply-entry';
-import type { Projector, Tx } from './define-projector';
+import type { StoredEvent } from '~/server/events/envelope';
+import type { Projector, RawEvent, Tx } from './define-projector';
 
 const PAGE = 2_000;
 
@@ -21,6 +23,7 @@ export async function replayArchive(opts: {
   onProgress?: (replayed: number) => void;
 }): Promise<{ replayed: number; failed: Array<{ eventId: string; error: string }> }> {
   let replayed = 0;
+  const batched = opts.projector.kind === 'projector' && opts.projector.applyBatch !== undefined;
   const failed: Array<{ eventId: string; error: string }> = [];
   let after: { partition: number; ms: bigint; seq: bigint } | null = null;
   for (;;) {
@@ -31,12 +34,19 @@ export async function replayArchive(opts: {
       .orderBy(asc(eventLog.partition), asc(eventLog.streamMs), asc(eventLog.streamSeq))
       .limit(PAGE);
     if (rows.length === 0) break;
+    const together: StoredEvent[] = [];
+    const raws: RawEvent[] = [];
     for (const row of rows) {
       const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelopeOfRow(row)) }, { partition: row.partition, id: row.streamId });
-      if (prepared.ok) await prepared.apply(opts.tx);
-      else failed.push({ eventId: row.eventId, error: prepared.error });
       replayed += 1;
+      if (!prepared.ok) failed.push({ eventId: row.eventId, error: prepared.error });
+      else if (!batched) await prepared.apply(opts.tx);
+      else if (prepared.batchable.raw) raws.push(prepared.batchable.event);
+      else if (prepared.notifies) together.push(prepared.batchable.event);
     }
+    // A page in one call where the projector can take a batch: the same effect, a few statements.
+    if (opts.projector.raw && raws.length > 0) await opts.projector.applyBatch?.(raws, opts.tx);
+    if (!opts.projector.raw && together.length > 0) await opts.projector.applyBatch?.(together, opts.tx);
     const last = rows.at(-1);
     if (!last) break;
     after = { partition: last.partition, ms: last.streamMs, seq: last.streamSeq };

@@ -18,7 +18,8 @@ import {
   organizationRenamed,
 } from '~/server/modules/organizations/events';
 import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskLabeled, taskMoved, taskRestored } from '~/server/modules/tasks/events';
-import { defineProjector, type Tx } from '~/server/projectors/define-projector';
+import { defineRowProjector, type RowsOf } from '~/server/projectors/define-projector';
+import { aggregateRows, appendRows } from '~/server/projectors/rows';
 
 export const activity = pgTable(
   'activity',
@@ -41,19 +42,19 @@ export const activityTaskTitles = pgTable('activity_task_titles', {
 
 const COLUMN: Record<string, string> = { todo: 'To do', doing: 'Doing', done: 'Done' };
 
-async function record(tx: Tx, event: StoredEvent, summary: string, taskId: string | null = null) {
-  await tx
-    .insert(activity)
-    .values({ eventId: event.id, organizationId: event.organizationId, taskId, actorId: event.actorId, summary, occurredAt: event.occurredAt })
-    .onConflictDoNothing();
+const feedRows = { feed: appendRows(activity), titles: aggregateRows(activityTaskTitles, 'taskId') };
+type Rows = RowsOf<typeof feedRows>;
+
+function record(rows: Rows, event: StoredEvent, summary: string, taskId: string | null = null) {
+  rows.feed.add({ eventId: event.id, organizationId: event.organizationId, taskId, actorId: event.actorId, summary, occurredAt: event.occurredAt });
 }
 
-async function titleOf(tx: Tx, taskId: string): Promise<string> {
-  const [row] = await tx.select({ title: activityTaskTitles.title }).from(activityTaskTitles).where(eq(activityTaskTitles.taskId, taskId));
-  return row?.title ?? 'a task';
-}
+const titleOf = (rows: Rows, taskId: string) => rows.titles.get(taskId)?.title ?? 'a task';
 
-export const activityProjector = defineProjector({
+/** An entry about the event's task, naming it by its title as of that event. */
+const aboutTask = (rows: Rows, e: StoredEvent, summary: (title: string) => string) => record(rows, e, summary(titleOf(rows, e.aggregateId)), e.aggregateId);
+
+export const activityProjector = defineRowProjector({
   name: 'activity',
   // Not invitation.accepted: it is appended with `member.added`, which says it.
   events: [
@@ -74,35 +75,33 @@ export const activityProjector = defineProjector({
     taskRestored,
     taskLabeled,
   ],
+  rows: feedRows,
   handlers: {
-    'organization.created': (e, tx) => record(tx, e, `created the organization “${e.data.name}”`),
-    'organization.renamed': (e, tx) => record(tx, e, `renamed the organization to “${e.data.name}”`),
+    'organization.created': (e, rows) => record(rows, e, `created the organization “${e.data.name}”`),
+    'organization.renamed': (e, rows) => record(rows, e, `renamed the organization to “${e.data.name}”`),
     // Always the member themself: the creator, or someone accepting an invitation.
-    'member.added': (e, tx) => record(tx, e, `joined as ${e.data.role}`),
-    'member.role-changed': (e, tx) => record(tx, e, `changed a member's role to ${e.data.role}`),
-    'member.removed': (e, tx) => record(tx, e, e.data.left ? 'left the organization' : 'removed a member'),
-    'invitation.created': (e, tx) => record(tx, e, `invited ${e.data.email} as ${e.data.role}`),
-    'invitation.revoked': (e, tx) => record(tx, e, 'revoked an invitation'),
-    'project.created': (e, tx) => record(tx, e, `created the project “${e.data.name}”`),
-    'project.renamed': (e, tx) => record(tx, e, `renamed a project to “${e.data.name}”`),
-    'task.created': async (e, tx) => {
-      await tx.insert(activityTaskTitles).values({ taskId: e.aggregateId, title: e.data.title }).onConflictDoNothing();
-      await record(tx, e, `created “${e.data.title}” in ${COLUMN[e.data.status] ?? e.data.status}`, e.aggregateId);
+    'member.added': (e, rows) => record(rows, e, `joined as ${e.data.role}`),
+    'member.role-changed': (e, rows) => record(rows, e, `changed a member's role to ${e.data.role}`),
+    'member.removed': (e, rows) => record(rows, e, e.data.left ? 'left the organization' : 'removed a member'),
+    'invitation.created': (e, rows) => record(rows, e, `invited ${e.data.email} as ${e.data.role}`),
+    'invitation.revoked': (e, rows) => record(rows, e, 'revoked an invitation'),
+    'project.created': (e, rows) => record(rows, e, `created the project “${e.data.name}”`),
+    'project.renamed': (e, rows) => record(rows, e, `renamed a project to “${e.data.name}”`),
+    'task.created': (e, rows) => {
+      rows.titles.insert({ taskId: e.aggregateId, title: e.data.title });
+      record(rows, e, `created “${e.data.title}” in ${COLUMN[e.data.status] ?? e.data.status}`, e.aggregateId);
     },
-    'task.edited': async (e, tx) => {
-      const before = await titleOf(tx, e.aggregateId);
-      await tx.update(activityTaskTitles).set({ title: e.data.title }).where(eq(activityTaskTitles.taskId, e.aggregateId));
-      await record(tx, e, before === e.data.title ? `edited “${e.data.title}”` : `renamed “${before}” to “${e.data.title}”`, e.aggregateId);
+    'task.edited': (e, rows) => {
+      const before = titleOf(rows, e.aggregateId);
+      rows.titles.update(e.aggregateId, { title: e.data.title });
+      record(rows, e, before === e.data.title ? `edited “${e.data.title}”` : `renamed “${before}” to “${e.data.title}”`, e.aggregateId);
     },
-    'task.moved': async (e, tx) => record(tx, e, `moved “${await titleOf(tx, e.aggregateId)}” to ${COLUMN[e.data.status] ?? e.data.status}`, e.aggregateId),
-    'task.assigned': async (e, tx) =>
-      record(tx, e, e.data.assigneeId ? `assigned “${await titleOf(tx, e.aggregateId)}”` : `unassigned “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
-    'task.archived': async (e, tx) => record(tx, e, `archived “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
-    'task.restored': async (e, tx) => record(tx, e, `restored “${await titleOf(tx, e.aggregateId)}”`, e.aggregateId),
-    'task.labeled': async (e, tx) => {
-      const title = await titleOf(tx, e.aggregateId);
-      await record(tx, e, e.data.labels.length > 0 ? `labeled “${title}” ${e.data.labels.join(', ')}` : `removed the labels of “${title}”`, e.aggregateId);
-    },
+    'task.moved': (e, rows) => aboutTask(rows, e, (title) => `moved “${title}” to ${COLUMN[e.data.status] ?? e.data.status}`),
+    'task.assigned': (e, rows) => aboutTask(rows, e, (title) => (e.data.assigneeId ? `assigned “${title}”` : `unassigned “${title}”`)),
+    'task.archived': (e, rows) => aboutTask(rows, e, (title) => `archived “${title}”`),
+    'task.restored': (e, rows) => aboutTask(rows, e, (title) => `restored “${title}”`),
+    'task.labeled': (e, rows) =>
+      aboutTask(rows, e, (title) => (e.data.labels.length > 0 ? `labeled “${title}” ${e.data.labels.join(', ')}` : `removed the labels of “${title}”`)),
   },
 });
 

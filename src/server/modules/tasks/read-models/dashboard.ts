@@ -21,6 +21,9 @@
  * nothing when the event is not newer than the last one applied, a second
  * guard for replays into live tables (a newer-than check, so the events this
  * model does not read never leave it waiting for a version).
+ *
+ * A row projector (see ~/server/projectors/rows.ts): handlers change rows in
+ * memory and the runtime writes a batch's changes in one statement per table.
  */
 import { and, asc, between, desc, eq, sql } from 'drizzle-orm';
 import { boolean, date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
@@ -28,7 +31,8 @@ import { fillDays, lastDays, utcDay } from '~/lib/days';
 import type { Db } from '~/server/db/client';
 import { organizationEvents } from '~/server/modules/organizations/events';
 import { membersOf } from '~/server/modules/organizations/read-models/directory';
-import { defineProjector, type Handler, type Tx } from '~/server/projectors/define-projector';
+import { defineRowProjector, type RowsOf } from '~/server/projectors/define-projector';
+import { aggregateRows, counterRows } from '~/server/projectors/rows';
 import { projectEvents, STATUSES, taskEvents, type Status } from '../events';
 
 /** Days shown in the throughput chart and summed for "most active". */
@@ -85,6 +89,15 @@ export const dashboardActivity = pgTable(
   (t) => [primaryKey({ columns: [t.organizationId, t.day, t.actorId] })],
 );
 
+const dashboardRows = {
+  versions: aggregateRows(dashboardVersions, 'aggregateId'),
+  tasks: aggregateRows(dashboardTasks, 'taskId'),
+  statusCounts: counterRows(dashboardStatusCounts, 'count'),
+  completions: counterRows(dashboardCompletions, 'count'),
+  activity: counterRows(dashboardActivity, 'events'),
+};
+type Rows = RowsOf<typeof dashboardRows>;
+
 interface Envelope {
   organizationId: string;
   aggregateId: string;
@@ -93,67 +106,27 @@ interface Envelope {
   occurredAt: Date;
 }
 
-/** Records the event's version; false when it is not newer than the last one applied (a repeat). */
-async function advance(tx: Tx, e: Envelope): Promise<boolean> {
-  const rows = await tx
-    .insert(dashboardVersions)
-    .values({ organizationId: e.organizationId, aggregateId: e.aggregateId, version: e.aggregateVersion })
-    .onConflictDoUpdate({
-      target: [dashboardVersions.organizationId, dashboardVersions.aggregateId],
-      set: { version: e.aggregateVersion },
-      setWhere: sql`${dashboardVersions.version} < ${e.aggregateVersion}`,
-    })
-    .returning({ version: dashboardVersions.version });
-  return rows.length > 0;
-}
-
 /**
- * Every handler: guard on the version, count the event for its actor, then
- * apply the type's own change (if any).
+ * Every handler: guard on the version (a repeat changes nothing), count the
+ * event for its actor, then apply the type's own change (if any).
  */
-function counted<E extends Envelope>(apply?: (e: E, tx: Tx) => Promise<void>): Handler<E> {
-  return async (e, tx) => {
-    if (!(await advance(tx, e))) return;
-    await tx
-      .insert(dashboardActivity)
-      .values({ organizationId: e.organizationId, day: utcDay(e.occurredAt), actorId: e.actorId, events: 1 })
-      .onConflictDoUpdate({
-        target: [dashboardActivity.organizationId, dashboardActivity.day, dashboardActivity.actorId],
-        set: { events: sql`${dashboardActivity.events} + 1` },
-      });
-    await apply?.(e, tx);
+function counted<E extends Envelope>(apply?: (e: E, rows: Rows) => void): (e: E, rows: Rows) => void {
+  return (e, rows) => {
+    const last = rows.versions.get(e.aggregateId);
+    if (last && last.version >= e.aggregateVersion) return;
+    rows.versions.put({ organizationId: e.organizationId, aggregateId: e.aggregateId, version: e.aggregateVersion });
+    rows.activity.add({ organizationId: e.organizationId, day: utcDay(e.occurredAt), actorId: e.actorId }, 1);
+    apply?.(e, rows);
   };
 }
 
-async function addToCount(tx: Tx, organizationId: string, status: Status, delta: number) {
-  await tx
-    .insert(dashboardStatusCounts)
-    .values({ organizationId, status, count: delta })
-    .onConflictDoUpdate({
-      target: [dashboardStatusCounts.organizationId, dashboardStatusCounts.status],
-      set: { count: sql`${dashboardStatusCounts.count} + ${delta}` },
-    });
-}
+const completed = (rows: Rows, e: Envelope) => rows.completions.add({ organizationId: e.organizationId, day: utcDay(e.occurredAt) }, 1);
 
-async function completed(tx: Tx, organizationId: string, at: Date) {
-  await tx
-    .insert(dashboardCompletions)
-    .values({ organizationId, day: utcDay(at), count: 1 })
-    .onConflictDoUpdate({
-      target: [dashboardCompletions.organizationId, dashboardCompletions.day],
-      set: { count: sql`${dashboardCompletions.count} + 1` },
-    });
-}
-
-async function taskOf(tx: Tx, taskId: string) {
-  const [row] = await tx.select().from(dashboardTasks).where(eq(dashboardTasks.taskId, taskId));
-  return row ?? null;
-}
-
-export const dashboardProjector = defineProjector({
+export const dashboardProjector = defineRowProjector({
   name: 'dashboard',
   // Every event counts towards "most active".
   events: [...organizationEvents, ...projectEvents, ...taskEvents],
+  rows: dashboardRows,
   handlers: {
     'organization.created': counted(),
     'organization.renamed': counted(),
@@ -165,40 +138,36 @@ export const dashboardProjector = defineProjector({
     'invitation.accepted': counted(),
     'project.created': counted(),
     'project.renamed': counted(),
-    'task.created': counted(async (e, tx) => {
-      const inserted = await tx
-        .insert(dashboardTasks)
-        .values({ taskId: e.aggregateId, organizationId: e.organizationId, status: e.data.status, archived: false })
-        .onConflictDoNothing()
-        .returning({ taskId: dashboardTasks.taskId });
-      if (inserted.length === 0) return;
-      await addToCount(tx, e.organizationId, e.data.status, 1);
-      if (e.data.status === 'done') await completed(tx, e.organizationId, e.occurredAt);
+    'task.created': counted((e, rows) => {
+      if (rows.tasks.get(e.aggregateId)) return;
+      rows.tasks.insert({ taskId: e.aggregateId, organizationId: e.organizationId, status: e.data.status, archived: false });
+      rows.statusCounts.add({ organizationId: e.organizationId, status: e.data.status }, 1);
+      if (e.data.status === 'done') completed(rows, e);
     }),
     'task.edited': counted(),
-    'task.moved': counted(async (e, tx) => {
-      const task = await taskOf(tx, e.aggregateId);
+    'task.moved': counted((e, rows) => {
+      const task = rows.tasks.get(e.aggregateId);
       if (!task || task.status === e.data.status) return; // a move within the column
-      await tx.update(dashboardTasks).set({ status: e.data.status }).where(eq(dashboardTasks.taskId, task.taskId));
+      rows.tasks.update(task.taskId, { status: e.data.status });
       if (!task.archived) {
-        await addToCount(tx, e.organizationId, task.status, -1);
-        await addToCount(tx, e.organizationId, e.data.status, 1);
+        rows.statusCounts.add({ organizationId: e.organizationId, status: task.status }, -1);
+        rows.statusCounts.add({ organizationId: e.organizationId, status: e.data.status }, 1);
       }
-      if (e.data.status === 'done') await completed(tx, e.organizationId, e.occurredAt);
+      if (e.data.status === 'done') completed(rows, e);
     }),
     'task.assigned': counted(),
     'task.labeled': counted(),
-    'task.archived': counted(async (e, tx) => {
-      const task = await taskOf(tx, e.aggregateId);
+    'task.archived': counted((e, rows) => {
+      const task = rows.tasks.get(e.aggregateId);
       if (!task || task.archived) return;
-      await tx.update(dashboardTasks).set({ archived: true }).where(eq(dashboardTasks.taskId, task.taskId));
-      await addToCount(tx, e.organizationId, task.status, -1);
+      rows.tasks.update(task.taskId, { archived: true });
+      rows.statusCounts.add({ organizationId: e.organizationId, status: task.status }, -1);
     }),
-    'task.restored': counted(async (e, tx) => {
-      const task = await taskOf(tx, e.aggregateId);
+    'task.restored': counted((e, rows) => {
+      const task = rows.tasks.get(e.aggregateId);
       if (!task?.archived) return;
-      await tx.update(dashboardTasks).set({ archived: false }).where(eq(dashboardTasks.taskId, task.taskId));
-      await addToCount(tx, e.organizationId, task.status, 1);
+      rows.tasks.update(task.taskId, { archived: false });
+      rows.statusCounts.add({ organizationId: e.organizationId, status: task.status }, 1);
     }),
   },
 });
