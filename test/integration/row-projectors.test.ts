@@ -2,12 +2,14 @@
  * Row projectors (src/server/projectors/rows.ts): a batch applied at once must
  * leave exactly the tables that the same events leave one at a time (the
  * runtime falls back to one at a time when a batch fails, and rebuilds apply
- * pages), and a failing handler in a batch parks only its own aggregate.
+ * pages), a failing handler in a batch parks only its own aggregate, and
+ * the bulk insert they write with gives back every value as it was.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bulkTable, insertMany } from '~/server/db/bulk-insert';
 import { deadLetters } from '~/server/db/event-core-schema';
 import type { StoredEvent } from '~/server/events/envelope';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
@@ -173,7 +175,7 @@ describe('row projectors', () => {
     });
   });
 
-  it('write batches larger than one statement can carry, and add counters per key', { timeout: 60_000 }, async () => {
+  it('write large batches, and add counters per key', { timeout: 60_000 }, async () => {
     const suffix = randomUUID().slice(0, 8);
     const log = pgTable(`log_${suffix}`, { id: text('id').primaryKey(), a: text('a').notNull(), b: text('b').notNull(), c: text('c').notNull() });
     const counts = pgTable(`counts_${suffix}`, { key: text('key').primaryKey(), total: integer('total').notNull() });
@@ -181,7 +183,6 @@ describe('row projectors', () => {
     await h.db.execute(sql`create table ${counts} (key text primary key, total int not null)`);
     const logRows = appendRows(log);
     const countRows = counterRows(counts, 'total');
-    // 4 columns: 15,000 rows to a statement at most, so 40,000 rows take three.
     const total = 40_000;
     await h.db.transaction(async (tx) => {
       const [added, counted] = await Promise.all([logRows.open(tx, []), countRows.open(tx, [])]);
@@ -239,5 +240,30 @@ describe('row projectors', () => {
     const parked = await h.db.select().from(deadLetters).where(sql`${deadLetters.projector} = ${projector.name}`);
     expect(parked.map((p) => p.status).sort()).toEqual(['blocked', 'blocked', 'failed']);
     expect(new Set(parked.map((p) => p.aggregateId))).toEqual(new Set([`${organizationId}/bad`]));
+  });
+});
+
+describe('insertMany', () => {
+  it('writes back every value as it was: text with quotes and braces, nulls, arrays, JSON, dates, numbers, booleans', async () => {
+    const table = pgTable(`bulk_${randomUUID().slice(0, 8)}`, {
+      id: text('id').primaryKey(),
+      note: text('note'),
+      tags: text('tags').array().notNull(),
+      data: jsonb('data').notNull(),
+      at: timestamp('at', { mode: 'date', withTimezone: true }).notNull(),
+      day: date('day', { mode: 'string' }).notNull(),
+      n: integer('n').notNull(),
+      big: bigint('big', { mode: 'bigint' }).notNull(),
+      flag: boolean('flag').notNull(),
+    });
+    await h.db.execute(sql`create table ${table} (id text primary key, note text, tags text[] not null, data jsonb not null,
+      at timestamptz not null, day date not null, n int not null, big bigint not null, flag boolean not null)`);
+    const rows = [
+      { id: 'a', note: 'say "hi", {x} \\ back\nslash', tags: ['"quoted"', 'a,b', '{brace}', 'back\\slash', 'NULL', 'ünï'], data: { nested: [1, 'two', null], s: '"' }, at: new Date('2026-12-02T10:11:12.345Z'), day: '2026-12-02', n: -7, big: 9_007_199_254_740_993n, flag: true },
+      { id: 'b', note: null, tags: [], data: [], at: new Date(0), day: '1999-01-01', n: 0, big: 0n, flag: false },
+    ];
+    await insertMany(h.db, table, bulkTable(table), rows, sql`on conflict do nothing`);
+    const stored = await h.db.select().from(table).orderBy(table.id);
+    expect(stored).toEqual(rows);
   });
 });

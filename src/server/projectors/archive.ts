@@ -3,24 +3,23 @@
  * append-only `event_log` table. It is what rebuilds replay, and what lets
  * the streams be trimmed (see ./trim.ts).
  */
+import { sql } from 'drizzle-orm';
+import { bulkTable, insertMany } from '~/server/db/bulk-insert';
 import { eventLog } from '~/server/db/event-core-schema';
 import { defineRawProjector, type RawEvent } from './define-projector';
 
 export const ARCHIVE_PROJECTOR = 'archive';
 
-/** Rows per insert statement: 15 parameters a row stays far below Postgres's 65,535 per statement. */
-const ROWS_PER_INSERT = 1_000;
+const eventLogShape = bulkTable(eventLog);
 
 export const archiveProjector = defineRawProjector({
   name: ARCHIVE_PROJECTOR,
   handle: async (event, tx) => {
     await tx.insert(eventLog).values(rowOf(event)).onConflictDoNothing();
   },
-  // A batch in one statement per thousand events, not one per event: the same rows, the same conflict rule.
+  // A batch in one statement, not one per event: the same rows, the same conflict rule.
   handleBatch: async (events, tx) => {
-    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-      await tx.insert(eventLog).values(events.slice(i, i + ROWS_PER_INSERT).map(rowOf)).onConflictDoNothing();
-    }
+    await insertMany(tx, eventLog, eventLogShape, events.map(rowOf), sql`on conflict do nothing`);
   },
 });
 

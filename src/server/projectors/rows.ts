@@ -3,8 +3,9 @@
  * `defineRowProjector`), read and written a batch at a time. Before a batch,
  * each set loads the rows its events' aggregates have, in one query; handlers
  * then read and change rows in memory, in log order; after the batch, each
- * set writes what changed in one multi-row statement. A batch of 500 events
- * costs a handful of statements instead of one or more per event.
+ * set writes what changed in one statement (~/server/db/bulk-insert.ts). A
+ * batch of 500 events costs a handful of statements instead of one or more
+ * per event.
  *
  * Three kinds, each a plain Drizzle table:
  * - `aggregateRows(table, 'key')`: at most one row per aggregate, its `key`
@@ -16,8 +17,9 @@
  *
  * Edit it to add a kind of row set (e.g. rows deleted by events).
  */
-import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
-import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { inArray, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { bulkTable, insertMany, type BulkTable } from '~/server/db/bulk-insert';
 import type { Tx } from './define-projector';
 
 /** One table's rows for one batch: what handlers use, and how the changes get written. */
@@ -55,51 +57,19 @@ export interface CounterRows<Key> {
 
 type Values = Record<string, unknown>;
 
-/** Postgres takes at most 65,535 parameters per statement. */
-const MAX_PARAMETERS = 60_000;
-
-interface Shape {
-  name: string;
-  /** Property name → column, as Drizzle maps them. */
-  columns: Array<[string, PgColumn]>;
-  primaryKey: PgColumn[];
+function shapeOf(table: PgTable): BulkTable {
+  const shape = bulkTable(table);
+  if (shape.primaryKey.length === 0) throw new Error(`Table ${shape.name} needs a primary key to be a row set.`);
+  return shape;
 }
 
-function shapeOf(table: PgTable): Shape {
-  const config = getTableConfig(table);
-  const columns = Object.entries(getTableColumns(table));
-  const composite = config.primaryKeys[0]?.columns;
-  const primaryKey = composite ?? columns.filter(([, c]) => c.primary).map(([, c]) => c);
-  if (primaryKey.length === 0) throw new Error(`Table ${config.name} needs a primary key to be a row set.`);
-  return { name: config.name, columns, primaryKey };
-}
-
-/** `insert into … values …` for `rows` (full rows of `shape`), in statements small enough for Postgres, then `tail` (the conflict clause). */
-async function insertRows(tx: Tx, table: PgTable, shape: Shape, rows: ReadonlyArray<Values>, tail: SQL) {
-  const names = sql.join(
-    shape.columns.map(([, c]) => sql.identifier(c.name)),
-    sql`, `,
-  );
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / shape.columns.length));
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const values = rows.slice(i, i + perStatement).map(
-      (row) =>
-        sql`(${sql.join(
-          shape.columns.map(([key, c]) => sql.param(row[key] ?? null, c)),
-          sql`, `,
-        )})`,
-    );
-    await tx.execute(sql`insert into ${table} as t (${names}) values ${sql.join(values, sql`, `)} ${tail}`);
-  }
-}
-
-function column(shape: Shape, key: string): PgColumn {
+function column(shape: BulkTable, key: string): PgColumn {
   const found = shape.columns.find(([name]) => name === key)?.[1];
   if (!found) throw new Error(`${shape.name} has no column ${key}.`);
   return found;
 }
 
-const conflictTarget = (shape: Shape) =>
+const conflictTarget = (shape: BulkTable) =>
   sql.join(
     shape.primaryKey.map((c) => sql.identifier(c.name)),
     sql`, `,
@@ -161,7 +131,7 @@ export function aggregateRows<T extends PgTable>(table: T, key: keyof T['$inferS
             const row = rows.get(id);
             return row ? [row] : [];
           });
-          if (dirty.length > 0) await insertRows(flushTx, table, shape, dirty, upsert);
+          if (dirty.length > 0) await insertMany(flushTx, table, shape, dirty, upsert);
         },
       };
     },
@@ -178,7 +148,7 @@ export function appendRows<T extends PgTable>(table: T): RowSet<AppendRows<T['$i
       return {
         access: { add: (row) => added.push(row) },
         flush: async (tx) => {
-          if (added.length > 0) await insertRows(tx, table, shape, added, sql`on conflict do nothing`);
+          if (added.length > 0) await insertMany(tx, table, shape, added, sql`on conflict do nothing`);
         },
       };
     },
@@ -213,7 +183,7 @@ export function counterRows<T extends PgTable, K extends keyof T['$inferSelect']
           },
         },
         flush: async (tx) => {
-          if (totals.size > 0) await insertRows(tx, table, shape, [...totals.values()], addUp);
+          if (totals.size > 0) await insertMany(tx, table, shape, [...totals.values()], addUp);
         },
       };
     },
