@@ -9,7 +9,8 @@
  *   decoded (and upcast) through the catalogue.
  * - A reactor first records `(reactor, event_id)` in `reactor_effects`, in the
  *   caller's transaction, and skips the effect when the record already
- *   exists. A failing effect rolls the record back with it.
+ *   exists. A failing effect rolls the record back with it. Events of types
+ *   it does not read are neither recorded nor applied.
  *
  * Edit it when the way a projector receives an event changes.
  */
@@ -59,11 +60,13 @@ export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fiel
   const decoded = catalogue.decode(fields, position);
   if (!decoded.ok) return decoded;
   const event = decoded.event;
+  const handled = projector.handles(event.type);
   return {
     ok: true,
     facts: factsOf(event),
-    notifies: projector.handles(event.type),
-    apply: (tx) => guarded(projector, event.id, tx, () => projector.apply(event, tx)),
+    notifies: handled,
+    // A type it does not read passes by without a statement (a reactor records only the effects it has).
+    apply: handled ? (tx) => guarded(projector, event.id, tx, () => projector.apply(event, tx)) : async () => 'applied',
     batchable: { raw: false, event },
   };
 }
