@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   retryMaxMs?: number;
   /** Length kept in each organization's change-notice stream. */
   noticesMaxLen?: number;
+  /** Batches in flight at once in a drain, each (partition, projector) at most one. Default 8. */
+  concurrency?: number;
   /** Checked before every drain: the app passes the key space's pairing with its database (src/server/events/identity.ts). */
   guard?: () => Promise<unknown>;
   /** Test hook: called at named points of a batch, to inject crashes. */
@@ -86,9 +88,28 @@ interface GroupState extends GroupCursor {
 
 export type ProjectorRuntime = ReturnType<typeof createProjectorRuntime>;
 
+/** Runs every task, at most `limit` at a time, and waits for all of them, failed or not. */
+async function inParallel<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < tasks.length; i = next++) {
+      const task = tasks[i];
+      if (!task) continue;
+      results[i] = await task().then(
+        (value): PromiseSettledResult<T> => ({ status: 'fulfilled', value }),
+        (reason: unknown): PromiseSettledResult<T> => ({ status: 'rejected', reason }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  return results;
+}
+
 export function createProjectorRuntime(opts: RuntimeOptions) {
   const { redis, keys, projectors, workerId } = opts;
   const batchSize = opts.batchSize ?? 500;
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
   const leaseMs = opts.leaseMs ?? 10_000;
   const retryBaseMs = opts.retryBaseMs ?? 100;
   const retryMaxMs = Math.min(opts.retryMaxMs ?? MAX_BACKOFF_MS, MAX_BACKOFF_MS);
@@ -204,16 +225,23 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
           for (const p of held()) await acquire(p);
           renewedAt = Date.now();
         }
+        if (Date.now() >= deadline || events >= options.maxEvents || options.signal?.aborted) return { events, partitions: held(), claimed };
+        // One batch of every (partition, projector) per round, several at once: their groups,
+        // checkpoints and tables are independent, and the round trips of one overlap another's.
+        const round = held().flatMap((partition) => active.map((projector) => () => processBatch(projector, partition)));
+        const results = await inParallel(round, concurrency);
         let progress = false;
-        for (const partition of held()) {
-          for (const projector of active) {
-            if (Date.now() >= deadline || events >= options.maxEvents || options.signal?.aborted) return { events, partitions: held(), claimed };
-            const batch = await processBatch(projector, partition);
-            events += batch.handled;
-            claimed += batch.claimed;
-            if (batch.more) progress = true;
+        let failure: { error: unknown } | null = null;
+        for (const result of results) {
+          if (result.status === 'rejected') {
+            failure ??= { error: result.reason };
+            continue;
           }
+          events += result.value.handled;
+          claimed += result.value.claimed;
+          if (result.value.more) progress = true;
         }
+        if (failure) throw failure.error;
         if (!progress) return { events, partitions: held(), claimed };
       }
     } finally {
