@@ -82,9 +82,9 @@ export async function applyBatch(deps: BatchDeps, projector: Projector, partitio
 /** One transaction over the batch. `earlier`: null for the straight run, else the careful one after that failure. */
 function run(deps: BatchDeps, projector: Projector, partition: number, fence: number, batch: Entry[], fresh: boolean, earlier: EarlierFailure | null) {
   return deps.db.transaction(async (tx): Promise<BatchResult> => {
-    const checkpoint = await lockCheckpoint(tx, projector.name, partition);
+    // Sent together: Postgres runs them in order on the transaction's connection, without a round trip between.
+    const [checkpoint, parked] = await Promise.all([lockCheckpoint(tx, projector.name, partition), parkedAggregates(tx, projector.name, partition)]);
     assertFence(checkpoint.fence, fence);
-    const parked = await parkedAggregates(tx, projector.name, partition);
     const unapplied = unappliedAfter(batch, checkpoint.lastId);
     const entries = await deps.contiguousRun(partition, checkpoint.lastId, unapplied, fresh);
 
@@ -183,13 +183,13 @@ async function applyInPlace(deps: BatchDeps, tx: Tx, projector: Projector, parti
   return { ok: false, attempts, error: lastError };
 }
 
+/** Creates the row on first use; either way the statement locks it until the transaction ends. */
 async function lockCheckpoint(tx: Tx, projector: string, partition: number) {
-  await tx.insert(projectorCheckpoints).values({ projector, partition }).onConflictDoNothing();
   const [checkpoint] = await tx
-    .select()
-    .from(projectorCheckpoints)
-    .where(and(eq(projectorCheckpoints.projector, projector), eq(projectorCheckpoints.partition, partition)))
-    .for('update');
+    .insert(projectorCheckpoints)
+    .values({ projector, partition })
+    .onConflictDoUpdate({ target: [projectorCheckpoints.projector, projectorCheckpoints.partition], set: { projector } })
+    .returning();
   if (!checkpoint) throw new Error(`Checkpoint row of ${projector}/${partition} vanished inside its own transaction.`);
   return checkpoint;
 }
