@@ -30,7 +30,7 @@ import { createCatalogue } from '../../src/server/events/catalogue';
 import { archiveProjector } from '../../src/server/projectors/archive';
 import { createKeys, type Keys } from '../../src/server/redis/keys';
 import { BENCH_TABLES, benchProjector, createBenchTables, preloadBenchStream, somethingHappened, tableSummary } from './bench-stream';
-import { BENCH_DURABILITY, DB_POOL, openClients, type Clients } from './clients';
+import { BENCH_DURABILITY, DB_POOL, openClients, scenarioDatabase, type Clients } from './clients';
 import type { Bench, Figure, Figures, Scenario } from './contract';
 import { cutNote, fmt, PARTITIONS, pairRatio, rate, summarise, type Measured } from './measure';
 import { BATCH_SIZE, drainRaw } from './raw';
@@ -39,6 +39,8 @@ import { drainWithRuntime } from './runtime-drain';
 import { sizesOf, type Sizes } from './sizes';
 
 const ROUNDS = 2;
+/** The drain empties and fills the app's tables: in a database of its own, which the rebuild then reads. */
+export const DRAIN_DATABASE = 'bench_drain';
 const benchKeys = createKeys('bench-drain');
 const benchCatalogue = createCatalogue([somethingHappened]);
 
@@ -77,7 +79,10 @@ async function benchStreamSides(bench: Bench, clients: Clients, events: number, 
       bench.progress('drain', `round ${round}, ${SIDE_NAMES[side]}…`);
       // Fresh consumer groups each round, so every side reads every event again from the start.
       if (side === 'simple') {
-        const m = await drainWithRuntime(clients, benchKeys, benchCatalogue, [benchProjector(`bench-projected-${round}`)], `bench-simple-${round}`, sizes.drainLimitMs);
+        const projector = benchProjector(`bench-projected-${round}`);
+        const m = await drainWithRuntime(clients, benchKeys, benchCatalogue, [projector], `bench-simple-${round}`, sizes.drainLimitMs, (handled) =>
+          bench.progress('drain', `round ${round}, ${SIDE_NAMES[side]}: ${fmt(handled)} / ${fmt(events)}…`),
+        );
         runs.simple.push({ count: m.handled, ms: m.ms, cut: m.cut });
       } else {
         runs[side].push(await drainRaw(db, redis, benchKeys, `bench-${side}-${round}`, side === 'batch' ? 'batch' : 'row', sizes.drainLimitMs));
@@ -101,7 +106,7 @@ async function benchStreamSides(bench: Bench, clients: Clients, events: number, 
 
 export const drainScenario: Scenario = async (bench) => {
   const sizes = sizesOf(bench);
-  const clients = await openClients(bench, 'drain');
+  const clients = await openClients({ ...bench, databaseUrl: await scenarioDatabase(bench, DRAIN_DATABASE) }, 'drain');
   try {
     bench.log(`drain: ${fmt(sizes.drainEvents)} events per stream, batch ${BATCH_SIZE}, pool ${DB_POOL} connections, ${PARTITIONS} partitions`);
     const plan = await preloadApp(bench, clients, appKeys, sizes.drainEvents, sizes.preloadLimitMs, 'drain');
@@ -111,7 +116,9 @@ export const drainScenario: Scenario = async (bench) => {
 
     bench.progress('drain', "the app's archive projector alone…");
     await clients.db.execute(sql.raw('truncate event_log'));
-    const archive = await drainWithRuntime(clients, benchKeys, benchCatalogue, [{ ...archiveProjector, name: 'bench-archive' }], 'bench-archive', sizes.drainLimitMs);
+    const archive = await drainWithRuntime(clients, benchKeys, benchCatalogue, [{ ...archiveProjector, name: 'bench-archive' }], 'bench-archive', sizes.drainLimitMs, (handled) =>
+      bench.progress('drain', `the app's archive projector alone: ${fmt(handled)} / ${fmt(events)}…`),
+    );
     const archiveRun: Measured = { count: archive.handled, ms: archive.ms, cut: archive.cut };
     bench.log(`  archive projector alone ${fmt(archiveRun)} ev/s${cutNote(archiveRun)}   ratio ${pairRatio(archiveRun, runs.batch.at(-1))}`);
 
@@ -119,7 +126,9 @@ export const drainScenario: Scenario = async (bench) => {
     await clients.db.execute(sql.raw('truncate event_log'));
     const projectors = await appProjectors();
     bench.progress('drain', `the app's ${projectors.length} projectors over ${fmt(plan.events)} app events…`);
-    const realSet = await drainWithRuntime(clients, appKeys, appCatalogue, projectors, 'bench-real-set', sizes.realSetLimitMs);
+    const realSet = await drainWithRuntime(clients, appKeys, appCatalogue, projectors, 'bench-real-set', sizes.realSetLimitMs, (handled) =>
+      bench.progress('drain', `the app's ${projectors.length} projectors: ${fmt(handled)} / ${fmt(plan.events * projectors.length)} entries applied…`),
+    );
     // Events through the whole set: every projector handles every entry once (when cut short, their mean).
     const realRun: Measured = { count: realSet.cut ? realSet.handled / projectors.length : plan.events, ms: realSet.ms, cut: realSet.cut };
     const baseline = summarise(runs.batch, 'best').rate;

@@ -74,7 +74,7 @@ export async function realSetProblems(clients: Clients, keys: Keys, plan: AppPla
 
   const checkpoints = await db.select().from(projectorCheckpoints).where(inArray(projectorCheckpoints.projector, [...names]));
   for (let partition = 0; partition < PARTITIONS; partition++) {
-    const [tip] = await redis.xRevRange(keys.stream(partition), '+', '-', { COUNT: 1 });
+    const [tip] = (await redis.xRevRange(keys.stream(partition), '+', '-', { COUNT: 1 })) ?? [];
     if (!tip) continue;
     for (const name of names) {
       const at = checkpoints.find((c) => c.projector === name && c.partition === partition)?.lastId ?? '0-0';

@@ -7,10 +7,10 @@
  * does. Rate: archived events replayed per second, whichever projector they
  * concern. The rebuilt tables must equal the ones the live drain built.
  *
- * Its archive is the one the drain scenario's real set left (the app's
- * events, same size); without it, this scenario preloads the app's events in
- * its own key space and archives them itself (the archive and board
- * projectors under names of their own). Its ratio counts against the drain's
+ * Its archive is the one the drain scenario's real set left in the drain's
+ * database (the app's events, same size); without it, this scenario preloads
+ * the app's events in a key space and database of its own and archives them
+ * itself (the archive and board projectors under names of their own). Its ratio counts against the drain's
  * raw multi-row baseline of the same run; without one, it measures that
  * baseline itself over as many bench events (`rebuild.raw_multi_row`).
  *
@@ -24,9 +24,9 @@ import { projects, tasks, boardProjector } from '../../src/server/modules/tasks/
 import { archiveProjector } from '../../src/server/projectors/archive';
 import { replayArchive } from '../../src/server/projectors/replay';
 import { createKeys } from '../../src/server/redis/keys';
-import { openClients, type Clients } from './clients';
+import { openClients, scenarioDatabase, type Clients } from './clients';
 import type { Bench, Figures, Scenario } from './contract';
-import { preloadBench, rawBaseline } from './drain';
+import { DRAIN_DATABASE, preloadBench, rawBaseline } from './drain';
 import { fmt, rate } from './measure';
 import { appCatalogue, preloadApp } from './real-set';
 import { drainWithRuntime } from './runtime-drain';
@@ -58,12 +58,13 @@ async function archiveOfOwn(bench: Bench, clients: Clients, sizes: Sizes): Promi
 
 export const rebuildScenario: Scenario = async (bench) => {
   const sizes = sizesOf(bench);
-  const clients = await openClients(bench, 'rebuild');
+  const drained = bench.figures['drain.real_set'];
+  const reuse = drained !== undefined && !drained.cut;
+  const clients = await openClients({ ...bench, databaseUrl: await scenarioDatabase(bench, reuse ? DRAIN_DATABASE : 'bench_rebuild') }, 'rebuild');
   const { db } = clients;
   try {
     const figures: Figures = {};
-    const drained = bench.figures['drain.real_set'];
-    const events = drained && !drained.cut ? ((await db.select({ n: count() }).from(eventLog))[0]?.n ?? 0) : await archiveOfOwn(bench, clients, sizes);
+    const events = reuse ? ((await db.select({ n: count() }).from(eventLog))[0]?.n ?? 0) : await archiveOfOwn(bench, clients, sizes);
     if (events === 0) throw new Error('the archive is empty: nothing to rebuild from');
 
     if (!bench.figures['drain.raw_multi_row']) {

@@ -1,8 +1,9 @@
 /**
  * Drains a stream with the product's projector runtime (leases, fences,
- * checkpoints, decoding, dead-letter bookkeeping, change notices), exactly as
- * the worker's loop does, until a drain finds nothing left. Used for the
- * simple projector, the archive alone and the app's full projector set.
+ * checkpoints, decoding, dead-letter bookkeeping, change notices) in drains
+ * of about a second, as the worker's loop does, until a drain finds nothing
+ * left. Used for the simple projector, the archive alone and the app's full
+ * projector set.
  */
 import { performance } from 'node:perf_hooks';
 import type { AnyCatalogue } from '../../src/server/events/catalogue';
@@ -12,6 +13,9 @@ import type { Keys } from '../../src/server/redis/keys';
 import type { Clients } from './clients';
 import { PARTITIONS } from './measure';
 import { BATCH_SIZE } from './raw';
+
+/** The worker's own drain length (src/server/projectors/worker.ts). */
+const SLICE_MS = 1_000;
 
 export interface RuntimeDrain {
   /** Entries handled, summed over the projectors (each projector handles every entry once). */
@@ -27,6 +31,7 @@ export async function drainWithRuntime(
   projectors: ReadonlyArray<Projector>,
   workerId: string,
   limitMs: number,
+  onProgress?: (handled: number) => void,
 ): Promise<RuntimeDrain> {
   const { db, redis, logger } = clients;
   const runtime = createProjectorRuntime({ db, redis, keys, logger, catalogue, projectors, partitions: PARTITIONS, workerId, batchSize: BATCH_SIZE });
@@ -37,8 +42,9 @@ export async function drainWithRuntime(
     for (;;) {
       const left = deadline - performance.now();
       if (left <= 0) return { handled, ms: performance.now() - t0, cut: true };
-      const { events } = await runtime.drain({ maxMs: left, maxEvents: Number.MAX_SAFE_INTEGER });
+      const { events } = await runtime.drain({ maxMs: Math.min(left, SLICE_MS), maxEvents: Number.MAX_SAFE_INTEGER });
       handled += events;
+      onProgress?.(handled);
       if (events === 0) return { handled, ms: performance.now() - t0, cut: false };
     }
   } finally {
