@@ -35,6 +35,13 @@ export interface Bench {
   progress: (scenario: string, detail?: string) => void;
   /** A line of detail kept in the output (per-round figures, warnings). */
   log: (line: string) => void;
+  /** Figures of the scenarios that ran before this one, by key: a scenario reuses a baseline measured earlier in the run. */
+  figures: Readonly<Figures>;
+  /**
+   * Records a sanity check in the JSON (e.g. `drain.tables_agree`). A failed
+   * check throws, so the scenario counts as crashed and the run exits non-zero.
+   */
+  check: (name: string, ok: boolean, detail: string) => void;
 }
 
 export type Scenario = (bench: Bench) => Promise<Figures>;

@@ -1,0 +1,41 @@
+/**
+ * How much work each of the bench's own scenarios does at each setting, and
+ * how long a phase may run before it stops and reports the rate it reached.
+ * The runner writes these into the JSON's settings. Edit them when a setting
+ * no longer fits its budget: `--quick` must keep the WHOLE run (HTTP and SSE
+ * scenarios included) under 5 minutes on a 2-core machine.
+ */
+import type { Bench } from './contract';
+
+export interface Sizes {
+  /** Append operations per side (bare XADD, appendEvents). */
+  appendOps: number;
+  /** Events preloaded for the drain (each stream) and replayed by the rebuild. */
+  drainEvents: number;
+  /** Time limits per measured phase; a phase cut short is flagged `cut`. */
+  appendLimitMs: number;
+  /** Each side of the drain over the bench stream, and the rebuild's replay. */
+  drainLimitMs: number;
+  /** The app's whole projector set, by far the slowest phase: several handlers, several statements per event. */
+  realSetLimitMs: number;
+  preloadLimitMs: number;
+}
+
+export type SizeSetting = 'smallest' | 'quick' | 'full';
+
+const SIZES: Record<SizeSetting, Sizes> = {
+  // The issue's sizes.
+  full: { appendOps: 20_000, drainEvents: 100_000, appendLimitMs: 60_000, drainLimitMs: 180_000, realSetLimitMs: 1_200_000, preloadLimitMs: 300_000 },
+  // At most about a minute for append, drain and rebuild together on 2 shared cores.
+  quick: { appendOps: 4_000, drainEvents: 2_000, appendLimitMs: 15_000, drainLimitMs: 30_000, realSetLimitMs: 60_000, preloadLimitMs: 60_000 },
+  // Every code path, in seconds: what `npm test` runs.
+  smallest: { appendOps: 300, drainEvents: 300, appendLimitMs: 30_000, drainLimitMs: 60_000, realSetLimitMs: 60_000, preloadLimitMs: 60_000 },
+};
+
+export function sizeSetting(bench: Pick<Bench, 'quick' | 'smallest'>): SizeSetting {
+  return bench.smallest ? 'smallest' : bench.quick ? 'quick' : 'full';
+}
+
+export function sizesOf(bench: Pick<Bench, 'quick' | 'smallest'>): Sizes {
+  return SIZES[sizeSetting(bench)];
+}
