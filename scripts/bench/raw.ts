@@ -43,9 +43,11 @@ async function upsertBatch(tx: Tx, entries: ReadonlyArray<z.infer<typeof rawEntr
     const row = rows.get(e.aggregateId);
     rows.set(e.aggregateId, { total: (row?.total ?? 0) + e.data.amount, version: Math.max(row?.version ?? 0, e.aggregateVersion) });
   }
-  const values = [...rows].map(([id, row]) => sql`(${id}, ${row.total}, ${row.version})`);
+  // The fastest form Postgres offers (the one the product's bulk insert uses too): one array parameter per column.
+  const column = (of: (id: string, row: { total: number; version: number }) => string | number) => sql.param([...rows].map(([id, row]) => String(of(id, row))));
   await tx.execute(
-    sql`insert into bench_raw_batch as t (aggregate_id, total, version) values ${sql.join(values, sql`, `)}
+    sql`insert into bench_raw_batch as t (aggregate_id, total, version)
+        select a, n::bigint, v::int from unnest(${column((id) => id)}::text[], ${column((_, r) => r.total)}::text[], ${column((_, r) => r.version)}::text[]) as u(a, n, v)
         on conflict (aggregate_id) do update set total = t.total + excluded.total, version = excluded.version`,
   );
 }
