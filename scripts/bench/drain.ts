@@ -146,7 +146,7 @@ export const drainScenario: Scenario = async (bench) => {
     const figures: Figures = {
       'drain.raw_multi_row': figure(runs.batch, `raw pipeline, one multi-row upsert per batch (best of ${ROUNDS})`),
       'drain.raw_per_row': figure(runs.perRow, `raw pipeline, one upsert per event (best of ${ROUNDS})`),
-      'drain.simple': figure(runs.simple, `projector runtime, one simple projector (best of ${ROUNDS})`),
+      'drain.simple': figure(runs.simple, `projector runtime, one simple row projector (best of ${ROUNDS})`),
       'drain.archive': figure([archiveRun], "projector runtime, the app's archive projector alone"),
       'drain.real_set': figure([realRun], `projector runtime, the app's ${projectors.length} projectors over the app's events, to the tip`),
     };
