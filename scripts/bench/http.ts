@@ -1,0 +1,98 @@
+/**
+ * Scenario 1, command throughput over HTTP: the real command against its two
+ * baselines on the same running app, 50 connections, signed in, load from a
+ * child process (./http-load.ts, autocannon):
+ *
+ * - command: `tasks.create` through the app's tRPC route, as a client calls it
+ *   by default: session, membership from the organization's write-side state,
+ *   the project's state, decide, the atomic append (with its idempotency
+ *   record and the persistence wait of `appendfsync always`), then the
+ *   read-your-writes wait until the board, feed and dashboard read models have
+ *   committed the event (the worker's change notices; src/server/app/read-your-writes.ts).
+ *   So each answer includes a trip through the worker and Postgres.
+ * - noop: a protected mutation with the same input that does nothing: the
+ *   floor of HTTP, session, tRPC and input parsing.
+ * - crud: the same create-task written straight into Postgres in the
+ *   mutation (membership and project queries, one insert), as a CRUD
+ *   starter would; no events, no live notices.
+ * (Both baselines: src/app/api/bench/[trpc]/route.bench.ts.)
+ *
+ * Sides are interleaved (A B C, then C B A) after a warm-up of each, so load
+ * from other processes on a shared machine spreads over all three; each run
+ * starts once the worker has caught up with the runs before it. A side's
+ * rate is its 2xx answers over its time across both rounds; p50 is the mean of
+ * its rounds', p99 the worst of them. Any non-2xx answer or connection error
+ * is reported as `http.failed`, with the first answer in the log.
+ */
+import type { z } from 'zod';
+import type { BenchApp } from './app';
+import { startChild } from './children';
+import type { Bench, Figures } from './contract';
+import { loadResult } from './messages';
+
+const CONNECTIONS = 50;
+const SIDES = {
+  command: { path: '/api/trpc/tasks.create', label: 'tasks.create (events, read-your-writes)' },
+  noop: { path: '/api/bench/noop', label: 'no-op protected mutation' },
+  crud: { path: '/api/bench/createTaskCrud', label: 'create task the CRUD way (one insert)' },
+} as const;
+type Side = keyof typeof SIDES;
+
+function sizes(bench: Bench) {
+  if (bench.smallest) return { warmUpS: 0.5, runS: 1, rounds: 1 };
+  if (bench.quick) return { warmUpS: 2, runS: 4, rounds: 2 };
+  return { warmUpS: 5, runS: 12, rounds: 2 };
+}
+
+type Run = z.infer<typeof loadResult>;
+
+export async function runHttpScenario(bench: Bench, app: BenchApp): Promise<Figures> {
+  const { warmUpS, runS, rounds } = sizes(bench);
+  const load = startChild('http-load.ts', 'HTTP load generator');
+  const runs: Record<Side, Run[]> = { command: [], noop: [], crud: [] };
+  let failed = 0;
+  const order: Side[] = ['command', 'noop', 'crud'];
+  const one = async (side: Side, seconds: number, step: string): Promise<Run> => {
+    bench.progress('http', `${step}: ${side} (${seconds} s)`);
+    if (!(await app.settle())) bench.log(`  http ${side}: the projectors had not caught up with earlier load when this run started`);
+    const request = { url: app.url, path: SIDES[side].path, cookie: app.cookie, organizationId: app.organizationId, projectId: app.projectId, connections: CONNECTIONS, seconds };
+    const run = await load.ask(request, loadResult, seconds * 1_000 + 60_000);
+    const failures = run.non2xx + run.errors;
+    if (failures > 0) {
+      failed += failures;
+      bench.log(`✖ http ${side}: ${run.non2xx} non-2xx answers, ${run.errors} errors (${run.timeouts} timeouts); first: ${run.firstFailure ?? '-'}`);
+    }
+    return run;
+  };
+  try {
+    for (const side of order) await one(side, warmUpS, 'warm-up');
+    for (let round = 1; round <= rounds; round++) {
+      const sides = round % 2 === 1 ? order : [...order].reverse();
+      for (const side of sides) runs[side].push(await one(side, runS, `round ${round}/${rounds}`));
+      bench.log(`  http round ${round}  ${order.map((side) => `${side} ${describe(runs[side].at(-1))}`).join('   ')}`);
+    }
+  } finally {
+    await load.stop();
+  }
+
+  const figures: Figures = {};
+  for (const side of order) {
+    const all = runs[side];
+    const seconds = all.reduce((sum, r) => sum + r.seconds, 0);
+    const rps = seconds > 0 ? all.reduce((sum, r) => sum + r.ok, 0) / seconds : 0;
+    figures[`http.${side}.rps`] = { value: rps, unit: 'req/s', label: `${SIDES[side].label}, ${CONNECTIONS} connections` };
+    figures[`http.${side}.p50_ms`] = { value: mean(all.map((r) => r.p50)), unit: 'ms', label: `${side}: median latency` };
+    figures[`http.${side}.p99_ms`] = { value: Math.max(0, ...all.map((r) => r.p99)), unit: 'ms', label: `${side}: p99 latency` };
+  }
+  figures['http.failed'] = { value: failed, unit: 'count', label: 'non-2xx answers and connection errors over every HTTP run (must be 0)' };
+  return figures;
+}
+
+function mean(values: number[]): number {
+  return values.length > 0 ? values.reduce((sum, v) => sum + v, 0) / values.length : 0;
+}
+
+function describe(run: Run | undefined): string {
+  if (!run) return '-';
+  return `${Math.round(run.ok / Math.max(run.seconds, 0.001))} req/s (p50 ${run.p50} ms, p99 ${run.p99} ms)`;
+}
