@@ -7,13 +7,18 @@
  * come from `http.command.rps`, `http.crud.rps`, `http.noop.rps` and
  * `live.sustained_per_s`.
  */
+import os from 'node:os';
 import { startBenchApp } from './app';
 import type { Bench, Figures } from './contract';
 import { runHttpScenario } from './http';
 import { runLiveScenario } from './live';
 import { peakFigures, runSoak } from './memory';
 
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
 export async function runAppScenarios(bench: Bench): Promise<Figures> {
+  // Other processes' load changes what the app gets of the machine: say how busy it was.
+  bench.log(`app scenarios: load average ${loadAverage()} at the start`);
   const app = await startBenchApp(bench);
   try {
     const http = await runHttpScenario(bench, app);
@@ -22,5 +27,6 @@ export async function runAppScenarios(bench: Bench): Promise<Figures> {
     return { ...http, ...live, ...soak, ...peakFigures(app) };
   } finally {
     await app.stop();
+    bench.log(`app scenarios: load average ${loadAverage()} at the end`);
   }
 }

@@ -9,7 +9,7 @@
  *
  * Then one user signs in over HTTP and creates an organization and a project
  * through tRPC, as the UI would. The resident memory of the server's and the
- * worker's process groups is sampled from start to stop.
+ * worker's process groups is sampled from start to stop (./usage.ts).
  *
  * The server runs as a production deployment would, except: the development
  * sign-in is on (the loud variable that allows it in production), and the
@@ -32,7 +32,7 @@ import { ensureNextBuild } from '../lib/next-build';
 import { freePort } from '../lib/ports';
 import { track, untrack } from './children';
 import type { Bench } from './contract';
-import { startRssSampler, type RssSampler } from './rss';
+import { startUsageSampler, type UsageSampler } from './usage';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DATABASE = 'bench_app';
@@ -47,8 +47,8 @@ export interface BenchApp {
   cookie: string;
   organizationId: string;
   projectId: string;
-  /** Resident memory of [web server, worker] process groups, sampled every 250 ms. */
-  memory: RssSampler;
+  /** Memory (sampled every 250 ms) and CPU time of the [web server, worker] process groups. */
+  usage: UsageSampler;
   /**
    * Waits (bounded) until every projector has committed everything in the log,
    * so a backlog left by one measurement never loads the next; false when the
@@ -160,10 +160,10 @@ export async function startBenchApp(bench: Bench): Promise<BenchApp> {
   });
   const webPid = web.pid ?? 0;
   track(-webPid);
-  const memory = startRssSampler([webPid, workerPid]);
+  const usage = startUsageSampler([webPid, workerPid]);
 
   const stop = async () => {
-    memory.stop();
+    usage.stop();
     await Promise.all([web.stop(), stopGroup(workerPid, workerGone, STOP_WITHIN_MS)]);
     untrack(-webPid);
     untrack(-workerPid);
@@ -191,7 +191,7 @@ export async function startBenchApp(bench: Bench): Promise<BenchApp> {
       }
       return true;
     };
-    return { url, cookie, organizationId: organization.id, projectId: project.id, memory, settle, stop };
+    return { url, cookie, organizationId: organization.id, projectId: project.id, usage, settle, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -23,6 +23,10 @@
  * rate is its 2xx answers over its time across both rounds; p50 is the mean of
  * its rounds', p99 the worst of them. Any non-2xx answer or connection error
  * is reported as `http.failed`, with the first answer in the log.
+ *
+ * Each side also reports the CPU time the web server and the worker spent per
+ * request (`…web_cpu_ms`, `…worker_cpu_ms`): on a shared machine, other
+ * processes' load moves rates and latencies much more than it moves these.
  */
 import type { z } from 'zod';
 import type { BenchApp } from './app';
@@ -44,7 +48,8 @@ function sizes(bench: Bench) {
   return { warmUpS: 5, runS: 12, rounds: 2 };
 }
 
-type Run = z.infer<typeof loadResult>;
+/** One autocannon run, with the CPU time the web server and the worker spent during it. */
+type Run = z.infer<typeof loadResult> & { webCpuMs: number; workerCpuMs: number };
 
 export async function runHttpScenario(bench: Bench, app: BenchApp): Promise<Figures> {
   const { warmUpS, runS, rounds } = sizes(bench);
@@ -56,7 +61,10 @@ export async function runHttpScenario(bench: Bench, app: BenchApp): Promise<Figu
     bench.progress('http', `${step}: ${side} (${seconds} s)`);
     if (!(await app.settle())) bench.log(`  http ${side}: the projectors had not caught up with earlier load when this run started`);
     const request = { url: app.url, path: SIDES[side].path, cookie: app.cookie, organizationId: app.organizationId, projectId: app.projectId, connections: CONNECTIONS, seconds };
-    const run = await load.ask(request, loadResult, seconds * 1_000 + 60_000);
+    const [web0 = 0, worker0 = 0] = app.usage.cpuMs();
+    const answer = await load.ask(request, loadResult, seconds * 1_000 + 60_000);
+    const [web1 = 0, worker1 = 0] = app.usage.cpuMs();
+    const run = { ...answer, webCpuMs: web1 - web0, workerCpuMs: worker1 - worker0 };
     const failures = run.non2xx + run.errors;
     if (failures > 0) {
       failed += failures;
@@ -83,6 +91,10 @@ export async function runHttpScenario(bench: Bench, app: BenchApp): Promise<Figu
     figures[`http.${side}.rps`] = { value: rps, unit: 'req/s', label: `${SIDES[side].label}, ${CONNECTIONS} connections` };
     figures[`http.${side}.p50_ms`] = { value: mean(all.map((r) => r.p50)), unit: 'ms', label: `${side}: median latency` };
     figures[`http.${side}.p99_ms`] = { value: Math.max(0, ...all.map((r) => r.p99)), unit: 'ms', label: `${side}: p99 latency` };
+    const ok = Math.max(1, all.reduce((sum, r) => sum + r.ok, 0));
+    const perRequest = (cpu: (r: Run) => number) => all.reduce((sum, r) => sum + cpu(r), 0) / ok;
+    figures[`http.${side}.web_cpu_ms`] = { value: perRequest((r) => r.webCpuMs), unit: 'ms', label: `${side}: web server CPU time per request` };
+    figures[`http.${side}.worker_cpu_ms`] = { value: perRequest((r) => r.workerCpuMs), unit: 'ms', label: `${side}: worker CPU time per request` };
   }
   figures['http.failed'] = { value: failed, unit: 'count', label: 'non-2xx answers and connection errors over every HTTP run (must be 0)' };
   return figures;
@@ -94,5 +106,6 @@ function mean(values: number[]): number {
 
 function describe(run: Run | undefined): string {
   if (!run) return '-';
-  return `${Math.round(run.ok / Math.max(run.seconds, 0.001))} req/s (p50 ${run.p50} ms, p99 ${run.p99} ms)`;
+  const cpu = (ms: number) => (ms / Math.max(1, run.ok)).toFixed(1);
+  return `${Math.round(run.ok / Math.max(run.seconds, 0.001))} req/s (p50 ${run.p50} ms, p99 ${run.p99} ms, CPU/req web ${cpu(run.webCpuMs)} ms, worker ${cpu(run.workerCpuMs)} ms)`;
 }

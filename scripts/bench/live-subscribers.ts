@@ -25,6 +25,7 @@ interface Subscriber {
 const subscribers: Subscriber[] = [];
 const stop = new AbortController();
 let reconnects = 0;
+let failureShown = false;
 
 function subscriptionUrl(url: string, organizationId: string, lastEventId: string | null): string {
   const input = { json: { organizationId, lastEventId } };
@@ -79,7 +80,9 @@ async function follow(s: Subscriber, url: string, cookie: string, organizationId
       }
     } catch (error) {
       if (stop.signal.aborted) return;
-      console.error(`subscriber: ${error instanceof Error ? error.message : String(error)}; reconnecting`);
+      // Once per process: the reconnect count tells the rest.
+      if (!failureShown) console.error(`subscriber: ${error instanceof Error ? error.message : String(error)}; reconnecting`);
+      failureShown = true;
     }
     if (stop.signal.aborted) return;
     reconnects += 1;

@@ -14,9 +14,10 @@
  *
  * (a) 200 subscribers on one organization, 100 mutations/s for 30 s (quick:
  *     10 s; smallest: 10 subscribers for 2 s): p50/p95/p99 and missed.
- * (b) sustained: 100 subscribers, the rate stepped up (100, 200, 400, 800,
- *     1,200, 1,600, …) until a step's p99 passes 100 ms, a notice is missed or
- *     a mutation fails; `live.sustained_per_s` is the last rate that passed.
+ * (b) sustained: 100 subscribers, the rate stepped up (25, 50, 100, 200,
+ *     400, 800, 1,200, 1,600, … 3,000) until a step's p99 passes 100 ms, a
+ *     notice is missed or a mutation fails; `live.sustained_per_s` is the last
+ *     rate that passed (the low first steps give a slow machine a figure too).
  * ./memory.ts uses the same phases for the soak.
  */
 import type { BenchApp } from './app';
@@ -70,12 +71,16 @@ export interface Phase {
   reconnects: number;
   /** Whether the worker had caught up with earlier load when the phase started. */
   settled: boolean;
+  /** CPU time per mutation sent, in ms, of the web server (commands, notice fan-out, SSE) and the worker. */
+  webCpuMs: number;
+  workerCpuMs: number;
 }
 
 /** One run of the generator at `perSecond` for `seconds`, then every subscriber's latency for every mutation. */
 export async function measurePhase(app: BenchApp, subscribers: Subscribers, perSecond: number, seconds: number): Promise<Phase> {
   const settled = await app.settle();
   const generator = startChild('live-mutations.ts', 'mutation generator');
+  const [web0 = 0, worker0 = 0] = app.usage.cpuMs();
   try {
     const request = { url: app.url, cookie: app.cookie, organizationId: app.organizationId, projectId: app.projectId, perSecond, seconds, maxInFlight: MAX_IN_FLIGHT };
     const run = await generator.ask(request, mutationRun, seconds * 1_000 + 60_000);
@@ -94,7 +99,11 @@ export async function measurePhase(app: BenchApp, subscribers: Subscribers, perS
       at += p.latencies.length;
     }
     latencies.sort();
+    const [web1 = 0, worker1 = 0] = app.usage.cpuMs();
+    const sent = Math.max(1, run.ids.length + run.failed);
     return {
+      webCpuMs: (web1 - web0) / sent,
+      workerCpuMs: (worker1 - worker0) / sent,
       perSecond,
       mutations: run.ids.length,
       latencies,
@@ -121,13 +130,14 @@ export function describePhase(phase: Phase): string {
   return (
     `${phase.perSecond}/s: ${phase.mutations} mutations, min ${ms(0)}, p50 ${ms(50)}, p95 ${ms(95)}, p99 ${ms(99)}, max ${ms(100)}, missed ${phase.missed}` +
     `${phase.failed > 0 ? `, ✖ ${phase.failed} failed (${phase.firstFailure ?? '?'})` : ''}${phase.late > 0 ? `, ${phase.late} sent late` : ''}` +
-    `${phase.reconnects > 0 ? `, ${phase.reconnects} reconnects` : ''}${phase.settled ? '' : ', started before the worker caught up'}`
+    `${phase.reconnects > 0 ? `, ${phase.reconnects} reconnects` : ''}${phase.settled ? '' : ', started before the worker caught up'}` +
+    `, CPU/mutation web ${phase.webCpuMs.toFixed(1)} ms, worker ${phase.workerCpuMs.toFixed(1)} ms`
   );
 }
 
 function sizes(bench: Bench) {
-  if (bench.smallest) return { subscribers: 10, seconds: 2, sustainedSubscribers: 10, steps: [100, 200], stepSeconds: 1 };
-  const steps = [100, 200, 400, 800, 1_200, 1_600, 2_000, 2_500, 3_000];
+  if (bench.smallest) return { subscribers: 10, seconds: 2, sustainedSubscribers: 10, steps: [25, 50], stepSeconds: 1 };
+  const steps = [25, 50, 100, 200, 400, 800, 1_200, 1_600, 2_000, 2_500, 3_000];
   if (bench.quick) return { subscribers: 200, seconds: 10, sustainedSubscribers: 100, steps, stepSeconds: 3 };
   return { subscribers: 200, seconds: 30, sustainedSubscribers: 100, steps, stepSeconds: 6 };
 }
@@ -147,6 +157,8 @@ export async function runLiveScenario(bench: Bench, app: BenchApp): Promise<Figu
     figures['live.p95_ms'] = { value: percentile(phase.latencies, 95), unit: 'ms', label: label('p95') };
     figures['live.p99_ms'] = { value: percentile(phase.latencies, 99), unit: 'ms', label: label('p99') };
     figures['live.missed'] = { value: phase.missed, unit: 'count', label: `(subscriber, mutation) pairs with no notice within ${GRACE_MS / 1000} s (must be 0)` };
+    figures['live.web_cpu_ms'] = { value: phase.webCpuMs, unit: 'ms', label: `web server CPU time per mutation with ${size.subscribers} subscribers` };
+    figures['live.worker_cpu_ms'] = { value: phase.workerCpuMs, unit: 'ms', label: 'worker CPU time per mutation' };
     figures['live.failed'] = { value: phase.failed, unit: 'count', label: 'mutations of the live run that failed (must be 0)' };
   } finally {
     await many.close();
@@ -155,10 +167,12 @@ export async function runLiveScenario(bench: Bench, app: BenchApp): Promise<Figu
   bench.progress('live', `(b) opening ${size.sustainedSubscribers} subscriptions`);
   const few = await openSubscribers(app, size.sustainedSubscribers);
   let sustained: Phase | null = null;
+  let first: Phase | null = null;
   try {
     for (const rate of size.steps) {
       bench.progress('live', `(b) sustained, ${size.sustainedSubscribers} subscribers, ${rate} mutations/s for ${size.stepSeconds} s`);
       const phase = await measurePhase(app, few, rate, size.stepSeconds);
+      first ??= phase;
       const passed = percentile(phase.latencies, 99) <= SUSTAINED_P99_MS && phase.missed === 0 && phase.failed === 0;
       bench.log(`  live (b) ${size.sustainedSubscribers} subscribers  ${describePhase(phase)}  ${passed ? 'ok' : `over (p99 > ${SUSTAINED_P99_MS} ms, missed or failed)`}`);
       if (!passed) break;
@@ -172,9 +186,14 @@ export async function runLiveScenario(bench: Bench, app: BenchApp): Promise<Figu
   figures['live.sustained_per_s'] = {
     value: reached,
     unit: 'mutations/s',
-    label: `highest stepped rate with p99 ≤ ${SUSTAINED_P99_MS} ms, 0 missed, ${size.sustainedSubscribers} subscribers`,
+    label: `highest stepped rate with p99 ≤ ${SUSTAINED_P99_MS} ms, 0 missed, ${size.sustainedSubscribers} subscribers${reached === top ? ' (the last step: the limit is higher)' : ''}`,
     ...(reached === top ? { cut: true } : {}),
   };
-  figures['live.sustained_p99_ms'] = { value: sustained ? percentile(sustained.latencies, 99) : 0, unit: 'ms', label: `p99 at ${reached} mutations/s` };
+  const shown = sustained ?? first;
+  figures['live.sustained_p99_ms'] = {
+    value: shown ? percentile(shown.latencies, 99) : 0,
+    unit: 'ms',
+    label: sustained ? `p99 at ${reached} mutations/s` : `p99 at ${first?.perSecond ?? 0} mutations/s, the first step (none passed)`,
+  };
   return figures;
 }

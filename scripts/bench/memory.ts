@@ -17,7 +17,7 @@ const CHUNK_S = 30;
 const WINDOW_MS = 10_000;
 
 export function peakFigures(app: BenchApp): Figures {
-  const [web = 0, worker = 0] = app.memory.peak();
+  const [web = 0, worker = 0] = app.usage.peak();
   return {
     'memory.web_peak_mb': { value: web, unit: 'MB', label: 'peak RSS of the web server (next start, its process group)' },
     'memory.worker_peak_mb': { value: worker, unit: 'MB', label: 'peak RSS of the worker' },
@@ -51,8 +51,8 @@ export async function runSoak(bench: Bench, app: BenchApp): Promise<Figures> {
     await subscribers.close();
   }
   const ended = Date.now();
-  const before = app.memory.mean(warmedAt - WINDOW_MS, warmedAt);
-  const after = app.memory.mean(ended - WINDOW_MS, ended);
+  const before = app.usage.mean(warmedAt - WINDOW_MS, warmedAt);
+  const after = app.usage.mean(ended - WINDOW_MS, ended);
   const [web, worker] = [0, 1].map((i) => growth(before?.[i] ?? 0, after?.[i] ?? 0));
   bench.log(`  soak RSS web ${before?.[0]?.toFixed(0)} → ${after?.[0]?.toFixed(0)} MB, worker ${before?.[1]?.toFixed(0)} → ${after?.[1]?.toFixed(0)} MB`);
   return {
