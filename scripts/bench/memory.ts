@@ -36,7 +36,8 @@ export async function runSoak(bench: Bench, app: BenchApp): Promise<Figures> {
   let missed = 0;
   let failed = 0;
   try {
-    for (let done = 0; done < total; ) {
+    // Chunks of at least a second, until less than one is left.
+    for (let done = 0; total - done >= 1; ) {
       const seconds = Math.min(CHUNK_S, total - done, warmedAt === 0 ? Math.max(1, warmUp - done) : CHUNK_S);
       bench.progress('soak', `${Math.round(done)} / ${total} s, ${SOAK_SUBSCRIBERS} subscribers, ${SOAK_PER_SECOND} mutations/s`);
       const phase = await measurePhase(app, subscribers, SOAK_PER_SECOND, seconds);
