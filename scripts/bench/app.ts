@@ -14,7 +14,8 @@
  * The server runs as a production deployment would, except: the development
  * sign-in is on (the loud variable that allows it in production), and the
  * mutation rate limit is off (RATE_LIMIT_MUTATIONS=0), so the load measures
- * the app and not 429 answers.
+ * the app and not 429 answers. A health token lets the bench read projector
+ * lag from /api/health, to start each measurement once the worker caught up.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -96,7 +97,7 @@ async function appDatabase(benchDatabaseUrl: string): Promise<string> {
   return url.toString();
 }
 
-/** Sends `signal` to process group `pid`, then SIGKILL if it is still there after `ms`. */
+/** SIGTERM to process group `pid`, then SIGKILL if `done` has not come after `ms`. */
 async function stopGroup(pid: number, done: Promise<void>, ms: number): Promise<void> {
   try {
     process.kill(-pid, 'SIGTERM');
@@ -164,7 +165,8 @@ export async function startBenchApp(bench: Bench): Promise<BenchApp> {
 
   const stop = async () => {
     usage.stop();
-    await Promise.all([web.stop(), stopGroup(workerPid, workerGone, STOP_WITHIN_MS)]);
+    const webStopped = Promise.race([web.stop(), new Promise((resolve) => setTimeout(resolve, STOP_WITHIN_MS))]).then(() => web.kill());
+    await Promise.all([webStopped, stopGroup(workerPid, workerGone, STOP_WITHIN_MS)]);
     untrack(-webPid);
     untrack(-workerPid);
     closeSync(workerLog);
