@@ -67,9 +67,9 @@ const projectorsHealth = z.object({
 });
 
 async function caughtUp(url: string, token: string): Promise<boolean> {
-  const response = await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
-  if (!response) return false;
-  const partitions = projectorsHealth.safeParse(await response.json()).data?.checks.projectors?.status.partitions;
+  const response = await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) }).catch(() => null);
+  const body: unknown = await response?.json().catch(() => null);
+  const partitions = projectorsHealth.safeParse(body).data?.checks.projectors?.status.partitions;
   return partitions !== undefined && partitions.every((p) => p.waitingMs === 0 && (p.lag ?? 0) === 0);
 }
 

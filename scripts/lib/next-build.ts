@@ -13,6 +13,8 @@ const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
 const SOURCES = ['src', 'next.config.ts', 'tailwind.config.ts', 'postcss.config.mjs', 'package-lock.json'];
 /** Rewritten by every build to point at that build's types; kept as it was, so a bench build leaves the normal one's. */
 const NEXT_ENV = path.join(ROOT, 'next-env.d.ts');
+/** A build that takes longer is stuck; a cold one takes a few minutes on 2 cores. */
+const BUILD_WITHIN_MS = 20 * 60_000;
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;
@@ -38,11 +40,12 @@ export function ensureNextBuild(opts: { distDir: string; env?: Record<string, st
       stdio: opts.quiet ? 'pipe' : 'inherit',
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
+      timeout: BUILD_WITHIN_MS,
       env: { ...process.env, NODE_ENV: 'production', ...opts.env },
     });
     if (result.status !== 0) {
       if (opts.quiet) console.error(`${result.stdout}${result.stderr}`.slice(-8_000));
-      throw new Error(`next build into ${opts.distDir} failed; see the output above`);
+      throw new Error(`next build into ${opts.distDir} ${result.error ? `did not finish (${result.error.message})` : 'failed'}; see the output above`);
     }
   } finally {
     if (opts.distDir !== '.next') {
