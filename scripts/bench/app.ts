@@ -7,7 +7,8 @@
  * database of their own (`bench_app`) and key prefix of their own, so the
  * other scenarios' tables and keys never meet the app's.
  *
- * Then one user signs in over HTTP and creates an organization and a project
+ * The server starts once the worker holds every partition, as in a steady
+ * deployment. Then one user signs in over HTTP and creates an organization and a project
  * through tRPC, as the UI would. The resident memory of the server's and the
  * worker's process groups is sampled from start to stop (./usage.ts).
  *
@@ -20,13 +21,16 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import postgres from 'postgres';
+import { createClient } from 'redis';
 import superjson from 'superjson';
 import { z } from 'zod';
 import { runMigrations } from '../../src/server/db/migrate';
 import type { AppRouter } from '../../src/server/app/router';
+import { createKeys } from '../../src/server/redis/keys';
 import { startAppServer } from '../lib/app-server';
 import { signInOverHttp } from '../lib/http-session';
 import { ensureNextBuild } from '../lib/next-build';
@@ -40,6 +44,9 @@ const DATABASE = 'bench_app';
 const STOP_WITHIN_MS = 10_000;
 const SETTLE_WITHIN_MS = 10_000;
 const CATCH_UP_WITHIN_MS = 30_000;
+const LEASES_WITHIN_MS = 60_000;
+const KEY_PREFIX = 'bench-app';
+const PARTITIONS = 4;
 
 export interface BenchApp {
   /** Base URL for load: 127.0.0.1, so no request waits on a name lookup. */
@@ -97,6 +104,31 @@ async function appDatabase(benchDatabaseUrl: string): Promise<string> {
   return url.toString();
 }
 
+/**
+ * Waits (bounded) until the worker holds every partition's lease. Until then
+ * a command whose partition nobody holds drains it in the web server itself,
+ * and that drain may keep the lease through a steady stream of commands (the
+ * worker asks again only at its next heartbeat): measurements would then
+ * count the web server doing the worker's work.
+ */
+async function workerHoldsPartitions(redisUrl: string, workerPid: number, workerExited: () => boolean): Promise<void> {
+  const keys = createKeys(KEY_PREFIX);
+  const redis = createClient({ url: redisUrl });
+  await redis.connect();
+  try {
+    const deadline = Date.now() + LEASES_WITHIN_MS;
+    for (;;) {
+      const holders = await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => redis.get(keys.lease(p))));
+      if (holders.every((holder) => holder?.startsWith(`${hostname()}-${workerPid}-`))) return;
+      if (workerExited()) throw new Error('the worker exited at start; see bench-worker.log in the bench directory');
+      if (Date.now() > deadline) throw new Error(`the worker did not take every partition within ${LEASES_WITHIN_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    redis.destroy();
+  }
+}
+
 /** SIGTERM to process group `pid`, then SIGKILL if `done` has not come after `ms`. */
 async function stopGroup(pid: number, done: Promise<void>, ms: number): Promise<void> {
   try {
@@ -130,7 +162,8 @@ export async function startBenchApp(bench: Bench): Promise<BenchApp> {
     STREAMLINE_BENCH_BUILD: '1',
     DATABASE_URL: databaseUrl,
     REDIS_URL: bench.redisUrl,
-    REDIS_KEY_PREFIX: 'bench-app',
+    REDIS_KEY_PREFIX: KEY_PREFIX,
+    EVENT_PARTITIONS: String(PARTITIONS),
     PROJECTORS_MODE: 'worker',
     AUTH_SECRET: randomBytes(32).toString('base64url'),
     AUTH_URL: appUrl,
@@ -155,10 +188,12 @@ export async function startBenchApp(bench: Bench): Promise<BenchApp> {
   track(-workerPid);
   let workerExit: string | null = null;
   const workerGone = new Promise<void>((resolve) => worker.once('exit', (code, signal) => ((workerExit = signal ?? `code ${code}`), resolve())));
-  const web = await startAppServer(env, { port, output: webLog }).catch(async (error: unknown) => {
-    await stopGroup(workerPid, workerGone, STOP_WITHIN_MS);
-    throw error;
-  });
+  const web = await workerHoldsPartitions(bench.redisUrl, workerPid, () => workerExit !== null)
+    .then(() => startAppServer(env, { port, output: webLog }))
+    .catch(async (error: unknown) => {
+      await stopGroup(workerPid, workerGone, STOP_WITHIN_MS);
+      throw error;
+    });
   const webPid = web.pid ?? 0;
   track(-webPid);
   const usage = startUsageSampler([webPid, workerPid]);
@@ -173,7 +208,6 @@ export async function startBenchApp(bench: Bench): Promise<BenchApp> {
     closeSync(webLog);
   };
   try {
-    if (workerExit) throw new Error(`the worker exited at start (${String(workerExit)}); see ${bench.root}/bench-worker.log`);
     const cookie = await signInOverHttp(appUrl, 'bench@example.com');
     const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${appUrl}/api/trpc`, transformer: superjson, headers: { cookie } })] });
     const organization = await trpc.organizations.create.mutate({ name: 'Bench', slug: `bench-${randomBytes(4).toString('hex')}` });

@@ -24,6 +24,7 @@ import type { BenchApp } from './app';
 import { startChild, type Child } from './children';
 import type { Bench, Figures } from './contract';
 import { closed, collected, counted, mutationRun, opened } from './messages';
+import { percentile } from './stats';
 
 const PER_CHILD = 100;
 /** How long notices may still arrive after the last mutation's answer. */
@@ -117,12 +118,6 @@ export async function measurePhase(app: BenchApp, subscribers: Subscribers, perS
   } finally {
     await generator.stop();
   }
-}
-
-/** Nearest-rank percentile of sorted `values` (0 when empty). */
-export function percentile(values: Float64Array, p: number): number {
-  if (values.length === 0) return 0;
-  return values[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))] ?? 0;
 }
 
 export function describePhase(phase: Phase): string {

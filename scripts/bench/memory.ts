@@ -9,7 +9,8 @@
  */
 import type { BenchApp } from './app';
 import type { Bench, Figures } from './contract';
-import { describePhase, measurePhase, openSubscribers, percentile } from './live';
+import { describePhase, measurePhase, openSubscribers } from './live';
+import { percentile } from './stats';
 
 const SOAK_SUBSCRIBERS = 50;
 const SOAK_PER_SECOND = 50;

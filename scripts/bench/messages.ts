@@ -21,14 +21,20 @@ export const loadRequest = z.object({
   organizationId: z.string(),
   projectId: z.string(),
   connections: z.number().int().min(1),
+  /** Load before the measured window, so it starts with every connection busy. */
+  leadInSeconds: z.number().min(0),
+  /** The measured window: answers completed in it count. */
   seconds: z.number().min(0.5),
 });
 
 export const loadResult = z.object({
+  /** 2xx answers completed in the measured window, and their latency percentiles in ms. */
   ok: z.number(),
   seconds: z.number(),
   p50: z.number(),
   p99: z.number(),
+  /** Over the whole run, lead-in included: 2xx answers (for CPU time per request), non-2xx answers, connection errors. */
+  answered: z.number(),
   non2xx: z.number(),
   errors: z.number(),
   timeouts: z.number(),
