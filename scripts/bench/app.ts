@@ -63,6 +63,8 @@ export interface BenchApp {
    * bound passed first.
    */
   settle: () => Promise<boolean>;
+  /** Creates one task through `tasks.create`, as the UI does; resolves with its id. */
+  createTask: (title: string) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -227,7 +229,11 @@ export async function startBenchApp(bench: Bench): Promise<BenchApp> {
       }
       return true;
     };
-    return { url, cookie, organizationId: organization.id, projectId: project.id, usage, settle, stop };
+    const createTask = async (title: string) => {
+      const placement = { status: 'todo' as const, after: null, before: null };
+      return (await trpc.tasks.create.mutate({ organizationId: organization.id, projectId: project.id, title, placement })).id;
+    };
+    return { url, cookie, organizationId: organization.id, projectId: project.id, usage, settle, createTask, stop };
   } catch (error) {
     await stop();
     throw error;

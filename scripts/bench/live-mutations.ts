@@ -5,6 +5,8 @@
  * is a real `tasks.create` over HTTP, as the UI sends it, with its own
  * idempotency key. Its send time is the time it was due, so a send delayed by
  * a busy generator or the in-flight cap counts against the latency, not for it.
+ * Bounded: what could not be sent within 5 s of the run's end is counted as
+ * failed, and every request times out after 15 s.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -13,6 +15,7 @@ import { mutationRequest, wallClockMs } from './messages';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const LATE_MS = 5;
+const SEND_LATE_AT_MOST_MS = 5_000;
 
 /** tRPC's answer to `tasks.create` (superjson of a plain object: `json` only). */
 const created = z.object({ result: z.object({ data: z.object({ json: z.object({ id: z.string() }) }) }) });
@@ -55,8 +58,10 @@ answerParent(async (raw) => {
 
   const intervalMs = 1_000 / run.perSecond;
   const start = wallClockMs() + 20;
+  // Past this, mutations still waiting for a slot are not sent at all (an overloaded server would otherwise stretch the run without bound).
+  const sendUntil = start + run.seconds * 1_000 + SEND_LATE_AT_MOST_MS;
   let next = 0;
-  while (next < total) {
+  while (next < total && wallClockMs() < sendUntil) {
     const now = wallClockMs();
     while (next < total && start + next * intervalMs <= now && inFlight < run.maxInFlight) {
       const i = next++;
@@ -68,6 +73,11 @@ answerParent(async (raw) => {
     // Until the next one is due (at least a tick, so answers get handled); sooner is harmless, it just checks again.
     const wait = next < total ? Math.max(1, start + next * intervalMs - wallClockMs()) : 0;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 50)));
+  }
+  const unsent = total - next;
+  if (unsent > 0) {
+    failed += unsent;
+    firstFailure ??= `${unsent} not sent: ${run.maxInFlight} requests still in flight ${SEND_LATE_AT_MOST_MS / 1_000} s after the run`;
   }
   await Promise.all(pending);
   const seconds = (wallClockMs() - start) / 1_000;

@@ -30,6 +30,7 @@ const PER_CHILD = 100;
 /** How long notices may still arrive after the last mutation's answer. */
 const GRACE_MS = 5_000;
 const MAX_IN_FLIGHT = 512;
+const PROBE_WITHIN_MS = 30_000;
 const SUSTAINED_P99_MS = 100;
 
 export interface Subscribers {
@@ -38,7 +39,7 @@ export interface Subscribers {
   close: () => Promise<void>;
 }
 
-/** `count` subscribers on the app's organization, connected (the `connected` event of each stream) before this resolves. */
+/** `count` subscribers on the app's organization, each listening (it received a probe task's notice) before this resolves. */
 export async function openSubscribers(app: BenchApp, count: number): Promise<Subscribers> {
   const children: Child[] = [];
   const close = async () => {
@@ -53,11 +54,25 @@ export async function openSubscribers(app: BenchApp, count: number): Promise<Sub
     );
     const connected = open.reduce((sum, o) => sum + o.connected, 0);
     if (connected < count) throw new Error(`only ${connected} of ${count} subscriptions connected`);
+    // A stream says `connected` before its subscription listens for notices: one task, seen by all, shows they listen.
+    const probe = await app.createTask('Live probe');
+    const deadline = Date.now() + PROBE_WITHIN_MS;
+    while ((await countPairs(children)) < count) {
+      if (Date.now() > deadline) throw new Error(`not every subscriber received the probe's notice within ${PROBE_WITHIN_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await Promise.all(children.map((c) => c.ask({ type: 'collect', ids: [probe], sentAt: new Float64Array(1) }, collected, 10_000)));
   } catch (error) {
     await close();
     throw error;
   }
   return { children, count, close };
+}
+
+/** (subscriber, task) pairs received since the last collect, over every child. */
+async function countPairs(children: ReadonlyArray<Child>): Promise<number> {
+  const counts = await Promise.all(children.map((c) => c.ask({ type: 'count' }, counted, 10_000)));
+  return counts.reduce((sum, c) => sum + c.pairs, 0);
 }
 
 export interface Phase {
@@ -87,11 +102,7 @@ export async function measurePhase(app: BenchApp, subscribers: Subscribers, perS
     const run = await generator.ask(request, mutationRun, seconds * 1_000 + 60_000);
     const expected = run.ids.length * subscribers.count;
     const deadline = Date.now() + GRACE_MS;
-    for (;;) {
-      const counts = await Promise.all(subscribers.children.map((c) => c.ask({ type: 'count' }, counted, 10_000)));
-      if (counts.reduce((sum, c) => sum + c.pairs, 0) >= expected || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    while ((await countPairs(subscribers.children)) < expected && Date.now() <= deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const parts = await Promise.all(subscribers.children.map((c) => c.ask({ type: 'collect', ids: run.ids, sentAt: run.sentAt }, collected, 30_000)));
     const latencies = new Float64Array(parts.reduce((sum, p) => sum + p.latencies.length, 0));
     let at = 0;
