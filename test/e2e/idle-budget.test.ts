@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startLocalRedis, type LocalRedis } from '../../scripts/lib/local-redis';
-import { startAppServer, type AppServer } from '../support/app-server';
+import { startAppServer, type AppServer } from '../../scripts/lib/app-server';
 import { openNewBoard, sharedBrowser } from '../support/browser';
 import { eventually } from '../support/log-capture';
 import { startWorkerProcess, stopGracefully, type WorkerProcess } from '../support/processes';

@@ -12,9 +12,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedis } from '~/server/redis/client';
 import { createKeys } from '~/server/redis/keys';
+import { startAppServer, type AppServer } from '../../scripts/lib/app-server';
+import { signInOverHttp } from '../../scripts/lib/http-session';
 import { freePort } from '../../scripts/lib/ports';
-import { startAppServer, type AppServer } from '../support/app-server';
-import { signInOverHttp, trpcOverHttp } from '../support/http-client';
+import { trpcOverHttp } from '../support/http-client';
 import { eventually } from '../support/log-capture';
 import { createDatabaseFromTemplate } from '../support/services';
 

@@ -1,6 +1,7 @@
 /**
  * G12 over HTTP, against the built app: the tRPC route refuses oversized
  * bodies with 413 before parsing them, and malformed JSON with a client error.
+ * Also: the bench's own routes (src/app/api/bench/) are absent from this build.
  */
 import { describe, expect, inject, it } from 'vitest';
 
@@ -29,6 +30,11 @@ describe('the tRPC route over HTTP', () => {
     const response = await fetch(endpoint, { method: 'POST', headers: json, body: '{"json": {"name": ' });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
+  });
+
+  it('has no bench-only route: those exist only in the bench build (next.config.ts)', async () => {
+    const response = await fetch(`${appUrl}/api/bench/noop`, { method: 'POST', headers: json, body: JSON.stringify({ json: {} }) });
+    expect(response.status).toBe(404);
   });
 
   // The oversized requests come last: the server drops the connection of an upload it

@@ -5,39 +5,19 @@
  * a local SMTP server (./smtp-sink.ts) that every mail of the app goes to:
  * sign-in links and invitations. Tests read the mails from `mailDir`.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startAppServer, type AppServer } from '../../scripts/lib/app-server';
+import { ensureNextBuild } from '../../scripts/lib/next-build';
 import { freePort } from '../../scripts/lib/ports';
-import { startAppServer, type AppServer } from './app-server';
 import { createDatabaseFromTemplate, startTestServices } from './services';
 import { startSmtpSink } from './smtp-sink';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
-
-function newestMtime(entry: string): number {
-  if (!existsSync(entry)) return 0;
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
-}
-
-function ensureBuild() {
-  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
-  const sources = ['src', 'next.config.ts', 'tailwind.config.ts', 'postcss.config.mjs', 'package-lock.json'];
-  const newestSource = Math.max(...sources.map((entry) => newestMtime(path.join(ROOT, entry))));
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource) return;
-  console.log('e2e: building the app (next build)…');
-  const result = spawnSync(NEXT, ['build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-  if (result.status !== 0) throw new Error('next build failed; see the output above');
-}
-
 export default async function setup(project: TestProject) {
-  ensureBuild();
+  ensureNextBuild({ distDir: '.next', label: 'e2e' });
   const services = await startTestServices();
   const serverUrl = services.postgres.url('');
   const databaseUrl = await createDatabaseFromTemplate(serverUrl, `e2e_${randomBytes(4).toString('hex')}`);

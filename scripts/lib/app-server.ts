@@ -1,17 +1,17 @@
 /**
  * Runs the built app (`next start`, production mode) as a child process on a
- * free loopback port, with the environment a test gives it, and waits until
+ * free loopback port, with the environment a caller gives it, and waits until
  * it answers its health check. The e2e global setup starts the shared app
- * with it; tests that need an app of their own (another Redis, another
- * projectors mode) start one too.
+ * with it, tests that need an app of their own (another Redis, another
+ * projectors mode) start one too, and so does the bench (on its own build).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../../scripts/lib/ports';
-import { eventually } from './log-capture';
+import { freePort } from './ports';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
+const HEALTHY_WITHIN_MS = 60_000;
 
 export interface AppServer {
   url: string;
@@ -28,7 +28,10 @@ export interface AppServer {
 }
 
 /** Starts `next start` on the existing build; `env` comes on top of this process's environment. */
-export async function startAppServer(env: Record<string, string>, opts: { port?: number; output?: 'inherit' | 'ignore' } = {}): Promise<AppServer> {
+export async function startAppServer(
+  env: Record<string, string>,
+  opts: { port?: number; /** Where the server's output goes: here, nowhere, or an open file. */ output?: 'inherit' | 'ignore' | number } = {},
+): Promise<AppServer> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(NEXT, ['start', '--port', String(port), '--hostname', '127.0.0.1'], {
@@ -49,14 +52,12 @@ export async function startAppServer(env: Record<string, string>, opts: { port?:
   };
   const server: AppServer = { url, port, pid: child.pid, exited: () => exit, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), signal: send };
   try {
-    await eventually(
-      async () => {
-        if (exit) throw new Error(`next start exited before it was healthy (${exit})`);
-        return (await fetch(`${url}/api/health`).catch(() => null))?.ok === true;
-      },
-      60_000,
-      `app at ${url} healthy`,
-    );
+    const deadline = Date.now() + HEALTHY_WITHIN_MS;
+    while ((await fetch(`${url}/api/health`).catch(() => null))?.ok !== true) {
+      if (exit) throw new Error(`next start exited before it was healthy (${exit})`);
+      if (Date.now() > deadline) throw new Error(`app at ${url} not healthy within ${HEALTHY_WITHIN_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   } catch (error) {
     await server.stop();
     throw error;
