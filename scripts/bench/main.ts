@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runMain } from '../lib/run-main';
 import { appendScenario } from './append';
+import { runAppScenarios } from './app-scenarios';
 import { parseBenchArgs, USAGE, UsageError, type BenchArgs } from './args';
 import type { Bench, Figures, Scenario } from './contract';
 import { drainScenario } from './drain';
@@ -32,6 +33,7 @@ import { sizeSetting, sizesOf } from './sizes';
 
 /** In the order; each runs after those above it and may reuse their figures. */
 const SCENARIOS: ReadonlyArray<{ name: string; run: Scenario }> = [
+  { name: 'app', run: runAppScenarios }, // 1 HTTP commands, 4 live latency, 6 memory: the production build under load
   { name: 'append', run: appendScenario },
   { name: 'drain', run: drainScenario },
   { name: 'rebuild', run: rebuildScenario },

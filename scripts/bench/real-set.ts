@@ -23,7 +23,7 @@ import { fmt, PARTITIONS } from './measure';
 export { catalogue as appCatalogue };
 
 /** The app's events live under their own prefix, apart from the bench stream. */
-export const appKeys = createKeys('bench-app');
+export const appKeys = createKeys('bench-real-set');
 
 export function appStore(redis: Redis, keys: Keys): EventStore {
   return { redis, keys, catalogue, partitions: PARTITIONS, durability: BENCH_DURABILITY };
