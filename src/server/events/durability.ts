@@ -76,24 +76,44 @@ export class UnsafeDurabilityError extends AppError {
 }
 
 const probes = new WeakMap<Redis, Promise<DurabilityProbe>>();
+/** Probes that have answered, read without waiting: every append asks. */
+const answers = new WeakMap<Redis, DurabilityProbe>();
 
-/** The probe of this client's server, asked once (a failed probe is not kept), classified under `policy`. */
-export async function durabilityOf(redis: Redis, policy: DurabilityPolicy): Promise<DurabilityProbe> {
+/** The probe of this client's server, asked once (a failed probe is not kept). */
+function probeOnce(redis: Redis): Promise<DurabilityProbe> {
   let probe = probes.get(redis);
   if (!probe) {
     probe = probeDurability(redis);
-    probe.catch(() => probes.delete(redis));
+    probe.then(
+      (found) => answers.set(redis, found),
+      () => probes.delete(redis),
+    );
     probes.set(redis, probe);
   }
-  const found = await probe;
+  return probe;
+}
+
+function classify(found: DurabilityProbe, policy: DurabilityPolicy): DurabilityProbe {
   return found.class === 'unsafe' && !found.evicts && policy === 'provider-durable'
     ? { ...found, class: 'provider-durable', detail: `${found.detail}; the operator says the provider persists every write` }
     : found;
 }
 
-/** Throws unless an append through this client may go ahead under `policy`. */
-export async function assertDurable(redis: Redis, policy: DurabilityPolicy): Promise<DurabilityProbe> {
-  const probe = await durabilityOf(redis, policy);
+/** The probe of this client's server, classified under `policy`. */
+export async function durabilityOf(redis: Redis, policy: DurabilityPolicy): Promise<DurabilityProbe> {
+  return classify(await probeOnce(redis), policy);
+}
+
+function allow(probe: DurabilityProbe, policy: DurabilityPolicy): DurabilityProbe {
   if (probe.class === 'unsafe' && policy !== 'accept-risk') throw new UnsafeDurabilityError(probe.detail);
   return probe;
+}
+
+/**
+ * Throws unless an append through this client may go ahead under `policy`.
+ * Once the server has answered, the answer comes at once, not as a promise.
+ */
+export function assertDurable(redis: Redis, policy: DurabilityPolicy): DurabilityProbe | Promise<DurabilityProbe> {
+  const answer = answers.get(redis);
+  return answer ? allow(classify(answer, policy), policy) : durabilityOf(redis, policy).then((probe) => allow(probe, policy));
 }

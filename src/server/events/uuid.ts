@@ -12,19 +12,34 @@ const POOL_SIZE = 4096;
 const pool = Buffer.alloc(POOL_SIZE);
 let offset = POOL_SIZE;
 
-function randomBytes8(): Buffer {
-  if (offset + 8 > POOL_SIZE) {
+/** Reserves `n` random bytes of the pool and returns where they start. */
+function takeRandom(n: number): number {
+  if (offset + n > POOL_SIZE) {
     randomFillSync(pool);
     offset = 0;
   }
-  const bytes = pool.subarray(offset, offset + 8);
-  offset += 8;
-  return bytes;
+  const at = offset;
+  offset += n;
+  return at;
+}
+
+/**
+ * The id is written digit by digit into this buffer, then read out as one
+ * string: one allocation per id, where joining pieces made a dozen.
+ */
+const text = Buffer.from('00000000-0000-0000-0000-000000000000', 'latin1');
+/** Where the two hex digits of each of the 16 bytes go in `text`. */
+const DIGITS_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+function writeByte(index: number, byte: number): void {
+  const at = DIGITS_AT[index] ?? 0;
+  text[at] = HEX[byte >>> 4] ?? 0;
+  text[at + 1] = HEX[byte & 0x0f] ?? 0;
 }
 
 let lastMs = -1;
 let counter = 0;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function uuidv7(): string {
   let ms = Date.now();
@@ -34,21 +49,24 @@ export function uuidv7(): string {
     if (counter > 0xfff) {
       // 4096 ids in one millisecond: borrow the next millisecond rather than break the order.
       ms = lastMs + 1;
-      counter = randomBytes8().readUInt16BE(0) & 0x3ff;
+      counter = pool.readUInt16BE(takeRandom(2)) & 0x3ff;
     }
   } else {
-    counter = randomBytes8().readUInt16BE(0) & 0x3ff; // leaves room to count up within the ms
+    counter = pool.readUInt16BE(takeRandom(2)) & 0x3ff; // leaves room to count up within the ms
   }
   lastMs = ms;
-  const random = randomBytes8();
-  const high = Math.floor(ms / 0x1_0000_0000);
+  const high = Math.floor(ms / 0x1_0000_0000); // unix_ts_ms: 48 bits, the top 16 here
   const low = ms >>> 0;
-  const b = [
-    (high >>> 8) & 0xff, high & 0xff,
-    (low >>> 24) & 0xff, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff,
-    0x70 | ((counter >>> 8) & 0x0f), counter & 0xff,
-    0x80 | ((random[0] ?? 0) & 0x3f), random[1] ?? 0,
-    random[2] ?? 0, random[3] ?? 0, random[4] ?? 0, random[5] ?? 0, random[6] ?? 0, random[7] ?? 0,
-  ].map((x) => HEX[x] ?? '00');
-  return `${b[0]}${b[1]}${b[2]}${b[3]}-${b[4]}${b[5]}-${b[6]}${b[7]}-${b[8]}${b[9]}-${b[10]}${b[11]}${b[12]}${b[13]}${b[14]}${b[15]}`;
+  writeByte(0, high >>> 8);
+  writeByte(1, high & 0xff);
+  writeByte(2, low >>> 24);
+  writeByte(3, (low >>> 16) & 0xff);
+  writeByte(4, (low >>> 8) & 0xff);
+  writeByte(5, low & 0xff);
+  writeByte(6, 0x70 | (counter >>> 8)); // version 7, then rand_a: the counter
+  writeByte(7, counter & 0xff);
+  const random = takeRandom(8);
+  writeByte(8, 0x80 | ((pool[random] ?? 0) & 0x3f)); // variant 0b10, then random bits
+  for (let i = 1; i < 8; i++) writeByte(8 + i, pool[random + i] ?? 0);
+  return text.toString('latin1', 0, 36);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redactUrl, redisSocketOptions } from './client';
-import { createKeys, partitionOf } from './keys';
+import { createKeys, fnv1a32, partitionOf } from './keys';
 
 describe('redisSocketOptions', () => {
   it('uses TLS for rediss:// and plain TCP for redis://', () => {
@@ -77,5 +77,36 @@ describe('partitionOf', () => {
     const keys = createKeys('sl');
     const tag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
     expect(new Set([keys.stream(3), keys.version(3, 'a'), keys.idempotency(3, 'o', 'k'), keys.claim(3, 's', 'v'), keys.lease(3)].map(tag))).toEqual(new Set(['p3']));
+  });
+});
+
+/** The hash as first written: FNV-1a over the bytes TextEncoder gives. Partitions of stored events depend on it. */
+function reference(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+describe('fnv1a32', () => {
+  it('hashes the UTF-8 bytes TextEncoder gives, lone surrogates included', () => {
+    // Any code points (astral ones become surrogate pairs, 0xd800–0xdfff lone surrogates) and any code units (pairs out of order).
+    const codePoints = fc.array(fc.integer({ min: 0, max: 0x10ffff }), { maxLength: 40 }).map((points) => String.fromCodePoint(...points));
+    const codeUnits = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((units) => String.fromCharCode(...units));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), codePoints, codeUnits), (text) => {
+        expect(fnv1a32(text)).toBe(reference(text));
+      }),
+    );
+  });
+
+  it('keeps the partitions of existing organizations', () => {
+    // Fixed values: a change here would move organizations to other streams.
+    expect(['', 'org-1', 'acme', 'Ünïcödé', '日本語', '😀 emoji', '\ud800 lone'].map(fnv1a32)).toEqual([
+      2166136261, 1992753751, 1174237615, 50751474, 2153733351, 3731391814, 2866965118,
+    ]);
+    expect(partitionOf('org-1', 16)).toBe(1992753751 % 16);
   });
 });

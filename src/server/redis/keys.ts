@@ -39,16 +39,42 @@ export function createKeys(prefix: string) {
   };
 }
 
-const utf8 = new TextEncoder();
-
-/** FNV-1a, 32 bit: a stable, fast, well-spread hash for partitioning. */
+/**
+ * FNV-1a, 32 bit, over the UTF-8 bytes of `text`: a stable, fast, well-spread
+ * hash for partitioning. The bytes are those `TextEncoder` would give (a lone
+ * surrogate counts as U+FFFD), computed inline: it runs on every append, and
+ * encoding into a fresh buffer cost more than the rest of the hash.
+ */
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of utf8.encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      hash = mix(hash, code);
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = text.charCodeAt(i + 1); // NaN past the end
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i += 1;
+      } else {
+        code = 0xfffd;
+      }
+    }
+    if (code < 0x800) {
+      hash = mix(mix(hash, 0xc0 | (code >> 6)), 0x80 | (code & 0x3f));
+    } else if (code < 0x10000) {
+      hash = mix(mix(mix(hash, 0xe0 | (code >> 12)), 0x80 | ((code >> 6) & 0x3f)), 0x80 | (code & 0x3f));
+    } else {
+      hash = mix(mix(mix(mix(hash, 0xf0 | (code >> 18)), 0x80 | ((code >> 12) & 0x3f)), 0x80 | ((code >> 6) & 0x3f)), 0x80 | (code & 0x3f));
+    }
   }
   return hash >>> 0;
+}
+
+function mix(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, 0x01000193);
 }
 
 /**
