@@ -38,6 +38,9 @@ export interface WorkerOptions {
   idleReportEveryMs?: number;
 }
 
+/** First wait before a worker short of its share asks for free partitions again; doubles up to the renewal interval. */
+const SHORT_RETRY_MS = 1_000;
+
 /** Trimming also forgets dead consumers; idle, once an hour is plenty. */
 const IDLE_TRIM_MS = 3_600_000;
 
@@ -60,6 +63,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const idleReportEveryMs = opts.idleReportEveryMs ?? 300_000;
   const due = { heartbeat: 0, renew: 0 };
   let share = opts.partitions;
+  /** While it holds less than its share: the current wait before asking for free partitions again (0: not short). */
+  let shortOfShare = 0;
   /** Something may wait in the groups: read them before blocking again. */
   let dirty = true;
   /** Per held partition, the stream id every group has been delivered up to (what the blocking read starts from). */
@@ -101,12 +106,14 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       }
       if (!dirty && now >= due.renew) {
         const taken = await runtime.balanceLeases(share);
-        due.renew = now + renewEveryMs;
+        // Short of its share (a request's drain held a partition a moment ago): ask again soon, backing off, not a renewal later.
+        shortOfShare = runtime.heldPartitions().length < share ? Math.min(Math.max(SHORT_RETRY_MS, shortOfShare * 2), renewEveryMs) : 0;
+        due.renew = now + (shortOfShare || renewEveryMs);
         if (taken.length > 0 || runtime.heldPartitions().length !== caughtUp.length) dirty = true;
       }
       if (dirty) {
         const result = await runtime.drain({ maxMs: 1_000, maxEvents: 20_000, maxPartitions: share });
-        due.renew = Date.now() + renewEveryMs; // a drain renews every lease it holds
+        due.renew = Date.now() + (runtime.heldPartitions().length < share ? SHORT_RETRY_MS : renewEveryMs); // a drain renews every lease it holds
         sinceReport.applied += result.events;
         sinceTrim.applied += result.events;
         dirty = result.events > 0;
