@@ -37,7 +37,8 @@ export async function schemaTables(): Promise<string[]> {
 export function filesDefiningTables(): string[] {
   const src = path.join(ROOT, 'src');
   return readdirSync(src, { recursive: true, encoding: 'utf8' })
-    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+    // Not tests, and not bench-only routes (`*.bench.ts`): the bench creates its scratch tables itself, outside migrations.
+    .filter((file) => /\.tsx?$/.test(file) && !/\.(test|bench)\.tsx?$/.test(file))
     .filter((file) => /\bpgTable\s*\(/.test(readFileSync(path.join(src, file), 'utf8')))
     .map((file) => path.join('src', file))
     .sort();
