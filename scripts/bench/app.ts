@@ -96,13 +96,6 @@ async function appDatabase(benchDatabaseUrl: string): Promise<string> {
   const url = new URL(benchDatabaseUrl);
   url.pathname = `/${DATABASE}`;
   await runMigrations(url.toString());
-  const db = postgres(url.toString(), { max: 1, onnotice: () => undefined });
-  try {
-    // The shape of the board's `tasks`, for src/app/api/bench/[trpc]/route.bench.ts.
-    await db.unsafe('create table if not exists bench_crud_tasks (like tasks including all)');
-  } finally {
-    await db.end({ timeout: 5 });
-  }
   return url.toString();
 }
 

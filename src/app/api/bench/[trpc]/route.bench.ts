@@ -10,42 +10,22 @@
  * - `noop`: parses the input and answers; the floor of HTTP + auth + tRPC.
  * - `createTaskCrud`: the same create-task written the way a CRUD starter
  *   would: check membership and that the project exists in the organization
- *   (two queries), then insert the row straight into Postgres, into
- *   `bench_crud_tasks` (created by the bench with the shape of `tasks`).
+ *   (two queries), then insert the row straight into the `tasks` table
+ *   (the bench app's database is its own scratch database).
  *
  * Edit it together with scripts/bench/http.ts, which calls it.
  */
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { pgTable, text, timestamp, boolean } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { limitBody, MAX_BODY_BYTES } from '~/server/api/body-limit';
+import { trpcRouteHandler } from '~/server/app/trpc-route';
 import { protectedProcedure, router } from '~/server/api/trpc';
-import { createContextInner } from '~/server/app/context';
-import { auth } from '~/server/auth';
 import { newId } from '~/server/commands/idempotency';
 import { AppError } from '~/server/errors';
 import { membershipOf } from '~/server/modules/organizations/read-models/directory';
 import { rankBetween } from '~/server/modules/tasks/commands';
 import { descriptionSchema, rankSchema, statusSchema, titleSchema } from '~/server/modules/tasks/events';
-import { projectOf } from '~/server/modules/tasks/read-models/board';
+import { projectOf, tasks } from '~/server/modules/tasks/read-models/board';
 
 export const dynamic = 'force-dynamic';
-
-/** The columns of the board's `tasks` table, in a scratch table of its own. */
-const crudTasks = pgTable('bench_crud_tasks', {
-  id: text('id').primaryKey(),
-  organizationId: text('organization_id').notNull(),
-  projectId: text('project_id').notNull(),
-  title: text('title').notNull(),
-  description: text('description').notNull(),
-  status: text('status', { enum: ['todo', 'doing', 'done'] }).notNull(),
-  rank: text('rank').notNull(),
-  assigneeId: text('assignee_id'),
-  archived: boolean('archived').notNull().default(false),
-  labels: text('labels').array().notNull().default([]),
-  createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull(),
-  updatedAt: timestamp('updated_at', { mode: 'date', withTimezone: true }).notNull(),
-});
 
 /** The input of `tasks.create`, field for field. */
 const createTaskInput = z.object({
@@ -68,21 +48,12 @@ const benchRouter = router({
     const now = new Date();
     const { status, after, before } = input.placement;
     await ctx.db
-      .insert(crudTasks)
+      .insert(tasks)
       .values({ id, organizationId, projectId, title: input.title, description: input.description, status, rank: rankBetween(after, before), createdAt: now, updatedAt: now });
     return { id };
   }),
 });
 
-async function handler(incoming: Request) {
-  const req = await limitBody(incoming, MAX_BODY_BYTES);
-  if (req instanceof Response) return req;
-  return fetchRequestHandler({
-    endpoint: '/api/bench',
-    req,
-    router: benchRouter,
-    createContext: async () => createContextInner({ session: await auth() }),
-  });
-}
+const handler = trpcRouteHandler('/api/bench', benchRouter);
 
 export { handler as POST };
