@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 const alias = { '~': path.resolve(import.meta.dirname, 'src') };
 
-// One runner for every suite: `npx vitest run` (or `npm test`) runs all three
-// projects; `npx vitest run --project unit` runs one.
+// One runner for every suite: `npx vitest run` (or `npm test`) runs every
+// project; `npx vitest run --project unit` runs one.
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -35,6 +35,16 @@ export default defineConfig({
           hookTimeout: 60_000,
           // One browser at a time: the machine has two cores and the app server needs one.
           fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'bench',
+          include: ['test/bench/**/*.test.ts'],
+          // After every other project: the bench loads the machine (a build, HTTP and SSE load)
+          // and would skew the timing-sensitive tests it ran beside.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -144,7 +144,8 @@ const statuses = ['todo', 'doing', 'done'] as const;
 /**
  * A new organization on instance 0 with `tasks` × 15 events appended straight
  * into the log (nothing drains them), then one command on instance 0, whose
- * drain after the response works through them; instance 0 is frozen
+ * drain after the response works through them (enough of them that the drain
+ * lasts long enough to be caught: batches take milliseconds); instance 0 is frozen
  * (SIGSTOP) at a moment when that drain holds read but unacknowledged
  * entries, and SIGKILLed. Returns what is left behind.
  */
@@ -249,7 +250,7 @@ describe('serverless projectors with no worker', () => {
   });
 
   it('after an instance is SIGKILLed mid-drain, a command on the other instance converges everything without cron: its drain waits out the dead lease and claims what was left', { timeout: 240_000 }, async () => {
-    const { organizationId, projectId, partition } = await killMidDrain('dead', 40);
+    const { organizationId, projectId, partition } = await killMidDrain('dead', 200);
     // The surviving instance takes a command on that partition; the dead drain's lease is still live.
     expect(await getRedis().get(keys.lease(partition))).toMatch(/^inline-/);
     await api(1).tasks.renameProject.mutate({ organizationId, projectId, name: 'Dead (renamed again)' });
@@ -259,7 +260,7 @@ describe('serverless projectors with no worker', () => {
   });
 
   it('a drain SIGKILLed mid-batch is finished by ONE cron call after a restart: every checkpoint at the tip, every event applied once', { timeout: 240_000 }, async () => {
-    const { left } = await killMidDrain('crash', 60);
+    const { left } = await killMidDrain('crash', 200);
     instances[0] = await startAppServer(envOf(ports[0] ?? 0), { port: ports[0] });
     const report = await cron(0);
     expect(report).toMatchObject({ mode: 'serverless', complete: true, busy: [], claimed: left.pending, partitions: [0, 1, 2, 3] });
