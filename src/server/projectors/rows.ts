@@ -138,8 +138,8 @@ export function aggregateRows<T extends PgTable>(table: T, key: keyof T['$inferS
   };
 }
 
-/** Rows only ever added; one whose primary key exists already is ignored (a replayed event adds nothing twice). */
-export function appendRows<T extends PgTable>(table: T): RowSet<AppendRows<T['$inferInsert']>> {
+/** Rows only ever added, every column given (defaults do not apply); one whose primary key exists already is ignored (a replayed event adds nothing twice). */
+export function appendRows<T extends PgTable>(table: T): RowSet<AppendRows<T['$inferSelect']>> {
   const shape = shapeOf(table);
   return {
     table: shape.name,
