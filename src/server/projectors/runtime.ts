@@ -88,22 +88,25 @@ interface GroupState extends GroupCursor {
 
 export type ProjectorRuntime = ReturnType<typeof createProjectorRuntime>;
 
-/** Runs every task, at most `limit` at a time, and waits for all of them, failed or not. */
-async function inParallel<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number): Promise<PromiseSettledResult<T>[]> {
-  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+/**
+ * Runs the tasks, at most `limit` at a time, starting none once `stop()` says
+ * so or one has failed; waits for those started. Returns the first failure.
+ */
+async function inParallel(tasks: ReadonlyArray<() => Promise<void>>, limit: number, stop: () => boolean): Promise<{ error: unknown } | null> {
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const lane = async () => {
-    for (let i = next++; i < tasks.length; i = next++) {
-      const task = tasks[i];
-      if (!task) continue;
-      results[i] = await task().then(
-        (value): PromiseSettledResult<T> => ({ status: 'fulfilled', value }),
-        (reason: unknown): PromiseSettledResult<T> => ({ status: 'rejected', reason }),
-      );
+    while (next < tasks.length && !failure && !stop()) {
+      const task = tasks[next++];
+      try {
+        await task?.();
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  return results;
+  return failure;
 }
 
 export function createProjectorRuntime(opts: RuntimeOptions) {
@@ -225,22 +228,20 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
           for (const p of held()) await acquire(p);
           renewedAt = Date.now();
         }
-        if (Date.now() >= deadline || events >= options.maxEvents || options.signal?.aborted) return { events, partitions: held(), claimed };
+        const stop = () => Date.now() >= deadline || events >= options.maxEvents || options.signal?.aborted === true;
+        if (stop()) return { events, partitions: held(), claimed };
         // One batch of every (partition, projector) per round, several at once: their groups,
         // checkpoints and tables are independent, and the round trips of one overlap another's.
-        const round = held().flatMap((partition) => active.map((projector) => () => processBatch(projector, partition)));
-        const results = await inParallel(round, concurrency);
         let progress = false;
-        let failure: { error: unknown } | null = null;
-        for (const result of results) {
-          if (result.status === 'rejected') {
-            failure ??= { error: result.reason };
-            continue;
-          }
-          events += result.value.handled;
-          claimed += result.value.claimed;
-          if (result.value.more) progress = true;
-        }
+        const round = held().flatMap((partition) =>
+          active.map((projector) => async () => {
+            const batch = await processBatch(projector, partition);
+            events += batch.handled;
+            claimed += batch.claimed;
+            if (batch.more) progress = true;
+          }),
+        );
+        const failure = await inParallel(round, concurrency, stop);
         if (failure) throw failure.error;
         if (!progress) return { events, partitions: held(), claimed };
       }
