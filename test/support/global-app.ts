@@ -10,20 +10,36 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startAppServer, type AppServer } from '../../scripts/lib/app-server';
+import { startAppServer } from '../../scripts/lib/app-server';
 import { ensureNextBuild } from '../../scripts/lib/next-build';
 import { freePort } from '../../scripts/lib/ports';
-import { createDatabaseFromTemplate, startTestServices } from './services';
+import { createDatabaseFromTemplate, startTestServices, type TestServices } from './services';
 import { startSmtpSink } from './smtp-sink';
 
 export default async function setup(project: TestProject) {
   ensureNextBuild({ distDir: '.next', label: 'e2e' });
   const services = await startTestServices();
+  // Whatever fails below stops what was started before it: no redis-server or PostgreSQL is left running.
+  const started: Array<() => Promise<unknown>> = [services.stop];
+  const stopAll = async () => {
+    for (const stop of [...started].reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    return await startTheRest(project, services, started, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startTheRest(project: TestProject, services: TestServices, started: Array<() => Promise<unknown>>, stopAll: () => Promise<void>) {
   const serverUrl = services.postgres.url('');
   const databaseUrl = await createDatabaseFromTemplate(serverUrl, `e2e_${randomBytes(4).toString('hex')}`);
 
   const mailDir = mkdtempSync(path.join(tmpdir(), 'streamline-e2e-mail-'));
+  started.push(async () => rmSync(mailDir, { recursive: true, force: true }));
   const sink = await startSmtpSink({ dir: mailDir });
+  started.push(sink.stop);
   const port = await freePort();
   // The server listens on 127.0.0.1, but the app is addressed as localhost: Next.js
   // rewrites a loopback IP in a route handler's request URL to "localhost", so with
@@ -49,23 +65,12 @@ export default async function setup(project: TestProject) {
     EMAIL_FROM: 'Streamline <no-reply@streamline.test>',
     LOG_LEVEL: 'warn',
   };
-  let app: AppServer;
-  try {
-    app = await startAppServer(appEnv, { port });
-  } catch (error) {
-    await services.stop();
-    await sink.stop();
-    throw error;
-  }
+  const app = await startAppServer(appEnv, { port });
+  started.push(app.stop);
   project.provide('appUrl', url);
   project.provide('appEnv', appEnv);
   project.provide('postgresServerUrl', serverUrl);
   project.provide('redisUrl', services.redis.url);
   project.provide('mailDir', mailDir);
-  return async () => {
-    await app.stop();
-    await services.stop();
-    await sink.stop();
-    rmSync(mailDir, { recursive: true, force: true });
-  };
+  return stopAll;
 }
