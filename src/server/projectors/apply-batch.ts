@@ -24,12 +24,11 @@ import type { Logger } from 'pino';
 import type { Db } from '~/server/db/client';
 import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
 import type { AnyCatalogue } from '~/server/events/catalogue';
-import type { StoredEvent } from '~/server/events/envelope';
 import { errorMessage } from '~/server/errors';
 import { noteTouched, type TouchedOrganizations } from '~/server/realtime/notice-writer';
-import { prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
+import { collectForBatch, prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
 import { unappliedAfter } from './batch';
-import type { Projector, RawEvent, Tx } from './define-projector';
+import type { Projector, Tx } from './define-projector';
 import { assertFence } from './leases';
 import type { Entry } from './read';
 
@@ -92,7 +91,7 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
     let applied = 0;
     const touched: TouchedOrganizations = new Map();
     // A projector that can apply a batch at once gets, on the straight run, every entry it reads in one call at the end.
-    const together = !earlier && projector.kind === 'projector' && projector.applyBatch ? createTogether(projector) : null;
+    const together = !earlier && projector.kind === 'projector' && projector.applyBatch ? collectForBatch(projector) : null;
     for (const entry of entries) {
       lastId = entry.id;
       if (!entry.fields) continue; // trimmed away while pending: nothing left to apply
@@ -137,23 +136,6 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
     await deps.beforeCommit?.();
     return { lastId, gap: entries.length < unapplied.length, touched };
   });
-}
-
-/** Collects a straight run's entries for a projector's `applyBatch`, then applies them in one call. */
-function createTogether(projector: Projector) {
-  const raws: RawEvent[] = [];
-  const events: StoredEvent[] = [];
-  return {
-    add(prepared: Ready) {
-      const { batchable } = prepared;
-      if (batchable.raw) raws.push(batchable.event);
-      else if (prepared.notifies) events.push(batchable.event); // a type it does not read: nothing to apply
-    },
-    async apply(tx: Tx) {
-      if (projector.raw && raws.length > 0) await projector.applyBatch?.(raws, tx);
-      if (!projector.raw && events.length > 0) await projector.applyBatch?.(events, tx);
-    },
-  };
 }
 
 type Applied = { ok: true; outcome: ApplyOutcome } | { ok: false; attempts: number; error: unknown };

@@ -71,6 +71,27 @@ export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fiel
   };
 }
 
+/**
+ * Collects prepared entries for a projector that applies a batch at once
+ * (`applyBatch`), then applies them in one call: the runtime's straight run
+ * and archive replay both use it. Types the projector does not read are left out.
+ */
+export function collectForBatch(projector: Projector) {
+  const raws: RawEvent[] = [];
+  const events: StoredEvent[] = [];
+  return {
+    add(prepared: Extract<PreparedEntry, { ok: true }>) {
+      const { batchable } = prepared;
+      if (batchable.raw) raws.push(batchable.event);
+      else if (prepared.notifies) events.push(batchable.event);
+    },
+    async apply(tx: Tx) {
+      if (projector.raw && raws.length > 0) await projector.applyBatch?.(raws, tx);
+      if (!projector.raw && events.length > 0) await projector.applyBatch?.(events, tx);
+    },
+  };
+}
+
 async function guarded(projector: Projector, eventId: string, tx: Tx, effect: () => Promise<void>): Promise<ApplyOutcome> {
   if (projector.kind === 'reactor') {
     const inserted = await tx

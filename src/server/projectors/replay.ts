@@ -10,9 +10,8 @@ import { asc, sql } from 'drizzle-orm';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { eventLog } from '~/server/db/event-core-schema';
 import { envelopeOfRow } from '~/server/events/log';
-import { prepareEntry } from './apply-entry';
-import type { StoredEvent } from '~/server/events/envelope';
-import type { Projector, RawEvent, Tx } from './define-projector';
+import { collectForBatch, prepareEntry } from './apply-entry';
+import type { Projector, Tx } from './define-projector';
 
 const PAGE = 2_000;
 
@@ -34,19 +33,16 @@ export async function replayArchive(opts: {
       .orderBy(asc(eventLog.partition), asc(eventLog.streamMs), asc(eventLog.streamSeq))
       .limit(PAGE);
     if (rows.length === 0) break;
-    const together: StoredEvent[] = [];
-    const raws: RawEvent[] = [];
+    const together = batched ? collectForBatch(opts.projector) : null;
     for (const row of rows) {
       const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelopeOfRow(row)) }, { partition: row.partition, id: row.streamId });
       replayed += 1;
       if (!prepared.ok) failed.push({ eventId: row.eventId, error: prepared.error });
-      else if (!batched) await prepared.apply(opts.tx);
-      else if (prepared.batchable.raw) raws.push(prepared.batchable.event);
-      else if (prepared.notifies) together.push(prepared.batchable.event);
+      else if (together) together.add(prepared);
+      else await prepared.apply(opts.tx);
     }
     // A page in one call where the projector can take a batch: the same effect, a few statements.
-    if (opts.projector.raw && raws.length > 0) await opts.projector.applyBatch?.(raws, opts.tx);
-    if (!opts.projector.raw && together.length > 0) await opts.projector.applyBatch?.(together, opts.tx);
+    await together?.apply(opts.tx);
     const last = rows.at(-1);
     if (!last) break;
     after = { partition: last.partition, ms: last.streamMs, seq: last.streamSeq };
