@@ -103,6 +103,17 @@ export const envSchema = z
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
     /** Bearer token that shows projector lag and stalls in /api/health (without it, health is liveness only). */
     HEALTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Who may open the operations page (/operations): a comma-separated list of emails, case-insensitive.
+     * Owners of OPERATOR_ORGANIZATION_ID may too. Nobody when both are unset.
+     */
+    OPERATORS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))
+      .pipe(z.array(z.email('OPERATORS must list email addresses, comma-separated'))),
+    /** The owners of this organization (its id, from its URL) are operators too. */
+    OPERATOR_ORGANIZATION_ID: z.uuid('must be an organization id (a UUID, as in /o/<id>)').optional(),
     /** Bearer token Vercel Cron sends to /api/cron/drain; the route answers 404 without it. */
     CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Signs session cookies. `openssl rand -base64 32`. */

@@ -4,6 +4,7 @@
 import { createCallerFactory, router } from '~/server/api/trpc';
 import { activityRouter } from '~/server/modules/activity/router';
 import { mailboxRouter } from '~/server/modules/mailbox/router';
+import { operationsRouter } from '~/server/modules/operations/router';
 import { organizationsRouter } from '~/server/modules/organizations/router';
 import { systemRouter } from '~/server/modules/system/router';
 import { tasksRouter } from '~/server/modules/tasks/router';
@@ -14,6 +15,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   activity: activityRouter,
   mailbox: mailboxRouter,
+  operations: operationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
