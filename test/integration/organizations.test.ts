@@ -136,6 +136,7 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'organizations.create': 'creates a new organization owned by the caller',
     'organizations.invitation': 'authorized by the invitation’s secret token; a wrong token is NOT_FOUND',
     'organizations.acceptInvitation': 'the caller is not a member yet; authorized by the invitation’s secret token (tested below)',
+    'operations.access': 'answers only whether the caller is an operator',
     'mailbox.list': 'only mails addressed to the caller’s own email, and only with the development sign-in on',
   };
 
