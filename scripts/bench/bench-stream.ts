@@ -21,6 +21,8 @@ import { balancedOrganizations, IN_FLIGHT, PARTITIONS, runPool, type Measured } 
 export const somethingHappened = defineEvent({
   type: 'bench.something-happened',
   version: 1,
+  description: 'Emitted when the bench appends an event of its own.',
+  example: { amount: 42, note: 'bench' },
   data: z.object({ amount: z.number().int().min(0).max(1_000_000), note: z.string().max(100) }),
 });
 

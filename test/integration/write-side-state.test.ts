@@ -72,7 +72,13 @@ describe('write-side state', () => {
   it('an event added to the task aggregate that no read model handles leaves every later command on that task working', async () => {
     // What a developer extending the product does: a new event on the task aggregate, folded by
     // the task decider, read by no projector (the board, feed and dashboard do not list it).
-    const taskFlagged = defineEvent({ type: 'task.flagged', version: 1, data: z.object({ reason: z.string().max(200) }) });
+    const taskFlagged = defineEvent({
+      type: 'task.flagged',
+      version: 1,
+      description: 'Emitted when a member flags a task for review.',
+      example: { reason: 'Needs a second look' },
+      data: z.object({ reason: z.string().max(200) }),
+    });
     const extendedEvents = [...taskEvents, taskFlagged] as const;
     type Extended = TaskState & { flagged?: string };
     const extendedTasks = defineDecider({

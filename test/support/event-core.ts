@@ -13,6 +13,8 @@ import { defineProjector } from '~/server/projectors/define-projector';
 export const counterIncremented = defineEvent({
   type: 'counter.incremented',
   version: 2,
+  description: 'Emitted when a test counter is incremented.',
+  example: { by: 1, note: 'one more' },
   data: z.object({ by: z.number().int().min(-1000).max(1000), note: z.string().max(200) }),
   upcast: { 1: (data) => ({ ...z.object({ by: z.number() }).parse(data), note: '' }) },
 });
@@ -20,6 +22,8 @@ export const counterIncremented = defineEvent({
 export const counterReset = defineEvent({
   type: 'counter.reset',
   version: 1,
+  description: 'Emitted when a test counter is set back to zero.',
+  example: {},
   data: z.object({}),
 });
 

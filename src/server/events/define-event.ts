@@ -1,17 +1,25 @@
 /**
- * `defineEvent` declares one event type: its name, its current schema version
- * and the zod schema of its data, plus upcasters from older versions.
+ * `defineEvent` declares one event type: its name, its current schema version,
+ * when it is emitted, an example of its data, the zod schema of that data, and
+ * upcasters from older versions.
  *
  *   export const taskCreated = defineEvent({
  *     type: 'task.created', // past tense, namespaced
  *     version: 1,
+ *     description: 'Emitted when a member adds a task to a project.',
+ *     example: { title: 'Ship it' }, // data of the current version; parsed now
  *     data: z.object({ title: z.string().max(200) }),
  *   });
  *   taskCreated.create({ title: 'Ship it' }) // validated now, appended later
  *
- * To change a schema incompatibly: bump `version`, and add `upcast[oldVersion]`
- * turning data of the old version into data of the next one. Stored events are
- * never rewritten; they are upcast when read.
+ * The description and example feed the event catalogue (`npm run catalogue`,
+ * ./describe.ts). A missing upcaster, a description that does not say when
+ * the event is emitted, or an example its schema refuses stops start-up.
+ *
+ * To change a schema incompatibly: bump `version`, add `upcast[oldVersion]`
+ * turning data of the old version into data of the next one, update the
+ * example, and keep a fixture of the old version in test/fixtures/events/.
+ * Stored events are never rewritten; they are upcast when read.
  */
 import { z } from 'zod';
 import { InvalidEventError } from '~/server/errors';
@@ -19,6 +27,10 @@ import { InvalidEventError } from '~/server/errors';
 export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
   readonly type: TType;
   readonly version: number;
+  /** When it is emitted, one or two sentences beginning "Emitted when". */
+  readonly description: string;
+  /** Data of the current version, as its schema parsed it. */
+  readonly example: z.output<TSchema>;
   readonly data: TSchema;
   /** upcast[n] turns data written at version n into data of version n + 1. */
   readonly upcast: Readonly<Record<number, (data: unknown) => unknown>>;
@@ -33,6 +45,7 @@ export interface EventDraft<TType extends string = string, TData = unknown> {
 }
 
 const TYPE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+const DESCRIPTION = /^Emitted when \S[\s\S]*\.$/;
 
 /** Marks drafts made by `create()`, whose data its schema already parsed; append skips parsing them again. */
 const VALIDATED: unique symbol = Symbol('validated');
@@ -44,6 +57,8 @@ export function isValidatedDraft(draft: EventDraft): boolean {
 export function defineEvent<const TType extends string, TSchema extends z.ZodType>(def: {
   type: TType;
   version: number;
+  description: string;
+  example: z.input<TSchema>;
   data: TSchema;
   upcast?: Record<number, (data: unknown) => unknown>;
 }): EventDefinition<TType, TSchema> {
@@ -54,9 +69,18 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
   for (let v = 1; v < def.version; v++) {
     if (!def.upcast?.[v]) throw new Error(`Event "${def.type}" v${def.version}: missing upcast[${v}] (v${v} → v${v + 1}).`);
   }
+  if (!DESCRIPTION.test(def.description)) {
+    throw new Error(`Event "${def.type}": description must be a sentence beginning "Emitted when" and ending with a full stop.`);
+  }
+  const example = def.data.safeParse(def.example);
+  if (!example.success) {
+    throw new Error(`Event "${def.type}" v${def.version}: its example does not parse: ${z.prettifyError(example.error)}`, { cause: example.error });
+  }
   return {
     type: def.type,
     version: def.version,
+    description: def.description,
+    example: example.data,
     data: def.data,
     upcast: def.upcast ?? {},
     create(data) {

@@ -23,40 +23,77 @@ export const labelsSchema = z
 /** Position within a column: fractional-index keys that sort as plain strings. */
 export const rankSchema = z.string().min(1).max(64).regex(/^[0-9A-Za-z]+$/);
 
-/** When: a member creates a project in the organization. */
-export const projectCreated = defineEvent({ type: 'project.created', version: 1, data: z.object({ name: projectNameSchema }) });
+export const projectCreated = defineEvent({
+  type: 'project.created',
+  version: 1,
+  description: 'Emitted when a member creates a project in the organization.',
+  example: { name: 'Website relaunch' },
+  data: z.object({ name: projectNameSchema }),
+});
 
-/** When: a member renames a project. */
-export const projectRenamed = defineEvent({ type: 'project.renamed', version: 1, data: z.object({ name: projectNameSchema }) });
+export const projectRenamed = defineEvent({
+  type: 'project.renamed',
+  version: 1,
+  description: 'Emitted when a member renames a project.',
+  example: { name: 'Website relaunch 2' },
+  data: z.object({ name: projectNameSchema }),
+});
 
-/** When: a member adds a task to a project's column. */
 export const taskCreated = defineEvent({
   type: 'task.created',
   version: 1,
+  description: "Emitted when a member adds a task to a project's column.",
+  example: { projectId: '0190f5a2-6b1d-7c2e-8f3a-4d5e6f708192', title: 'Write the launch post', description: 'Two paragraphs and a screenshot.', status: 'todo', rank: 'a0' },
   data: z.object({ projectId: z.uuid(), title: titleSchema, description: descriptionSchema, status: statusSchema, rank: rankSchema }),
 });
 
-/** When: a member changes a task's title or description. */
 export const taskEdited = defineEvent({
   type: 'task.edited',
   version: 1,
+  description: "Emitted when a member changes a task's title or description (both are given).",
+  example: { title: 'Write the launch post', description: 'Three paragraphs and two screenshots.' },
   data: z.object({ title: titleSchema, description: descriptionSchema }),
 });
 
-/** When: a member drags a task to another place, in its column or another one. */
-export const taskMoved = defineEvent({ type: 'task.moved', version: 1, data: z.object({ status: statusSchema, rank: rankSchema }) });
+export const taskMoved = defineEvent({
+  type: 'task.moved',
+  version: 1,
+  description: 'Emitted when a member moves a task to another place, in its column or another one.',
+  example: { status: 'doing', rank: 'a0V' },
+  data: z.object({ status: statusSchema, rank: rankSchema }),
+});
 
-/** When: a member assigns a task to a member, or clears the assignee (null). */
-export const taskAssigned = defineEvent({ type: 'task.assigned', version: 1, data: z.object({ assigneeId: z.string().min(1).max(200).nullable() }) });
+export const taskAssigned = defineEvent({
+  type: 'task.assigned',
+  version: 1,
+  description: 'Emitted when a member assigns a task to a member, or clears the assignee (`null`).',
+  example: { assigneeId: 'user-grace' },
+  data: z.object({ assigneeId: z.string().min(1).max(200).nullable() }),
+});
 
-/** When: a member archives a task (it leaves the board but is kept). */
-export const taskArchived = defineEvent({ type: 'task.archived', version: 1, data: z.object({}) });
+export const taskArchived = defineEvent({
+  type: 'task.archived',
+  version: 1,
+  description: 'Emitted when a member archives a task (it leaves the board but is kept).',
+  example: {},
+  data: z.object({}),
+});
 
-/** When: a member brings an archived task back to the board. */
-export const taskRestored = defineEvent({ type: 'task.restored', version: 1, data: z.object({}) });
+export const taskRestored = defineEvent({
+  type: 'task.restored',
+  version: 1,
+  description: 'Emitted when a member brings an archived task back to the board.',
+  example: {},
+  data: z.object({}),
+});
 
-/** When: a member sets a task's labels (the whole set, replacing the previous one). */
-export const taskLabeled = defineEvent({ type: 'task.labeled', version: 1, data: z.object({ labels: labelsSchema }) });
+export const taskLabeled = defineEvent({
+  type: 'task.labeled',
+  version: 1,
+  description: "Emitted when a member sets a task's labels (the whole set, replacing the previous one).",
+  example: { labels: ['launch', 'copy'] },
+  data: z.object({ labels: labelsSchema }),
+});
 
 /** The events of each aggregate, in the order they were added. */
 export const projectEvents = [projectCreated, projectRenamed] as const;
