@@ -8,6 +8,7 @@ import type { Session } from '~/server/auth';
 import type { WriteSide } from '~/server/commands/handler';
 import { db } from '~/server/db';
 import { assertPaired } from '~/server/events/identity';
+import { metricsObserver } from '~/server/metrics';
 import { noticeHub } from '~/server/realtime';
 import { getRedis, keys } from '~/server/redis';
 import { createReadYourWrites } from './read-your-writes';
@@ -15,9 +16,17 @@ import { createReadYourWrites } from './read-your-writes';
 const readYourWrites = createReadYourWrites(noticeHub, { mode: env.PROJECTORS_MODE });
 const pairing = () => assertPaired({ db, redis: getRedis(), keys });
 
-/** The app's write side: the shared Redis client, the partition count, and read-your-writes. */
+/** The app's write side: the shared Redis client, the partition count, read-your-writes and metrics. */
 export function writeSide(): WriteSide {
-  return { redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, readYourWrites, durability: env.EVENT_LOG_DURABILITY, guard: pairing };
+  return {
+    redis: getRedis(),
+    keys,
+    partitions: env.EVENT_PARTITIONS,
+    readYourWrites,
+    durability: env.EVENT_LOG_DURABILITY,
+    guard: pairing,
+    observer: metricsObserver(),
+  };
 }
 
 export function createContextInner(opts: { session: Session | null }): Context {

@@ -13,6 +13,7 @@ import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import { assertPaired } from '~/server/events/identity';
 import { logger } from '~/server/logger';
+import { metricsObserver } from '~/server/metrics';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
 import { invitationMailer } from '~/server/modules/organizations/invitation-mailer';
 import { directoryProjector } from '~/server/modules/organizations/read-models/directory';
@@ -48,6 +49,7 @@ export function createAppRuntime(workerId: string, options: { batchSize?: number
     partitions: env.EVENT_PARTITIONS,
     workerId,
     logger,
+    observer: metricsObserver(),
     guard: () => assertPaired({ db, redis: getRedis(), keys }),
   });
 }

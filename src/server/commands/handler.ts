@@ -24,6 +24,7 @@ import type { DurabilityPolicy } from '~/server/events/durability';
 import { readAggregates, WriteStateError, type StoredAggregate } from '~/server/events/write-state';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
+import type { Observer } from '~/server/observer';
 
 /** What every mutation returns: the aggregate, whether anything changed, where its last event sits, and whether read models have it yet. */
 export interface CommandResult {
@@ -57,6 +58,8 @@ export interface WriteSide {
   /** Checked before every command: the app passes the key space's pairing with its database (src/server/events/identity.ts). */
   guard?: () => Promise<unknown>;
   now?: () => Date;
+  /** Told of every append (metrics). */
+  observer?: Observer;
 }
 
 export interface CommandRequest<S, C, D extends readonly EventDefinition[]> {
@@ -126,7 +129,7 @@ function assertSameAggregate(result: AppendResult, aggregateId: string): void {
 
 /** Appends a decider's events at the loaded version, with the state after them stored beside the new version. */
 function appendDecided<S, C, D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now' | 'observer'>,
   decider: Decider<S, C, D>,
   input: {
     organizationId: string;
@@ -138,9 +141,9 @@ function appendDecided<S, C, D extends readonly EventDefinition[]>(
     claims?: ReadonlyArray<{ scope: string; value: string; owner: string }>;
   },
 ): Promise<AppendResult> {
-  const { redis, keys, partitions, durability, now } = writeSide;
+  const { redis, keys, partitions, durability, now, observer } = writeSide;
   return appendEvents(
-    { redis, keys, partitions, durability, now, catalogue: catalogueOf(decider) },
+    { redis, keys, partitions, durability, now, observer, catalogue: catalogueOf(decider) },
     {
       organizationId: input.organizationId,
       actorId: input.actorId,
@@ -220,7 +223,7 @@ export function runCommand<S, C, const D extends readonly EventDefinition[]>(
  * so every later command decides on it correctly.
  */
 export async function recordEvents<S, C, const D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'guard' | 'now'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'guard' | 'now' | 'observer'>,
   request: { decider: Decider<S, C, D>; organizationId: string; aggregateId: string; actorId: string; events: ReadonlyArray<DecidedEvent<D>> },
 ): Promise<AppendResult> {
   const { decider, organizationId, aggregateId } = request;
