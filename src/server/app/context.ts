@@ -8,6 +8,7 @@ import type { Session } from '~/server/auth';
 import type { WriteSide } from '~/server/commands/handler';
 import { db } from '~/server/db';
 import { assertPaired } from '~/server/events/identity';
+import { logger } from '~/server/logger';
 import { metricsObserver } from '~/server/metrics';
 import { noticeHub } from '~/server/realtime';
 import { getRedis, keys } from '~/server/redis';
@@ -15,8 +16,9 @@ import { createReadYourWrites } from './read-your-writes';
 
 const readYourWrites = createReadYourWrites(noticeHub, { mode: env.PROJECTORS_MODE });
 const pairing = () => assertPaired({ db, redis: getRedis(), keys });
+const commandLog = logger.child({ component: 'commands' });
 
-/** The app's write side: the shared Redis client, the partition count, read-your-writes and metrics. */
+/** The app's write side: the shared Redis client, the partition count, read-your-writes, the command log and metrics. */
 export function writeSide(): WriteSide {
   return {
     redis: getRedis(),
@@ -25,6 +27,7 @@ export function writeSide(): WriteSide {
     readYourWrites,
     durability: env.EVENT_LOG_DURABILITY,
     guard: pairing,
+    logger: commandLog,
     observer: metricsObserver(),
   };
 }

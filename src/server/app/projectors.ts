@@ -7,6 +7,7 @@
  * Add a read model: import its projector and list it in `projectors`.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { env } from '~/env';
 import { db } from '~/server/db';
 import { projectorCheckpoints } from '~/server/db/event-core-schema';
@@ -38,8 +39,9 @@ export const projectors: ReadonlyArray<Projector> = [
 
 export const projectorNames = projectors.map((p) => p.name);
 
-export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number } = {}) {
+export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number; logger?: Logger } = {}) {
   return createProjectorRuntime({
+    logger,
     ...options,
     db,
     redis: getRedis(),
@@ -48,7 +50,6 @@ export function createAppRuntime(workerId: string, options: { batchSize?: number
     projectors,
     partitions: env.EVENT_PARTITIONS,
     workerId,
-    logger,
     observer: metricsObserver(),
     guard: () => assertPaired({ db, redis: getRedis(), keys }),
   });
