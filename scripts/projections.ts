@@ -10,7 +10,9 @@ interface Command {
   run(args: string[]): Promise<void>;
 }
 
-const COMMANDS: Record<string, () => Promise<Command>> = {};
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  rebuild: () => import('./projections/rebuild').then((m) => m.command),
+};
 
 function usage(): string {
   const lines = Object.keys(COMMANDS).map((name) => `  ${name}`);

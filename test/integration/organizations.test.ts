@@ -137,6 +137,8 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'organizations.invitation': 'authorized by the invitation’s secret token; a wrong token is NOT_FOUND',
     'organizations.acceptInvitation': 'the caller is not a member yet; authorized by the invitation’s secret token (tested below)',
     'operations.access': 'answers only whether the caller is an operator',
+    'operations.rebuilds': 'operators only (anyone else gets NOT_FOUND, test/integration/rebuild-app.test.ts); read models span every organization',
+    'operations.rebuild': 'operators only (anyone else gets NOT_FOUND, test/integration/rebuild-app.test.ts); rebuilds a read model of every organization',
     'mailbox.list': 'only mails addressed to the caller’s own email, and only with the development sign-in on',
   };
 
