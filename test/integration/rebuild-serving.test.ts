@@ -98,6 +98,7 @@ describe('rebuilding the board while the app serves', () => {
     const appendedDuring = appends.appended() - appendedAtStart;
     reading = false;
     await Promise.all(readers);
+    console.info(`board rebuilt while serving: ${result.events} events in ${(result.ms / 1000).toFixed(1)} s; ${appendedDuring} events appended and ${queries} reads answered meanwhile`);
 
     expect(failures.slice(0, 5)).toEqual([]);
     expect(queries, 'readers kept querying').toBeGreaterThan(10);

@@ -142,6 +142,23 @@ describe('rebuildProjection', () => {
       expect(String(error)).toContain(`Rebuildable projectors: ${projector.name}.`);
     }
   });
+
+  it('runs one rebuild of a projector at a time', async () => {
+    const table = unique('counters');
+    await createCountersTable(h.db, table);
+    const projector = countersProjector(table);
+    // Another process rebuilding it holds this lock for as long as it runs.
+    const key = `streamline:rebuild:${projector.name}`;
+    const other = await h.db.$client.reserve();
+    try {
+      await other`select pg_advisory_lock(hashtext(${key}))`;
+      await expect(rebuild([archiveProjector, projector], projector.name)).rejects.toThrow(`A rebuild of ${projector.name} is already running.`);
+    } finally {
+      await other`select pg_advisory_unlock(hashtext(${key}))`;
+      other.release();
+    }
+    await expect(rebuild([archiveProjector, projector], projector.name)).resolves.toMatchObject({ projector: projector.name });
+  });
 });
 
 describe('a projector added after the streams were trimmed', () => {

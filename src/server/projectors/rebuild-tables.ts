@@ -125,8 +125,9 @@ export async function analyzeShadow(db: Executor, shadow: string, tables: Readon
  * sets the projector's live checkpoints to the shadow ones (keeping the
  * lease fences) and replaces its dead letters with the shadow's. Readers
  * wait for the commit on the tables' locks, then read the new tables.
+ * Returns the projector's dead letters now.
  */
-export async function swapTables(tx: Tx, opts: { shadow: string; tables: ReadonlyArray<LiveTable>; projector: string }): Promise<void> {
+export async function swapTables(tx: Tx, opts: { shadow: string; tables: ReadonlyArray<LiveTable>; projector: string }): Promise<number> {
   const [checkpoints, letters] = await liveTables(tx, BOOKKEEPING);
   if (!checkpoints || !letters) throw new Error('The bookkeeping tables are missing.');
   for (const table of opts.tables) {
@@ -141,5 +142,6 @@ export async function swapTables(tx: Tx, opts: { shadow: string; tables: Readonl
   );
   const liveLetters = qualified(letters.schema, letters.name);
   await tx.execute(sql`delete from ${liveLetters} where projector = ${opts.projector}`);
-  await tx.execute(sql`insert into ${liveLetters} select * from ${qualified(opts.shadow, letters.name)} where projector = ${opts.projector}`);
+  const moved = await tx.execute(sql`insert into ${liveLetters} select * from ${qualified(opts.shadow, letters.name)} where projector = ${opts.projector} returning 1`);
+  return moved.length;
 }

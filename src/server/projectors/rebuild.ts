@@ -33,8 +33,9 @@
  * board); the app serves throughout.
  */
 import type { Logger } from 'pino';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '~/server/db/client';
+import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { AppError } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
@@ -193,17 +194,16 @@ async function switchOver(source: Source, s: Shadow, log: Logger): Promise<numbe
     try {
       const parked = await opts.db.transaction(async (tx) => {
         await tx.execute(sql.raw(`set local lock_timeout = '${LOCK_TIMEOUT}'`));
-        const rows = Array.from({ length: opts.partitions }, (_, p) => sql`(${projector.name}, ${p})`);
-        await tx.execute(sql`insert into projector_checkpoints (projector, partition) values ${sql.join(rows, sql`, `)} on conflict do nothing`);
-        await tx.execute(sql`select 1 from projector_checkpoints where projector = ${projector.name} for update`);
+        // Every partition's row exists and is locked: the live projector's batches wait for the commit.
+        await tx.insert(projectorCheckpoints).values(Array.from({ length: opts.partitions }, (_, partition) => ({ projector: projector.name, partition }))).onConflictDoNothing();
+        await tx.select({ partition: projectorCheckpoints.partition }).from(projectorCheckpoints).where(eq(projectorCheckpoints.projector, projector.name)).for('update');
         const [path] = await tx.execute<{ path: string }>(sql`select current_setting('search_path') as path`);
         const inTx: Source = { ...source, deps: { ...source.deps, db: inShadow(tx satisfies Transactor, s.shadow) }, reader: tx };
         for (let partition = 0; partition < opts.partitions; partition++) await catchUp(inTx, partition, positions, (n) => (tail += n));
         await tx.execute(sql`select set_config('search_path', ${path?.path ?? 'public'}, true)`);
-        const [parked] = await tx.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(s.shadow)}.dead_letters`);
-        await swapTables(tx, { shadow: s.shadow, tables: s.tables, projector: projector.name });
-        await tx.execute(sql`drop schema ${sql.identifier(s.shadow)} cascade`);
-        return parked?.n ?? 0;
+        const parked = await swapTables(tx, { shadow: s.shadow, tables: s.tables, projector: projector.name });
+        await dropShadow(tx, s.shadow);
+        return parked;
       });
       s.add(tail);
       return parked;
