@@ -28,9 +28,9 @@
  *
  * The archive and reactors cannot be rebuilt (the archive is the source; a
  * reactor's effects are outside the database). One rebuild per projector at
- * a time (an advisory lock). Takes about as long as replaying the log
- * (figure 5 in the README's Performance section: ~19,000 events/s for the
- * board); the app serves throughout.
+ * a time (an advisory lock). Takes a little longer than replaying the log
+ * through the projector (the README's "Rebuilding a read model" has
+ * figures); the app serves throughout.
  */
 import type { Logger } from 'pino';
 import { eq, sql } from 'drizzle-orm';
