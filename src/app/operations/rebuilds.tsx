@@ -4,13 +4,14 @@
  * rebuilt, with a Rebuild button (asks to confirm first) and its latest
  * rebuild as a progress bar, refreshed every second while one waits or runs.
  * A request is run by a worker; where none runs (serverless), the section
- * says which command to run instead. Self-contained: mount it with
- * `<Rebuilds />`.
+ * says which command to run instead. Listed in ./sections.tsx.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { toast } from 'sonner';
 import { Card } from '~/components/ui/card';
 import { ConfirmButton } from '~/components/ui/confirm-button';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
+import { LoadError, Loading, Section } from './section';
 
 type Rebuild = RouterOutputs['operations']['rebuilds']['rebuilds'][number];
 
@@ -64,53 +65,53 @@ export function Rebuilds() {
   );
   const rebuild = useMutation(
     trpc.operations.rebuild.mutationOptions({
+      // A failure's toast comes from the shared mutation cache (src/trpc/react.tsx).
+      onSuccess: (_, { projector }) => toast.success('Rebuild requested', { description: `${projector} is rebuilt in the background; the app keeps serving meanwhile.` }),
       onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.operations.rebuilds.queryKey() }),
     }),
   );
 
   return (
-    <Card className="space-y-4">
-      <div>
-        <h2 id="rebuilds-heading" className="text-lg font-semibold">Read-model rebuilds</h2>
-        <p className="text-sm text-zinc-500">
-          A rebuild replays the whole log into fresh tables while the app keeps serving the old ones, then switches in one step.
-        </p>
-      </div>
+    <Section
+      id="rebuilds"
+      title="Read-model rebuilds"
+      description="A rebuild replays the whole log into fresh tables while the app keeps serving the old ones, then switches in one step."
+    >
       {list.isPending ? (
-        <div className="space-y-2" aria-busy="true" aria-label="Loading rebuilds">
-          {[0, 1, 2].map((i) => <div key={i} className="h-10 animate-pulse rounded bg-zinc-200/70 dark:bg-zinc-800" />)}
-        </div>
+        <Loading label="Loading rebuilds" />
       ) : list.isError ? (
-        <p role="alert" className="text-sm text-red-600">{list.error.message}</p>
+        <LoadError what="rebuilds" message={list.error.message} />
       ) : (
-        <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-labelledby="rebuilds-heading">
-          {list.data.projectors.map((projector) => {
-            const latest = list.data.rebuilds.find((r) => r.projector === projector);
-            return (
-              <li key={projector} className="space-y-2 py-3">
-                <div className="flex flex-wrap items-center justify-between gap-3">
-                  <span className="font-mono text-sm">{projector}</span>
-                  <ConfirmButton
-                    variant="secondary"
-                    question={`Rebuild ${projector}? The app keeps serving its current tables until the new ones are ready.`}
-                    confirmLabel="Rebuild"
-                    disabled={active(latest) || rebuild.isPending}
-                    onConfirm={() => rebuild.mutate({ projector })}
-                  >
-                    {active(latest) ? 'Rebuilding…' : 'Rebuild'}
-                  </ConfirmButton>
-                </div>
-                {latest && <Progress rebuild={latest} />}
-                {latest?.status === 'requested' && !list.data.runsOnWorker && (
-                  <p className="text-xs text-amber-700 dark:text-amber-400">
-                    No worker runs on this deployment: run <code>npm run projections -- rebuild {projector}</code> with its database and Redis URLs.
-                  </p>
-                )}
-              </li>
-            );
-          })}
-        </ul>
+        <Card>
+          <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-labelledby="rebuilds-heading">
+            {list.data.projectors.map((projector) => {
+              const latest = list.data.rebuilds.find((r) => r.projector === projector);
+              return (
+                <li key={projector} className="space-y-2 py-3">
+                  <div className="flex flex-wrap items-center justify-between gap-3">
+                    <span className="font-mono text-sm">{projector}</span>
+                    <ConfirmButton
+                      variant="secondary"
+                      question={`Rebuild ${projector}? The app keeps serving its current tables until the new ones are ready.`}
+                      confirmLabel="Rebuild"
+                      disabled={active(latest) || rebuild.isPending}
+                      onConfirm={() => rebuild.mutate({ projector })}
+                    >
+                      {active(latest) ? 'Rebuilding…' : 'Rebuild'}
+                    </ConfirmButton>
+                  </div>
+                  {latest && <Progress rebuild={latest} />}
+                  {latest?.status === 'requested' && !list.data.runsOnWorker && (
+                    <p className="text-xs text-amber-700 dark:text-amber-400">
+                      No worker runs on this deployment: run <code>npm run projections -- rebuild {projector}</code> with its database and Redis URLs.
+                    </p>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </Card>
       )}
-    </Card>
+    </Section>
   );
 }
