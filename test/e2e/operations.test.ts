@@ -78,7 +78,7 @@ describe('the operations page', () => {
       await letter(toRetry).getByRole('button', { name: 'Retry' }).click();
       await toasts.filter({ hasText: 'Retried' }).getByText('1 event applied to board.').waitFor();
       await letter(toRetry).waitFor({ state: 'detached' });
-      await ops.getByText('No dead letters').waitFor();
+      await ops.getByText('No dead letters', { exact: true }).waitFor();
 
       // The retried task is on its board; the skipped one never will be.
       await user.goto(boardUrl);
