@@ -10,12 +10,12 @@
  */
 import ts from 'typescript';
 import { z } from 'zod';
-import { aggregateNames, camel, commandName, eventNames, eventType, featureName, pascal, singular } from './names';
+import { aggregateNames, camel, commandName, eventNames, eventType, featureName, kebab, pascal, singular } from './names';
 import { Plan } from './plan';
-import { aggregateLists, eventTypeOf, eventTypes, moduleDir, moduleSources, parseArgs, type Report } from './project';
+import { aggregateFor, eventTypeOf, eventTypes, moduleDir, moduleSources, parseArgs, type Report } from './project';
 import { projectorsReading, stubHandler } from './projector-stubs';
 import { addFuzzInputs, addTenantCases, FILES, fixtureId } from './registries';
-import { appendAtAnchor, appendToNode, appendToUnion, constInitializer, ensureImport, insertBeforeStatement, ScaffoldError } from './source-edit';
+import { appendAtAnchor, appendToNode, appendToUnion, constInitializer, ensureImport, insertBeforeStatement, ScaffoldError, typeAliasText } from './source-edit';
 import { commandMember, descriptionPlaceholder, eventDefinition, procedureStub, specArgs, specBlock, specFileHeader, type EventPieces } from './templates/event';
 
 const USAGE = 'npm run new:event -- <feature> <aggregate>.<what-happened> [command]   e.g. npm run new:event -- tasks task.starred';
@@ -28,29 +28,26 @@ export function newEvent(root: string, argv: ReadonlyArray<string>): Report {
   for (const file of [files.events, files.commands, files.router]) if (!plan.exists(file)) throw new ScaffoldError(`${file} does not exist: is "${feature}" a feature with a decider? (npm run new:module -- ${feature} makes one.)`);
 
   const e = eventNames(type, commandArg);
-  const agg = aggregateNames(e.aggregate);
   if (eventTypes(root).has(type)) throw new ScaffoldError(`The event type ${type} exists already.`);
-  const lists = aggregateLists(files.events, plan.read(files.events));
-  const list = lists.find((l) => l.list === agg.events);
-  if (!list) {
-    const known = lists.map((l) => `${l.list.slice(0, -'Events'.length)}.…`).join(', ') || 'none';
-    throw new ScaffoldError(`${files.events} has no list ${agg.events}, so ${type} belongs to no aggregate of ${feature} (its aggregates: ${known}). A new aggregate is a new module: npm run new:module.`);
-  }
-  const elsewhere = moduleSources(root).filter((f) => f !== files.events && f.endsWith('/events.ts') && new RegExp(`export const ${agg.events}\\b`).test(plan.read(f)));
-  if (elsewhere.length > 0) throw new ScaffoldError(`${agg.events} is declared in ${[files.events, ...elsewhere].join(' and ')}: which aggregate ${e.aggregate}.* belongs to is ambiguous; rename one.`);
+  const list = aggregateFor(files.events, plan.read(files.events), e.aggregate);
+  const agg = aggregateNames(kebab(list.list.slice(0, -'Events'.length)));
+  const elsewhere = moduleSources(root).filter((f) => f !== files.events && f.endsWith('/events.ts') && new RegExp(`export const ${list.list}\\b`).test(plan.read(f)));
+  if (elsewhere.length > 0) throw new ScaffoldError(`${list.list} is declared in ${[files.events, ...elsewhere].join(' and ')}: which aggregate ${e.aggregate}.* belongs to is ambiguous; rename one.`);
   const first = list.members[0];
-  if (!first) throw new ScaffoldError(`${agg.events} in ${files.events} is empty.`);
+  if (!first) throw new ScaffoldError(`${list.list} in ${files.events} is empty.`);
   if (new RegExp(`export const ${e.constName}\\b`).test(plan.read(files.events))) throw new ScaffoldError(`${files.events} exports ${e.constName} already.`);
-  if (!new RegExp(`export const ${agg.decider}\\b`).test(plan.read(files.commands))) throw new ScaffoldError(`${files.commands} has no ${agg.decider} for ${e.aggregate}.* events.`);
-  if (plan.read(files.commands).includes(`type: '${e.command}'`)) throw new ScaffoldError(`${files.commands} has a command '${e.command}' already: name another as the third argument (npm run new:event -- ${feature} ${type} <command>).`);
+  if (!new RegExp(`export const ${agg.decider}\\b`).test(plan.read(files.commands))) throw new ScaffoldError(`${files.commands} has no ${agg.decider} for the events of ${list.list}.`);
+  if (typeAliasText(files.commands, plan.read(files.commands), agg.command)?.includes(`type: '${e.command}'`)) throw new ScaffoldError(`${files.commands} has a command '${e.command}' already: name another as the third argument (npm run new:event -- ${feature} ${type} <command>).`);
   const procedure = e.aggregate === singular(feature) ? e.command : `${e.command}${pascal(e.aggregate)}`;
   const api = `${camel(feature)}.${procedure}`;
-  const pieces: EventPieces = { type, constName: e.constName, command: e.command, procedure, aggregateWords: agg.words, decider: agg.decider, first: { constName: first, type: eventTypeOf(files.events, plan.read(files.events), first) }, id: agg.id };
+  // The organization aggregate is the one the procedure is scoped to already: its id is ctx.organizationId.
+  const id = agg.id === 'organizationId' ? null : agg.id;
+  const pieces: EventPieces = { type, constName: e.constName, command: e.command, procedure, aggregateWords: agg.words, decider: agg.decider, first: { constName: first, type: eventTypeOf(files.events, plan.read(files.events), first) }, id };
 
-  plan.edit(files.events, `${e.constName} in ${agg.events}`, (source) => {
+  plan.edit(files.events, `${e.constName} in ${list.list}`, (source) => {
     const isList = (s: ts.Statement) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text.endsWith('Events'));
     const text = insertBeforeStatement(source, files.events, isList, eventDefinition(pieces), `export const ${e.constName} = defineEvent({ … }) before the lists`);
-    return appendToNode(text, files.events, (sf) => constInitializer(sf, agg.events), e.constName, `${e.constName} in ${agg.events}`);
+    return appendToNode(text, files.events, (sf) => constInitializer(sf, list.list), e.constName, `${e.constName} in ${list.list}`);
   });
   plan.edit(files.commands, `command '${e.command}' in ${agg.command}`, (source) =>
     appendToUnion(ensureImport(source, files.commands, './events', [e.constName]), files.commands, agg.command, commandMember(pieces), `| ${commandMember(pieces)} in ${agg.command}`),
@@ -65,7 +62,7 @@ export function newEvent(root: string, argv: ReadonlyArray<string>): Report {
   else plan.create(files.spec, imports(specFileHeader(pieces)) + specBlock(specArgs(pieces)));
   plan.edit(files.router, `procedure ${procedure}`, (source) => {
     if (new RegExp(`\\n\\s*${procedure}:`).test(source)) throw new ScaffoldError(`${files.router} has a procedure ${procedure} already: name another command as the third argument.`);
-    let text = ensureImport(source, files.router, 'zod', ['z']);
+    let text = pieces.id ? ensureImport(source, files.router, 'zod', ['z']) : source;
     text = ensureImport(text, files.router, '~/server/commands/handler', ['runCommand']);
     text = ensureImport(text, files.router, '~/server/modules/organizations/procedures', ['organizationProcedure']);
     text = ensureImport(text, files.router, './commands', [agg.decider]);
@@ -75,8 +72,9 @@ export function newEvent(root: string, argv: ReadonlyArray<string>): Report {
 
   const uses = projectorsReading(root, moduleSources(root), list);
   for (const use of uses.filter((u) => u.kind === 'lists')) stubHandler(plan, use, list, e);
-  addFuzzInputs(plan, [[api, `{ organizationId: f.organizationId, ${agg.id}: ${fixtureId(plan, FILES.fuzz, agg.id)} }`]]);
-  addTenantCases(plan, [{ path: api, minRole: 'member', call: `w.api.${api}({ organizationId: f.organizationId, ${agg.id}: ${fixtureId(plan, FILES.tenants, agg.id)} })` }]);
+  const input = (file: string) => `{ organizationId: f.organizationId${id ? `, ${id}: ${fixtureId(plan, file, id)}` : ''} }`;
+  addFuzzInputs(plan, [[api, input(FILES.fuzz)]]);
+  addTenantCases(plan, [{ path: api, minRole: 'member', call: `w.api.${api}(${input(FILES.tenants)})` }]);
   plan.write();
 
   const chosen = e.derivedCommand ? ` (the command '${e.command}' is named after the event's verb; to name it otherwise, run again with it as a third argument)` : '';

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { featureName, singular } from './names';
+import { featureName, singular, withArticle } from './names';
 import { Plan } from './plan';
 import { checkReadModelName, eventTypes, generateMigration, moduleDir, moduleSources, parseArgs, type Report } from './project';
 import { addFuzzInputs, addTenantCases, registerDecider, registerProjector, registerRouter, registerView } from './registries';
@@ -58,7 +58,7 @@ export function newModule(root: string, argv: ReadonlyArray<string>): Report {
   plan.write();
   const migration = generateMigration(root, feature).map((file) => `  created  ${file}`);
   const steps = [
-    `Say what a ${n.agg.words} is. It has one field, \`name\`, a placeholder: change it in ${dir}/events.ts (${n.nameSchema}, ${n.created.constName} with its description and example),\n` +
+    `Say what ${withArticle(n.agg.words)} is. It has one field, \`name\`, a placeholder: change it in ${dir}/events.ts (${n.nameSchema}, ${n.created.constName} with its description and example),\n` +
       `the state in commands.ts, the table and handler in read-models/${r.name}.ts, the input in router.ts, and the inputs in\n` +
       `test/integration/fuzz.test.ts (INPUTS), organizations.test.ts (G11 cases) and ${feature}.test.ts. A changed table needs\n` +
       `\`npm run db:generate -- --name ${feature}-fields\`. Text a person types stays a userText (~/lib/text) and gets a case in\n` +

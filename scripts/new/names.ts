@@ -35,6 +35,8 @@ export const commandName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'A command na
 const words = (kebab: string) => kebab.split('-');
 const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
+/** `timeEntry` → `time-entry`. */
+export const kebab = (camelCase: string) => camelCase.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export const camel = (kebab: string) => words(kebab).map((w, i) => (i === 0 ? w : capital(w))).join('');
 export const pascal = (kebab: string) => words(kebab).map(capital).join('');
 export const snake = (kebab: string) => words(kebab).join('_');
@@ -84,6 +86,9 @@ export function baseVerb(past: string): string {
   if (vowel === 'a' && consonant === 'l') return stem; // signaled, totaled
   return `${stem}e`; // renamed, restored, revoked, scheduled
 }
+
+/** `a task`, `an organization`. */
+export const withArticle = (words: string) => `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
 
 /** Everything the generators call an aggregate's things: `task` → `taskEvents`, `TaskCommand`, `taskDecider`. */
 export function aggregateNames(aggregate: string) {

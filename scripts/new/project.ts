@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { z } from 'zod';
-import { snake } from './names';
+import { camel, snake } from './names';
 import type { Plan } from './plan';
 import { constInitializer, parse, propertyOf, ScaffoldError } from './source-edit';
 
@@ -77,6 +77,33 @@ export function aggregateLists(file: string, source: string): AggregateList[] {
     }
   }
   return lists;
+}
+
+/**
+ * The aggregate an event type's prefix belongs to, in a feature's events.ts:
+ * the list named after it (`task.` → `taskEvents`), or the one list holding
+ * events of that prefix (`member.` → `organizationEvents`). Refuses a prefix
+ * no list has, and one that two lists share.
+ */
+export function aggregateFor(file: string, source: string, prefix: string): AggregateList {
+  const lists = aggregateLists(file, source);
+  const prefixes = (list: AggregateList) => [...new Set(list.members.flatMap((m) => eventTypeIn(file, source, m)?.split('.')[0] ?? []))];
+  const candidates = lists.filter((l) => l.list === `${camel(prefix)}Events` || prefixes(l).includes(prefix));
+  const [only] = candidates;
+  if (only && candidates.length === 1) return only;
+  if (candidates.length > 1) {
+    throw new ScaffoldError(`${file}: ${prefix}.* events could belong to ${candidates.map((l) => l.list).join(' or ')}; add the event by hand to the one you mean.`);
+  }
+  const known = lists.map((l) => `${l.list} (${prefixes(l).map((p) => `${p}.…`).join(', ')})`).join(', ') || 'none';
+  throw new ScaffoldError(`${file}: no aggregate takes ${prefix}.* events (its lists: ${known}). A new aggregate is a new module: npm run new:module.`);
+}
+
+function eventTypeIn(file: string, source: string, constName: string): string | undefined {
+  try {
+    return eventTypeOf(file, source, constName);
+  } catch {
+    return undefined; // defined elsewhere: it says nothing about this file's prefixes
+  }
 }
 
 /** The type string of `export const <constName> = defineEvent({ type: '…' })`. */

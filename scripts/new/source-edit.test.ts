@@ -63,6 +63,10 @@ describe('ensureImport', () => {
     expect(ensureImport(source, 'x.ts', 'node:crypto', ['randomUUID'])).toMatch(/^import \{ randomUUID \} from 'node:crypto';\nimport \{ z \}/);
   });
 
+  it('leaves a name imported from elsewhere alone', () => {
+    expect(ensureImport("import { a } from './procedures';\n", 'x.ts', '~/procedures', ['a'])).toBe("import { a } from './procedures';\n");
+  });
+
   it('leaves a type-only import alone and adds a value import', () => {
     expect(ensureImport("import type { a } from './e';\n", 'x.ts', './e', ['b'])).toBe("import type { a } from './e';\nimport { b } from './e';\n");
   });

@@ -140,18 +140,22 @@ function importRank(specifier: string): string {
   return `${rank}${specifier}`;
 }
 
-/** Makes `names` (values) importable from `specifier`: adds them to its import, or adds the import in sorted place. */
+/** Makes `names` (values) importable from `specifier`: adds them to its import, or adds the import in sorted place. A name imported already, from anywhere, is left as it is. */
 export function ensureImport(source: string, file: string, specifier: string, names: ReadonlyArray<string>): string {
   let text = source;
   for (const name of names) {
     const sf = parse(file, text);
     const imports = sf.statements.filter(ts.isImportDeclaration);
+    const bound = imports.some((i) => {
+      const bindings = i.importClause?.namedBindings;
+      return i.importClause?.name?.text === name || (bindings && ts.isNamedImports(bindings) && bindings.elements.some((e) => e.name.text === name));
+    });
+    if (bound) continue;
     const named = imports
       .map((i) => ({ i, bindings: i.importClause?.namedBindings }))
       .find(({ i, bindings }) => ts.isStringLiteral(i.moduleSpecifier) && i.moduleSpecifier.text === specifier && !i.importClause?.isTypeOnly && bindings && ts.isNamedImports(bindings));
     if (named?.bindings && ts.isNamedImports(named.bindings)) {
       const { elements } = named.bindings;
-      if (elements.some((e) => e.name.text === name)) continue;
       const before = elements.find((e) => e.isTypeOnly || e.name.text.toLowerCase() > name.toLowerCase());
       if (!before) {
         text = appendToList(text, sf, { node: named.bindings, elements, separator: ',', padded: true }, name);
@@ -178,6 +182,13 @@ export function insertBeforeStatement(source: string, file: string, find: (s: ts
   const statement = sf.statements.find(find);
   if (!statement) throw new ScaffoldError(`${file}: cannot find where to add it. Add by hand: ${byHand}`);
   return splice(source, statement.getFullStart(), `\n\n${text}`);
+}
+
+/** The text of `type <name> = …`, or undefined. */
+export function typeAliasText(file: string, source: string, name: string): string | undefined {
+  return parse(file, source)
+    .statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === name)
+    ?.getText();
 }
 
 /** The initializer of `const <name> = …` at the top level, unwrapped from `as const` and `satisfies`. */

@@ -57,7 +57,7 @@ describe('the generators', () => {
       [newModule, ['Comments'], /lower-case words joined by dashes[\s\S]*Usage: npm run new:module/],
       [newModule, ['tasks'], /src\/server\/modules\/tasks exists already/],
       [newEvent, ['tasks', 'task'], /"<aggregate>\.<what happened>"/],
-      [newEvent, ['tasks', 'invoice.paid'], /has no list invoiceEvents.*its aggregates: project\.…, task\.…/],
+      [newEvent, ['tasks', 'invoice.paid'], /no aggregate takes invoice\.\* events \(its lists: projectEvents \(project\.…\), taskEvents \(task\.…\)\)/],
       [newEvent, ['tasks', 'task.moved'], /task\.moved exists already/],
       [newReadModel, ['tasks', 'board'], /projector called "board" exists already/],
     ];

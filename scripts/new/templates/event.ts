@@ -4,7 +4,7 @@
  * stops compiling exactly there, and `npm run typecheck` lists each one
  * beside the switches that must handle the new event.
  */
-import { snake } from '../names';
+import { snake, withArticle } from '../names';
 
 export interface EventPieces {
   type: string;
@@ -15,7 +15,8 @@ export interface EventPieces {
   decider: string;
   /** The aggregate's first event (its creation, by habit): the "given" of the spec. */
   first: { constName: string; type: string };
-  id: string;
+  /** The input naming the aggregate (`taskId`); null for the organization itself, which is `ctx.organizationId`. */
+  id: string | null;
 }
 
 const placeholderWords = (type: string) => snake(type.replace('.', '-'));
@@ -37,10 +38,11 @@ export const eventDefinition = (p: EventPieces) => `export const ${p.constName} 
 export const commandMember = (p: EventPieces) => `{ type: '${p.command}' /* and its fields */ }`;
 
 export const procedureStub = (p: EventPieces) =>
-  `/** The ${p.command} command on a ${p.aggregateWords}: appends ${p.type} when its decider agrees. */\n` +
+  `/** The ${p.command} command on ${withArticle(p.aggregateWords)}: appends ${p.type} when its decider agrees. */\n` +
   `${p.procedure}: organizationProcedure\n` +
-  `  .input(z.object({ ${p.id}: z.uuid('Unknown ${p.aggregateWords}.') }))\n` +
-  `  .mutation(({ ctx, input }) => runCommand(ctx, ${p.decider}, input.${p.id}, { type: '${p.command}' }))`;
+  (p.id
+    ? `  .input(z.object({ ${p.id}: z.uuid('Unknown ${p.aggregateWords}.') }))\n  .mutation(({ ctx, input }) => runCommand(ctx, ${p.decider}, input.${p.id}, { type: '${p.command}' }))`
+    : `  .mutation(({ ctx }) => runCommand(ctx, ${p.decider}, ctx.organizationId, { type: '${p.command}' }))`);
 
 /** A given/when/then spec of a decider, self-contained (it brings its own context), for appending to a spec file. */
 export const specBlock = (s: { title: string; it: string; decider: string; given: string; command: string; then: string }) => `
@@ -55,7 +57,7 @@ describe('${s.title}', () => {
 
 export const specArgs = (p: EventPieces) => ({
   title: p.type,
-  it: `given a ${p.aggregateWords}, when ${p.command}, then ${p.type}`,
+  it: `given ${withArticle(p.aggregateWords)}, when ${p.command}, then ${p.type}`,
   decider: p.decider,
   given: `[{ type: '${p.first.type}', data: ${p.first.constName}.example }]`,
   command: `{ type: '${p.command}' }`,

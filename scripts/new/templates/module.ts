@@ -5,7 +5,7 @@
  * read model comes from ./read-model.ts. Each template is a function of the
  * names, so every generated module reads like the hand-written ones.
  */
-import { aggregateNames, camel, pascal, prose } from '../names';
+import { aggregateNames, camel, pascal, prose, withArticle } from '../names';
 
 export function moduleNames(feature: string, aggregate: string) {
   const agg = aggregateNames(aggregate);
@@ -39,7 +39,7 @@ export const ${n.nameSchema} = userText({ label: 'name', min: 1, max: 200 });
 export const ${n.created.constName} = defineEvent({
   type: '${n.created.type}',
   version: 1,
-  description: 'Emitted when a member creates a ${n.agg.words}.',
+  description: 'Emitted when a member creates ${withArticle(n.agg.words)}.',
   example: { name: 'The first ${n.agg.words}' },
   data: z.object({ name: ${n.nameSchema} }),
 });
@@ -113,7 +113,7 @@ describe('${n.created.type}', () => {
   it('given no ${n.agg.words}, when one is created, then ${n.created.type}', () => {
     expect(${n.agg.decider}.decide({ type: 'create', name: 'Ship it' }, given(), context)).toEqual([{ type: '${n.created.type}', data: { name: 'Ship it' } }]);
   });
-  it('given a ${n.agg.words}, when it is created again, then CONFLICT', () => {
+  it('given ${withArticle(n.agg.words)}, when it is created again, then CONFLICT', () => {
     const state = given({ type: '${n.created.type}', data: ${n.created.constName}.example });
     expect(() => ${n.agg.decider}.decide({ type: 'create', name: 'Again' }, state, context)).toThrow(/exists already/);
   });
