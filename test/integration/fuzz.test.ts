@@ -67,6 +67,7 @@ const INPUTS: Record<string, (f: Fixture) => Record<string, unknown> | undefined
   'tasks.archive': (f) => ({ organizationId: f.organizationId, taskId: f.taskId }),
   'tasks.label': (f) => ({ organizationId: f.organizationId, taskId: f.taskId, labels: ['bug'] }),
   'tasks.restore': (f) => ({ organizationId: f.organizationId, taskId: f.taskId }),
+  'catalogue.events': (f) => ({ organizationId: f.organizationId }),
 };
 
 /** Rejections a client may cause. Never INTERNAL_SERVER_ERROR; TOO_MANY_REQUESTS is out of reach here (see above). */

@@ -126,6 +126,7 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
       call: (f, w) => w.api.organizations.revokeInvitation({ organizationId: f.organizationId, invitationId: randomUUID() }),
     },
     'organizations.invitations': { minRole: 'admin', call: (f, w) => w.api.organizations.invitations({ organizationId: f.organizationId }) },
+    'catalogue.events': { minRole: 'admin', call: (f, w) => w.api.catalogue.events({ organizationId: f.organizationId }) },
   };
   /** Procedures that are not scoped to an organization, and why that is safe. */
   const unscoped: Record<string, string> = {

@@ -8,6 +8,7 @@ import { operationsRouter } from '~/server/modules/operations/router';
 import { organizationsRouter } from '~/server/modules/organizations/router';
 import { systemRouter } from '~/server/modules/system/router';
 import { tasksRouter } from '~/server/modules/tasks/router';
+import { catalogueRouter } from './catalogue-router';
 
 export const appRouter = router({
   system: systemRouter,
@@ -16,6 +17,7 @@ export const appRouter = router({
   activity: activityRouter,
   mailbox: mailboxRouter,
   operations: operationsRouter,
+  catalogue: catalogueRouter,
 });
 
 export type AppRouter = typeof appRouter;

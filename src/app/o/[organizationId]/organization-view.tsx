@@ -88,6 +88,11 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
             <h1 className="mt-1 text-2xl font-semibold tracking-tight">{org.data.name}</h1>
           )}
           {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
+          {canManage && (
+            <Link href={`/o/${organizationId}/events`} className="mt-1 inline-block text-sm font-medium text-brand-600 hover:underline">
+              Event catalogue
+            </Link>
+          )}
         </div>
         <LiveStatus syncing={ownWrites.syncing} status={changes.status} connected={changes.connected} />
       </div>
