@@ -16,7 +16,7 @@ import { aggregateFor, eventTypeOf, eventTypes, moduleDir, moduleSources, parseA
 import { projectorsReading, stubHandler } from './projector-stubs';
 import { addFuzzInputs, addTenantCases, FILES, fixtureId } from './registries';
 import { appendAtAnchor, appendToNode, appendToUnion, constInitializer, ensureImport, insertBeforeStatement, ScaffoldError, typeAliasText } from './source-edit';
-import { commandMember, descriptionPlaceholder, eventDefinition, procedureStub, specArgs, specBlock, specFileHeader, type EventPieces } from './templates/event';
+import { commandMember, descriptionPlaceholder, eventDefinition, eventFixture, fixturePath, procedureStub, specArgs, specBlock, specFileHeader, type EventPieces } from './templates/event';
 
 const USAGE = 'npm run new:event -- <feature> <aggregate>.<what-happened> [command]   e.g. npm run new:event -- tasks task.starred';
 
@@ -70,6 +70,7 @@ export function newEvent(root: string, argv: ReadonlyArray<string>): Report {
     return appendAtAnchor(text, { file: files.router, pattern: new RegExp(`export const ${router} = router\\(\\{`), what: `the ${router}`, byHand: procedureStub(pieces) }, procedureStub(pieces));
   });
 
+  plan.create(fixturePath(type), eventFixture(type, {}));
   const uses = projectorsReading(root, moduleSources(root), list);
   for (const use of uses.filter((u) => u.kind === 'lists')) stubHandler(plan, use, list, e);
   const input = (file: string) => `{ organizationId: f.organizationId${id ? `, ${id}: ${fixtureId(plan, file, id)}` : ''} }`;
@@ -81,7 +82,7 @@ export function newEvent(root: string, argv: ReadonlyArray<string>): Report {
   const steps = [
     'Run `npm run typecheck`. Each error is a place that must decide, and the project compiles again once all are done:\n' +
       [
-        `- ${files.events}: ${descriptionPlaceholder(type)}: the description, then the data's fields and an example of them.`,
+        `- ${files.events}: ${descriptionPlaceholder(type)}: the description, then the data's fields and an example of them\n  (put the example as \`data\` into ${fixturePath(type)}, the stored-event fixture it wrote).`,
         `- ${files.commands}: evolve (what ${type} changes in the state; a new state field gets a .default() so stored\n  states still parse) and decide (the '${e.command}' command: refuse what must be refused, return [] when nothing\n  would change, else [${e.constName}.create({ … })]).`,
         ...uses.map((u) =>
           u.kind === 'lists'

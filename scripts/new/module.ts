@@ -16,6 +16,7 @@ import { checkReadModelName, eventTypes, generateMigration, moduleDir, moduleSou
 import { addFuzzInputs, addTenantCases, registerDecider, registerProjector, registerRouter, registerView } from './registries';
 import { ScaffoldError } from './source-edit';
 import { commandsFile, commandsTestFile, eventsFile, integrationTestFile, moduleNames, routerFile } from './templates/module';
+import { eventFixture, fixturePath } from './templates/event';
 import { readModelFile, readModelNames } from './templates/read-model';
 
 const USAGE = 'npm run new:module -- <feature> [aggregate]   e.g. npm run new:module -- comments';
@@ -40,6 +41,7 @@ export function newModule(root: string, argv: ReadonlyArray<string>): Report {
   plan.create(`${dir}/router.ts`, routerFile(n, r.name));
   plan.create(`${dir}/read-models/${r.name}.ts`, readModelFile(r));
   plan.create(`test/integration/${feature}.test.ts`, integrationTestFile(n));
+  plan.create(fixturePath(n.created.type), eventFixture(n.created.type, { name: `The first ${n.agg.words}` }));
 
   registerDecider(plan, feature, n.agg.decider);
   registerProjector(plan, `~/server/modules/${feature}/read-models/${r.name}`, r.projector);
@@ -59,8 +61,9 @@ export function newModule(root: string, argv: ReadonlyArray<string>): Report {
   const migration = generateMigration(root, feature).map((file) => `  created  ${file}`);
   const steps = [
     `Say what ${withArticle(n.agg.words)} is. It has one field, \`name\`, a placeholder: change it in ${dir}/events.ts (${n.nameSchema}, ${n.created.constName} with its description and example),\n` +
-      `the state in commands.ts, the table and handler in read-models/${r.name}.ts, the input in router.ts, and the inputs in\n` +
-      `test/integration/fuzz.test.ts (INPUTS), organizations.test.ts (G11 cases) and ${feature}.test.ts. A changed table needs\n` +
+      `the state in commands.ts, the table and handler in read-models/${r.name}.ts, the input in router.ts, the inputs in\n` +
+      `test/integration/fuzz.test.ts (INPUTS), organizations.test.ts (G11 cases) and ${feature}.test.ts, and the data of\n` +
+      `${fixturePath(n.created.type)} (the example, as stored). A changed table needs\n` +
       `\`npm run db:generate -- --name ${feature}-fields\`. Text a person types stays a userText (~/lib/text) and gets a case in\n` +
       `test/integration/text-boundary.test.ts.`,
     `Show it: a component in src/app/o/[organizationId]/ (e.g. ${feature}.tsx) that lists trpc.${api}.list and calls trpc.${api}.create,\n` +

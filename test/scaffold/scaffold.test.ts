@@ -5,9 +5,10 @@
  * task.starred). After the events the compiler must list every place that
  * must decide, and nothing else; once those are filled minimally (by
  * script, ./fill-stubs.ts) the copy compiles and lints, and its new specs,
- * the module's integration test and the new procedures' fuzz (G12),
- * tenant-isolation (G11) and live-view lines pass against real Redis and
- * PostgreSQL, its new migrations applied. Refusals write nothing.
+ * the module's integration test, the new procedures' fuzz (G12),
+ * tenant-isolation (G11) and live-view lines, the stored-event fixtures and
+ * the printed event catalogue pass against real Redis and PostgreSQL, its
+ * new migrations applied. Refusals write nothing.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -125,12 +126,12 @@ describe('the generators', () => {
     expect(unit.code, unit.output).toBe(0);
     expect(unit.output).toMatch(/Tests: \d+ passed, 0 failed/);
 
-    const lines = 'comments|tasks\\.star|covers every procedure|notifying projector';
-    const files = ['comments', 'fuzz', 'organizations', 'live-views'].map((name) => `test/integration/${name}.test.ts`);
+    const lines = 'comments|tasks\\.star|covers every procedure|notifying projector|stored-event fixtures of the app|prints every event type';
+    const files = ['comments', 'fuzz', 'organizations', 'live-views', 'event-fixtures', 'event-catalogue'].map((name) => `test/integration/${name}.test.ts`);
     const integration = await copy.run('vitest', ['run', '--project', 'integration', ...files, '-t', lines], 10 * MINUTE);
     expect(integration.code, integration.output).toBe(0);
-    // comments.test.ts (2), fuzz (5 procedures), G11 (5 and the coverage check), live views (1).
+    // comments.test.ts (2), fuzz (5 procedures), G11 (5 and the coverage check), live views, fixtures and the printed catalogue (1 each).
     const passed = Number(/Tests: (\d+) passed, 0 failed/.exec(integration.output)?.[1] ?? 0);
-    expect(passed, integration.output).toBeGreaterThanOrEqual(14);
+    expect(passed, integration.output).toBeGreaterThanOrEqual(16);
   });
 });

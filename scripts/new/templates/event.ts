@@ -68,3 +68,26 @@ export const specFileHeader = (p: EventPieces) => `/** Given/when/then specs of 
 import { describe, expect, it } from 'vitest';
 import { fold } from '~/server/events/decider';
 `;
+
+/** Where the stored-event fixture of a type's version lives (test/integration/event-fixtures.test.ts decodes each). */
+export const fixturePath = (type: string, version = 1) => `test/fixtures/events/${type}.v${version}.json`;
+
+/** A stored envelope of the type at version 1, shaped like its neighbours, with `data` as stored. */
+export const eventFixture = (type: string, data: Record<string, unknown>) =>
+  `${JSON.stringify(
+    {
+      id: '0190f5a2-8e3f-7b40-8b5c-0000000000f1',
+      type,
+      v: 1,
+      aggregateId: '0190f5a2-7d2e-7a3f-9a4b-5e6f708192f1',
+      aggregateVersion: 1,
+      organizationId: '0190f5a2-5a0c-7b1d-8e2f-3c4d5e6f7081',
+      actorId: 'user-ada',
+      correlationId: '0190f5a2-8e3f-7b40-8b5c-0000000000f1',
+      causationId: null,
+      occurredAt: '2025-01-01T09:30:00.000Z',
+      data,
+    },
+    null,
+    2,
+  )}\n`;
