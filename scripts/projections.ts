@@ -10,7 +10,9 @@ interface Command {
   run(args: string[]): Promise<void>;
 }
 
-const COMMANDS: Record<string, () => Promise<Command>> = {};
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  status: async () => (await import('./projections/status')).status,
+};
 
 function usage(): string {
   const lines = Object.keys(COMMANDS).map((name) => `  ${name}`);

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { Toaster } from 'sonner';
 import { auth } from '~/server/auth';
 import { TRPCReactProvider } from '~/trpc/react';
+import { OperationsLink } from './_components/operations-link';
 import { OrganizationSwitcher } from './_components/organization-switcher';
 import './globals.css';
 
@@ -26,7 +27,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 </span>
                 Streamline
               </Link>
-              {session && <OrganizationSwitcher />}
+              {session && (
+                <div className="ml-auto flex items-center gap-3">
+                  <OperationsLink />
+                  <OrganizationSwitcher />
+                </div>
+              )}
             </div>
           </header>
           <main className="mx-auto max-w-5xl px-4 py-10 sm:px-6">{children}</main>

@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The rate limit would answer TOO_MANY_REQUESTS before the input is even read and so hide
 // the real outcome; out of reach here. Set before the app's modules read the environment.
 process.env.RATE_LIMIT_MUTATIONS = '1000000';
+// The operations procedures answer NOT_FOUND to everyone but operators before they read their
+// input; the fuzzing owner is an operator, so their input is what gets tested.
+process.env.OPERATORS = 'owner@example.com';
 const { appRouter, createCaller } = await import('~/server/app/router');
 const { createContextInner } = await import('~/server/app/context');
 const { db } = await import('~/server/db');
@@ -68,6 +71,9 @@ const INPUTS: Record<string, (f: Fixture) => Record<string, unknown> | undefined
   'tasks.label': (f) => ({ organizationId: f.organizationId, taskId: f.taskId, labels: ['bug'] }),
   'tasks.restore': (f) => ({ organizationId: f.organizationId, taskId: f.taskId }),
   'catalogue.events': (f) => ({ organizationId: f.organizationId }),
+  'operations.deadLetters': () => ({ limit: 20, offset: 0 }),
+  'operations.retry': () => ({ projector: 'board', aggregateId: randomUUID() }),
+  'operations.skip': () => ({ projector: 'board', partition: 0, streamId: '1-0' }),
 };
 
 /** Rejections a client may cause. Never INTERNAL_SERVER_ERROR; TOO_MANY_REQUESTS is out of reach here (see above). */

@@ -138,6 +138,10 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'organizations.invitation': 'authorized by the invitation’s secret token; a wrong token is NOT_FOUND',
     'organizations.acceptInvitation': 'the caller is not a member yet; authorized by the invitation’s secret token (tested below)',
     'operations.access': 'answers only whether the caller is an operator',
+    'operations.status': 'operators only; the read side of the whole app (partitions, projectors, workers), NOT_FOUND to others (operations-access.test.ts)',
+    'operations.deadLetters': 'operators only; parked events of every organization, to repair them; NOT_FOUND to others (operations-access.test.ts)',
+    'operations.retry': 'operators only; re-applies parked events to a read model, appends nothing; NOT_FOUND to others (operations-access.test.ts)',
+    'operations.skip': 'operators only; drops one parked event from a read model, appends nothing; NOT_FOUND to others (operations-access.test.ts)',
     'mailbox.list': 'only mails addressed to the caller’s own email, and only with the development sign-in on',
   };
 

@@ -63,6 +63,8 @@ async function startTheRest(project: TestProject, services: TestServices, starte
     AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE: 'true',
     EMAIL_SERVER: sink.url,
     EMAIL_FROM: 'Streamline <no-reply@streamline.test>',
+    // Who may open /operations (test/e2e/operations.test.ts signs in as them).
+    OPERATORS: 'operator@example.com',
     LOG_LEVEL: 'warn',
   };
   const app = await startAppServer(appEnv, { port });

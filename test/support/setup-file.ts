@@ -3,7 +3,7 @@
  * (a copy of the migrated template) and its own Redis key prefix, and points
  * the app's environment at them, so files never see each other's data.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDatabaseFromTemplate } from './services';
 
@@ -27,4 +27,8 @@ Object.assign(process.env, {
   // Short leases, so a worker started after a killed one takes over within seconds.
   WORKER_LEASE_MS: '6000',
   CRON_SECRET: `cron-${id}-secret-value`,
+  // Operators: whoever signs in as operator@example.com (`as('operator')` in ./callers.ts), and the
+  // owners of an organization with this id, which a test creates with that id when it needs it.
+  OPERATORS: 'operator@example.com',
+  OPERATOR_ORGANIZATION_ID: randomUUID(),
 });

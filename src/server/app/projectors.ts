@@ -64,6 +64,8 @@ export function appProjectorsStatus() {
     partitions: env.EVENT_PARTITIONS,
     projectorNames,
     stallMs: env.PROJECTOR_STALL_MS,
+    // A worker beats every third of its lease (scripts/worker.ts) and is forgotten after three missed beats.
+    workerSilentMs: env.WORKER_LEASE_MS,
   });
 }
 

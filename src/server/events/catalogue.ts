@@ -3,8 +3,8 @@
  * drafts against it; reading decodes stream entries through it (look up the
  * type, upcast older versions, parse with the type's schema).
  *
- * The app's catalogue is built in ./registry.ts from the feature modules'
- * `events.ts` files; tests build their own.
+ * The app's catalogue is built in src/server/app/catalogue.ts from the deciders'
+ * event lists (each feature's `events.ts`); tests build their own.
  */
 import { errorMessage } from '~/server/errors';
 import type { EventData, EventDefinition } from './define-event';

@@ -78,7 +78,8 @@ async function replayParked(tx: Tx, ops: Ops, aggregateId: string): Promise<{ ap
   return { applied };
 }
 
-function toFields(entry: unknown): Record<string, string> {
+/** A dead letter's stored entry back as stream fields. */
+export function toFields(entry: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   if (typeof entry === 'object' && entry !== null) {
     for (const [key, value] of Object.entries(entry)) if (typeof value === 'string') fields[key] = value;

@@ -11,7 +11,7 @@ import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 
-/** A worker silent this long counts as gone. Workers beat every 2 s by default. */
+/** A worker silent this long counts as gone, unless the caller says otherwise (the app passes its workers' own limit). */
 const WORKER_SILENT_MS = 10_000;
 
 export interface ProjectorPartitionStatus {
@@ -21,6 +21,8 @@ export interface ProjectorPartitionStatus {
   position: string;
   /** Entries in the stream the group has not yet read (from XINFO GROUPS; null when Redis cannot tell). */
   lag: number | null;
+  /** Entries read but not yet acknowledged: a batch in flight, or left by a consumer that died (XINFO GROUPS; null before the group exists). */
+  pending: number | null;
   /** How long the oldest uncommitted entry has been waiting, 0 when caught up. */
   waitingMs: number;
   lastProgressAt: string | null;
@@ -35,7 +37,7 @@ export interface ProjectorsStatus {
   partitions: ProjectorPartitionStatus[];
 }
 
-const groupInfo = z.array(z.object({ name: z.string(), lag: z.number().nullable().optional() }).loose());
+const groupInfo = z.array(z.object({ name: z.string(), lag: z.number().nullable().optional(), pending: z.number().optional() }).loose());
 
 export async function projectorsStatus(opts: {
   db: Db;
@@ -44,6 +46,8 @@ export async function projectorsStatus(opts: {
   partitions: number;
   projectorNames: ReadonlyArray<string>;
   stallMs: number;
+  /** A worker whose last heartbeat is older than this is not counted (default 10 s). */
+  workerSilentMs?: number;
   now?: number;
 }): Promise<ProjectorsStatus> {
   const now = opts.now ?? Date.now();
@@ -63,11 +67,13 @@ export async function projectorsStatus(opts: {
       const next = (await opts.redis.xRange(stream, `(${position}`, '+', { COUNT: 1 }).catch(() => null)) ?? [];
       const waitingSince = next[0] ? Number(next[0].id.split('-')[0]) : null;
       const waitingMs = waitingSince === null ? 0 : Math.max(0, now - waitingSince);
+      const group = groups.find((g) => g.name === projector);
       result.push({
         projector,
         partition,
         position,
-        lag: groups.find((g) => g.name === projector)?.lag ?? null,
+        lag: group?.lag ?? null,
+        pending: group?.pending ?? null,
         waitingMs,
         lastProgressAt: checkpoint?.updatedAt.toISOString() ?? null,
         stalled: waitingMs > opts.stallMs,
@@ -76,7 +82,7 @@ export async function projectorsStatus(opts: {
   }
 
   // Live workers: heartbeats within the last few seconds (see ./worker.ts).
-  const workers = await opts.redis.zCount(opts.keys.workers(), Date.now() - WORKER_SILENT_MS, '+inf');
+  const workers = await opts.redis.zCount(opts.keys.workers(), now - (opts.workerSilentMs ?? WORKER_SILENT_MS), '+inf');
   return {
     ok: result.every((r) => !r.stalled),
     stallMs: opts.stallMs,
