@@ -3,6 +3,7 @@
  * many as you like: they share the partitions through leases, and when one
  * dies the others take its partitions over within the lease time.
  * SIGINT/SIGTERM finish the current batch, release the leases and exit.
+ * With WORKER_METRICS_PORT it serves its own /metrics (see the README's Metrics).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -19,6 +20,7 @@ runMain(async () => {
   const { appProjectorsStatus, createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/app/projectors');
   const { runWorker } = await import('../src/server/projectors/worker');
   const { probeDurability } = await import('../src/server/events/durability');
+  const { serveMetrics } = await import('../src/server/metrics-server');
 
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const redis = getRedis();
@@ -28,6 +30,13 @@ runMain(async () => {
   if (durability.class === 'unsafe') {
     logger.warn(`Redis does not make an acknowledged write durable (${durability.detail}): the app refuses to append unless EVENT_LOG_DURABILITY allows it.`);
   }
+
+  // The worker's own figures (batch durations, events handled, notices sent); the system-wide ones are at /api/metrics.
+  const metricsServer =
+    env.WORKER_METRICS_PORT !== undefined && env.METRICS_TOKEN
+      ? await serveMetrics({ port: env.WORKER_METRICS_PORT, host: env.WORKER_METRICS_HOST, token: env.METRICS_TOKEN, logger })
+      : null;
+  if (metricsServer) logger.info(`worker metrics at http://${env.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
 
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -53,6 +62,7 @@ runMain(async () => {
     // Gone after three missed beats: the same time its leases take to lapse.
     heartbeatMs: env.WORKER_LEASE_MS / 3,
   });
+  await metricsServer?.close();
   redis.destroy();
   const { db } = await import('../src/server/db');
   await db.$client.end({ timeout: 5 });

@@ -108,6 +108,13 @@ describe('parseEnv', () => {
     expect(parseEnv({ ...valid, AUTH_GITHUB_ID: 'id', AUTH_GITHUB_SECRET: 'secret' }).AUTH_GITHUB_ID).toBe('id');
   });
 
+  it('serves worker metrics only with a metrics token, on loopback unless told', () => {
+    expect(errorOf({ ...valid, METRICS_TOKEN: 'short' }).message).toContain('METRICS_TOKEN must be at least 16 characters');
+    expect(errorOf({ ...valid, WORKER_METRICS_PORT: '9464' }).message).toContain('METRICS_TOKEN is required with WORKER_METRICS_PORT');
+    expect(parseEnv({ ...valid, WORKER_METRICS_PORT: '9464', METRICS_TOKEN: 'm'.repeat(16) })).toMatchObject({ WORKER_METRICS_PORT: 9464, WORKER_METRICS_HOST: '127.0.0.1' });
+    expect(parseEnv(valid).WORKER_METRICS_PORT).toBeUndefined();
+  });
+
   it('lets a build run without runtime-only variables, but not with malformed ones', () => {
     expect(parseEnv({}, { buildPhase: true }).DATABASE_URL).toMatch(/^postgres:\/\//);
     expect(errorOf({ DATABASE_URL: 'nonsense' }, { buildPhase: true }).message).toContain('DATABASE_URL');

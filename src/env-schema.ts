@@ -104,6 +104,18 @@ export const envSchema = z
     /** Bearer token that shows projector lag and stalls in /api/health (without it, health is liveness only). */
     HEALTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
+     * Bearer token for GET /api/metrics (Prometheus text format), and for the worker's own /metrics
+     * when WORKER_METRICS_PORT is set. Without it /api/metrics answers 404.
+     */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * Port where `npm run worker` serves its own /metrics (its batch durations and other in-process
+     * figures; the web app's /api/metrics has the rest). Unset: the worker serves no metrics. Needs METRICS_TOKEN.
+     */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    /** Address the worker's /metrics listens on; `0.0.0.0` to let a scraper on another host (or container) reach it. */
+    WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /**
      * Who may open the operations page (/operations): a comma-separated list of emails, case-insensitive.
      * Owners of OPERATOR_ORGANIZATION_ID may too. Nobody when both are unset.
      */
@@ -148,6 +160,9 @@ export const envSchema = z
         message:
           'is true on a production deployment, where anyone could sign in as anyone: configure email (EMAIL_SERVER or RESEND_API_KEY) or GitHub sign-in instead, or, for a private deployment only, also set AUTH_DEV_SIGNIN_IN_PRODUCTION_LETS_ANYONE_SIGN_IN_AS_ANYONE=true',
       });
+    }
+    if (v.WORKER_METRICS_PORT !== undefined && !v.METRICS_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'is required with WORKER_METRICS_PORT: the worker serves its metrics only to holders of the token (16+ characters)' });
     }
     if (v.EMAIL_SERVER && v.RESEND_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['RESEND_API_KEY'], message: 'and EMAIL_SERVER are both set: mail goes through one of them, so set only one' });

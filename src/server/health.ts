@@ -3,9 +3,9 @@
  * load balancers and uptime checks read the status code (200 or 503), people
  * read the body.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Env } from '~/env';
+import { bearerMatches } from '~/server/bearer';
 import type { Db } from '~/server/db';
 import { errorMessage } from '~/server/errors';
 import type { DurabilityClass, DurabilityProbe } from '~/server/events/durability';
@@ -105,14 +105,6 @@ async function timed(probe: () => Promise<void>): Promise<Check> {
   }
 }
 
-/** Whether `authorization` carries the health token (compared in constant time). */
-function mayReadDetail(authorization: string | null, token: string | undefined): boolean {
-  if (!token || !authorization) return false;
-  const expected = Buffer.from(`Bearer ${token}`);
-  const given = Buffer.from(authorization);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 /**
  * Health of this process's connections; with the health token, of the
  * projectors too (their names, lag and dead letters are for operators, not for
@@ -131,6 +123,6 @@ export async function currentHealth(authorization: string | null = null): Promis
     const probe = await durabilityOf(getRedis(), policy);
     return { ...probe, refused: probe.class === 'unsafe' && policy !== 'accept-risk' };
   };
-  const detail = mayReadDetail(authorization, env.HEALTH_TOKEN);
+  const detail = bearerMatches(authorization, env.HEALTH_TOKEN);
   return checkHealth({ db, redis: getRedis(), durability, projectors: detail ? appProjectorsStatus : undefined, mode: env.PROJECTORS_MODE });
 }

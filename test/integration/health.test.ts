@@ -64,6 +64,7 @@ describe('health', () => {
       stallMs: 1_000,
       workers: 0,
       deadLetters: 0,
+      deadLettersByProjector: {},
       partitions: [{ projector: 'archive', partition: 0, position: '0-0', lag: stalled ? 1 : 0, pending: 0, waitingMs: stalled ? 5_000 : 0, lastProgressAt: null, stalled }],
     });
     await expect(checkHealth({ db, redis, projectors: status(false), mode: 'serverless' })).resolves.toMatchObject({

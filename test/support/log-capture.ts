@@ -5,8 +5,11 @@ import { z } from 'zod';
 
 const logLine = z.object({ level: z.number(), msg: z.string().default('') }).loose();
 
-export function captureLogs(): { logger: Logger; lines: Array<{ level: number; msg: string }> } {
-  const lines: Array<{ level: number; msg: string }> = [];
+/** One captured line: its level, message and every other field (bindings included). */
+export type LogLine = z.output<typeof logLine>;
+
+export function captureLogs(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(logLine.parse(JSON.parse(line)));

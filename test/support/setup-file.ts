@@ -20,6 +20,7 @@ Object.assign(process.env, {
   REDIS_KEY_PREFIX: `t:${id}`,
   AUTH_SECRET: randomBytes(32).toString('base64url'),
   HEALTH_TOKEN: randomBytes(16).toString('hex'),
+  METRICS_TOKEN: `metrics-${id}-token-value`,
   AUTH_DEV_SIGNIN: 'true',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   // Short enough that liveness tests see a stall quickly.

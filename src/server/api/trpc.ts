@@ -15,6 +15,7 @@ import type { Session } from '~/server/auth';
 import type { WriteSide } from '~/server/commands/handler';
 import type { Db } from '~/server/db';
 import { AppError, type AppErrorCode } from '~/server/errors';
+import { uuidv7 } from '~/server/events/uuid';
 import { logger } from '~/server/logger';
 import { mutationRateLimiter } from '~/server/rate-limit';
 import type { Redis } from '~/server/redis';
@@ -98,13 +99,19 @@ export function toTRPCError(error: unknown): TRPCError | null {
   return new TRPCError({ code: APP_ERROR_CODES[error.code], message: error.message, cause: error });
 }
 
+/**
+ * Every call gets a correlation id in `ctx.correlationId`: a command stores it
+ * in its events, and the command's, the projectors' and the reactors' log
+ * lines about them carry it, so one search follows a mutation everywhere.
+ */
 const errors = t.middleware(async ({ next, path, type }) => {
-  const result = await next();
+  const correlationId = uuidv7();
+  const result = await next({ ctx: { correlationId } });
   if (result.ok) return result;
   const mapped = toTRPCError(result.error.cause);
   if (mapped) throw mapped;
   if (result.error.code === 'INTERNAL_SERVER_ERROR' && !isNextControlFlow(result.error.cause)) {
-    logger.error({ err: result.error.cause ?? result.error, path, type }, 'procedure failed');
+    logger.error({ err: result.error.cause ?? result.error, path, type, correlationId }, 'procedure failed');
   }
   return result;
 });

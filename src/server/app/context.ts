@@ -8,16 +8,28 @@ import type { Session } from '~/server/auth';
 import type { WriteSide } from '~/server/commands/handler';
 import { db } from '~/server/db';
 import { assertPaired } from '~/server/events/identity';
+import { logger } from '~/server/logger';
+import { metricsObserver } from '~/server/metrics';
 import { noticeHub } from '~/server/realtime';
 import { getRedis, keys } from '~/server/redis';
 import { createReadYourWrites } from './read-your-writes';
 
 const readYourWrites = createReadYourWrites(noticeHub, { mode: env.PROJECTORS_MODE });
 const pairing = () => assertPaired({ db, redis: getRedis(), keys });
+const commandLog = logger.child({ component: 'commands' });
 
-/** The app's write side: the shared Redis client, the partition count, and read-your-writes. */
+/** The app's write side: the shared Redis client, the partition count, read-your-writes, the command log and metrics. */
 export function writeSide(): WriteSide {
-  return { redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, readYourWrites, durability: env.EVENT_LOG_DURABILITY, guard: pairing };
+  return {
+    redis: getRedis(),
+    keys,
+    partitions: env.EVENT_PARTITIONS,
+    readYourWrites,
+    durability: env.EVENT_LOG_DURABILITY,
+    guard: pairing,
+    logger: commandLog,
+    observer: metricsObserver(),
+  };
 }
 
 export function createContextInner(opts: { session: Session | null }): Context {

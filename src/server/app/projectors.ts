@@ -7,12 +7,14 @@
  * Add a read model: import its projector and list it in `projectors`.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { env } from '~/env';
 import { db } from '~/server/db';
 import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import { assertPaired } from '~/server/events/identity';
 import { logger } from '~/server/logger';
+import { metricsObserver } from '~/server/metrics';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
 import { invitationMailer } from '~/server/modules/organizations/invitation-mailer';
 import { directoryProjector } from '~/server/modules/organizations/read-models/directory';
@@ -37,8 +39,9 @@ export const projectors: ReadonlyArray<Projector> = [
 
 export const projectorNames = projectors.map((p) => p.name);
 
-export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number } = {}) {
+export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number; logger?: Logger } = {}) {
   return createProjectorRuntime({
+    logger,
     ...options,
     db,
     redis: getRedis(),
@@ -47,7 +50,7 @@ export function createAppRuntime(workerId: string, options: { batchSize?: number
     projectors,
     partitions: env.EVENT_PARTITIONS,
     workerId,
-    logger,
+    observer: metricsObserver(),
     guard: () => assertPaired({ db, redis: getRedis(), keys }),
   });
 }

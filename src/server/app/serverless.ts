@@ -12,8 +12,9 @@
  *
  * Edit it to change what one cron call does, or what it reports.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { env, type Env } from '~/env';
+import { bearerMatches } from '~/server/bearer';
 import { createAppRuntime, trimAppStreams } from './projectors';
 
 const BUDGET_MS = 45_000;
@@ -40,9 +41,7 @@ export interface CronDrainReport {
 
 export async function cronDrain(authorization: string | null): Promise<{ status: number; body: CronDrainReport | { error: string } }> {
   if (!env.CRON_SECRET) return { status: 404, body: { error: 'Not configured: set CRON_SECRET.' } };
-  const expected = Buffer.from(`Bearer ${env.CRON_SECRET}`);
-  const given = Buffer.from(authorization ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401, body: { error: 'Unauthorized' } };
+  if (!bearerMatches(authorization, env.CRON_SECRET)) return { status: 401, body: { error: 'Unauthorized' } };
 
   const runtime = createAppRuntime(`cron-${randomUUID().slice(0, 8)}`);
   const started = Date.now();

@@ -14,16 +14,19 @@
  * event, and commands go on. Edit this file when every command needs a new
  * step; a feature's procedure just calls `handleCommand`.
  */
+import type { Logger } from 'pino';
 import type { Position } from '~/lib/positions';
-import { AppError } from '~/server/errors';
+import { AppError, ConflictError } from '~/server/errors';
 import { appendEvents, storedAppendResult, type AppendResult } from '~/server/events/append';
 import { createCatalogue, type AnyCatalogue } from '~/server/events/catalogue';
 import { fold, type AnyDecider, type CommandContext, type DecidedEvent, type Decider } from '~/server/events/decider';
 import type { EventDefinition } from '~/server/events/define-event';
 import type { DurabilityPolicy } from '~/server/events/durability';
+import { uuidv7 } from '~/server/events/uuid';
 import { readAggregates, WriteStateError, type StoredAggregate } from '~/server/events/write-state';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
+import type { Observer } from '~/server/observer';
 
 /** What every mutation returns: the aggregate, whether anything changed, where its last event sits, and whether read models have it yet. */
 export interface CommandResult {
@@ -57,6 +60,10 @@ export interface WriteSide {
   /** Checked before every command: the app passes the key space's pairing with its database (src/server/events/identity.ts). */
   guard?: () => Promise<unknown>;
   now?: () => Date;
+  /** Where each command logs what it did, with its correlation id (one line per append at info). */
+  logger?: Logger;
+  /** Told of every append (metrics). */
+  observer?: Observer;
 }
 
 export interface CommandRequest<S, C, D extends readonly EventDefinition[]> {
@@ -74,6 +81,12 @@ export interface CommandRequest<S, C, D extends readonly EventDefinition[]> {
   idempotencyKey?: string;
   /** Unique values this command reserves for the aggregate (see appendEvents). */
   claims?: ReadonlyArray<{ scope: string; value: string }>;
+  /**
+   * Ties the command's log lines and events (their `correlationId`) to the
+   * request that caused it; a new one when not given. Projectors and reactors
+   * log it with every line about those events.
+   */
+  correlationId?: string;
 }
 
 export async function handleCommand<S, C, const D extends readonly EventDefinition[]>(
@@ -82,6 +95,8 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
 ): Promise<CommandResult> {
   const { decider, organizationId, aggregateId } = request;
   const idempotencyKey = request.idempotencyKey === undefined ? undefined : `${request.actor.userId}:${request.idempotencyKey}`;
+  const correlationId = request.correlationId ?? uuidv7();
+  const log = writeSide.logger?.child({ correlationId, command: decider.name, aggregateId, organizationId });
   await writeSide.guard?.();
   const loaded = await readAggregates(writeSide, organizationId, [aggregateId], idempotencyKey);
   const settle = async (result: AppendResult, decided: ReadonlyArray<string>): Promise<CommandResult> => {
@@ -89,7 +104,10 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
     // A retry waits for the read models of the events its first attempt appended (all of the decider's types, if the stored result does not say).
     const types = !result.duplicate ? decided : result.types.length > 0 ? [...new Set(result.types)] : decider.events.map((e) => e.type);
     const position = result.positions.at(-1) ?? null;
+    if (result.duplicate) log?.info({ eventIds: result.eventIds, position }, 'command answered from an earlier attempt with the same idempotency key');
+    else log?.info({ events: result.types, eventIds: result.eventIds, position }, 'command appended');
     const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder: loaded.leaseHolder, earlier: result.duplicate }) : true;
+    if (!settled) log?.debug({ position }, 'read models did not pass the command within the wait');
     return { id: aggregateId, changed: true, position, settled };
   };
   if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), []);
@@ -97,17 +115,31 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
   const [stored = { aggregateId, version: 0, record: null }] = loaded.aggregates;
   const state = stateOf(decider, organizationId, stored);
   const context: CommandContext = { actor: request.actor, now: writeSide.now?.() ?? new Date() };
-  const events = decider.decide(request.command, state, context);
-  if (events.length === 0) return { id: aggregateId, changed: false, position: null, settled: true };
+  let events: ReadonlyArray<DecidedEvent<D>>;
+  try {
+    events = decider.decide(request.command, state, context);
+  } catch (error) {
+    if (error instanceof AppError) log?.info({ code: error.code, err: error.message }, 'command refused');
+    throw error;
+  }
+  if (events.length === 0) {
+    log?.debug('command changed nothing');
+    return { id: aggregateId, changed: false, position: null, settled: true };
+  }
 
   const result = await appendDecided({ ...writeSide, now: () => context.now }, decider, {
     organizationId,
     actorId: request.actor.userId,
+    correlationId,
     stored,
     state,
     events,
     idempotencyKey,
     claims: request.claims?.map((claim) => ({ ...claim, owner: aggregateId })),
+  }).catch((error: unknown) => {
+    if (error instanceof ConflictError) log?.info({ expected: error.expectedVersion, actual: error.actualVersion }, 'command lost a concurrent change (conflict)');
+    else if (error instanceof AppError) log?.info({ code: error.code, err: error.message }, 'command refused');
+    throw error;
   });
   return settle(result, [...new Set(events.map((e) => e.type))]);
 }
@@ -126,11 +158,12 @@ function assertSameAggregate(result: AppendResult, aggregateId: string): void {
 
 /** Appends a decider's events at the loaded version, with the state after them stored beside the new version. */
 function appendDecided<S, C, D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now' | 'observer'>,
   decider: Decider<S, C, D>,
   input: {
     organizationId: string;
     actorId: string;
+    correlationId?: string;
     stored: StoredAggregate;
     state: S;
     events: ReadonlyArray<DecidedEvent<D>>;
@@ -138,12 +171,13 @@ function appendDecided<S, C, D extends readonly EventDefinition[]>(
     claims?: ReadonlyArray<{ scope: string; value: string; owner: string }>;
   },
 ): Promise<AppendResult> {
-  const { redis, keys, partitions, durability, now } = writeSide;
+  const { redis, keys, partitions, durability, now, observer } = writeSide;
   return appendEvents(
-    { redis, keys, partitions, durability, now, catalogue: catalogueOf(decider) },
+    { redis, keys, partitions, durability, now, observer, catalogue: catalogueOf(decider) },
     {
       organizationId: input.organizationId,
       actorId: input.actorId,
+      correlationId: input.correlationId,
       idempotencyKey: input.idempotencyKey,
       claims: input.claims,
       streams: [
@@ -199,6 +233,8 @@ export interface CommandScope {
   writeSide: WriteSide;
   session: { user: { id: string; email: string } };
   organizationId: string;
+  /** The request's correlation id (the tRPC kernel gives every call one). */
+  correlationId?: string;
 }
 
 /** `handleCommand` for the signed-in user in their organization: the one call a procedure makes. */
@@ -210,7 +246,7 @@ export function runCommand<S, C, const D extends readonly EventDefinition[]>(
   options: Pick<CommandRequest<S, C, D>, 'idempotencyKey' | 'claims'> = {},
 ): Promise<CommandResult> {
   const actor = { userId: scope.session.user.id, email: scope.session.user.email };
-  return handleCommand(scope.writeSide, { decider, organizationId: scope.organizationId, aggregateId, actor, command, ...options });
+  return handleCommand(scope.writeSide, { decider, organizationId: scope.organizationId, aggregateId, actor, command, correlationId: scope.correlationId, ...options });
 }
 
 /**
@@ -220,7 +256,7 @@ export function runCommand<S, C, const D extends readonly EventDefinition[]>(
  * so every later command decides on it correctly.
  */
 export async function recordEvents<S, C, const D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'guard' | 'now'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'guard' | 'now' | 'observer'>,
   request: { decider: Decider<S, C, D>; organizationId: string; aggregateId: string; actorId: string; events: ReadonlyArray<DecidedEvent<D>> },
 ): Promise<AppendResult> {
   const { decider, organizationId, aggregateId } = request;

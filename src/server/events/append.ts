@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, ClaimTakenError, ConflictError, InvalidEventError } from '~/server/errors';
+import { report, type AppendOutcome, type Observer } from '~/server/observer';
 import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
@@ -124,6 +125,8 @@ export interface EventStore {
   /** Which servers may take appends (see ./durability.ts). Default: only those that prove every write is on disk. */
   durability?: DurabilityPolicy;
   now?: () => Date;
+  /** Told of every append's outcome and latency (metrics); never fails it. */
+  observer?: Observer;
 }
 
 const storedResult = z.object({ ids: z.array(z.string()), meta: z.string() });
@@ -141,6 +144,22 @@ const MAX_EVENTS_PER_APPEND = 100;
 const MAX_ENVELOPE_BYTES = 64 * 1024;
 
 export async function appendEvents(store: EventStore, input: AppendInput): Promise<AppendResult> {
+  if (!store.observer) return append(store, input);
+  const started = performance.now();
+  const tell = (outcome: AppendOutcome, types: ReadonlyArray<string>, conflictOn?: string) =>
+    report(store.observer, (o) => o.append?.({ outcome, seconds: (performance.now() - started) / 1000, types, conflictOn }));
+  try {
+    const result = await append(store, input);
+    tell(result.duplicate ? 'duplicate' : 'appended', result.duplicate ? [] : result.types);
+    return result;
+  } catch (error) {
+    if (error instanceof ConflictError) tell('conflict', [], input.streams.find((s) => s.aggregateId === error.aggregateId)?.state?.type ?? 'unknown');
+    else tell(error instanceof ClaimTakenError ? 'claim-taken' : 'failed', []);
+    throw error;
+  }
+}
+
+async function append(store: EventStore, input: AppendInput): Promise<AppendResult> {
   const { streams, organizationId } = input;
   if (streams.length === 0) throw new InvalidEventError('Nothing to append.');
   const partition = partitionOf(organizationId, store.partitions);

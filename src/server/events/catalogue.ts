@@ -26,7 +26,7 @@ export type AnyEventOf<D extends readonly EventDefinition[]> = {
 export type DecodeResult<D extends readonly EventDefinition[]> =
   | { ok: true; event: AnyEventOf<D> }
   /** What is known of an entry that cannot be decoded, so it can be parked with its aggregate. */
-  | { ok: false; error: string; aggregateId: string; organizationId: string | null; eventId: string | null; type: string | null };
+  | { ok: false; error: string; aggregateId: string; organizationId: string | null; eventId: string | null; type: string | null; correlationId: string | null };
 
 export interface Catalogue<D extends readonly EventDefinition[] = readonly EventDefinition[]> {
   readonly definitions: D;
@@ -126,5 +126,6 @@ function undecodable(error: string, raw: unknown): Extract<DecodeResult<readonly
     organizationId: field('organizationId'),
     eventId: field('id'),
     type: field('type'),
+    correlationId: field('correlationId'),
   };
 }

@@ -9,6 +9,7 @@
  * Sign-in links (next-auth's email sign-in, src/server/auth) go out through the
  * same provider. Edit this file to add a provider.
  */
+import type { Logger } from 'pino';
 import { env } from '~/env';
 import { logger } from '~/server/logger';
 import type { Tx } from '~/server/projectors/define-projector';
@@ -36,17 +37,15 @@ export function providerMailer(): Mailer | null {
   return provider;
 }
 
-let reactorMailer: Mailer | undefined;
-
 /**
  * The mailer a reactor sends through, bound to its transaction. The
  * development mailbox writes in that transaction, so its mail commits or rolls
  * back with the event's record; a provider cannot roll back, so its mails are
- * remembered as sent once it accepted them (./sent-once.ts).
+ * remembered as sent once it accepted them (./sent-once.ts). `log`: the
+ * reactor's logger for the event (its correlation id included).
  */
-export function mailerFor(tx: Tx): Mailer {
+export function mailerFor(tx: Tx, log: Logger = logger): Mailer {
   const real = providerMailer();
   if (!real) return devMailer(tx);
-  reactorMailer ??= sentOnce(real, { redis: getRedis(), keys, log: logger.child({ component: 'mail' }) });
-  return reactorMailer;
+  return sentOnce(real, { redis: getRedis(), keys, log: log.child({ component: 'mail' }) });
 }

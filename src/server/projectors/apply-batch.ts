@@ -16,6 +16,8 @@
  *   its aggregate are parked behind it (so that aggregate's order is never
  *   broken), and the batch goes on with everything else.
  * Undecodable entries are parked at once. ./dead-letters.ts retries and skips.
+ * Every log line about an entry names its event and correlation id; a
+ * committed batch logs, at debug, the correlation ids it applied.
  *
  * Edit it when what happens to an entry inside a batch changes.
  */
@@ -26,7 +28,7 @@ import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { errorMessage } from '~/server/errors';
 import { noteTouched, type TouchedOrganizations } from '~/server/realtime/notice-writer';
-import { collectForBatch, prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
+import { collectForBatch, entryLogFields, prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
 import { unappliedAfter } from './batch';
 import type { Projector, Tx } from './define-projector';
 import { assertFence } from './leases';
@@ -53,11 +55,12 @@ export interface BatchResult {
   touched: TouchedOrganizations;
 }
 
-/** A handler threw during the straight run; carries which entry, so its attempt is counted. */
+/** A handler threw during the straight run; carries which entry, so its attempt is counted, and what to log about it. */
 class HandlerFailed extends Error {
   constructor(
     readonly entryId: string,
     readonly error: unknown,
+    readonly about: Record<string, unknown>,
   ) {
     super(errorMessage(error));
   }
@@ -69,17 +72,34 @@ type EarlierFailure = { entryId: string; error: unknown };
 const WHOLE_BATCH = '(whole batch)';
 
 export async function applyBatch(deps: BatchDeps, projector: Projector, partition: number, fence: number, batch: Entry[], fresh: boolean): Promise<BatchResult> {
+  // Correlation ids are gathered only when the debug line that lists them is written.
+  const correlationIds = deps.log.isLevelEnabled('debug') ? new Set<string>() : null;
+  let result: BatchResult;
   try {
-    return await run(deps, projector, partition, fence, batch, fresh, null);
+    result = await run(deps, projector, partition, fence, batch, fresh, null, correlationIds);
   } catch (error) {
     if (!(error instanceof HandlerFailed)) throw error;
-    deps.log.warn({ projector: projector.name, partition, entry: error.entryId, attempts: 1, err: error.message }, 'handler failed');
-    return run(deps, projector, partition, fence, batch, fresh, { entryId: error.entryId, error: error.error });
+    deps.log.warn({ ...error.about, attempts: 1, err: error.message }, 'handler failed');
+    correlationIds?.clear();
+    result = await run(deps, projector, partition, fence, batch, fresh, { entryId: error.entryId, error: error.error }, correlationIds);
   }
+  if (correlationIds && correlationIds.size > 0) {
+    deps.log.debug({ projector: projector.name, partition, lastId: result.lastId, correlationIds: [...correlationIds] }, 'batch applied');
+  }
+  return result;
 }
 
 /** One transaction over the batch. `earlier`: null for the straight run, else the careful one after that failure. */
-function run(deps: BatchDeps, projector: Projector, partition: number, fence: number, batch: Entry[], fresh: boolean, earlier: EarlierFailure | null) {
+function run(
+  deps: BatchDeps,
+  projector: Projector,
+  partition: number,
+  fence: number,
+  batch: Entry[],
+  fresh: boolean,
+  earlier: EarlierFailure | null,
+  correlationIds: Set<string> | null,
+) {
   return deps.db.transaction(async (tx): Promise<BatchResult> => {
     // Sent together: Postgres runs them in order on the transaction's connection, without a round trip between.
     const [checkpoint, parked] = await Promise.all([lockCheckpoint(tx, projector.name, partition), parkedAggregates(tx, projector.name, partition)]);
@@ -95,30 +115,33 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
     for (const entry of entries) {
       lastId = entry.id;
       if (!entry.fields) continue; // trimmed away while pending: nothing left to apply
-      const prepared = prepareEntry(projector, deps.catalogue, entry.fields, { partition, id: entry.id });
+      const position = { partition, id: entry.id };
+      const prepared = prepareEntry(projector, deps.catalogue, entry.fields, position, deps.log);
       if (!prepared.ok) {
         await park(tx, projector.name, partition, entry, prepared, { status: 'failed', error: prepared.error, attempts: 0 });
         parked.add(prepared.aggregateId);
+        deps.log.error({ ...entryLogFields(projector.name, position, prepared), err: prepared.error }, 'undecodable event parked in dead letters');
         continue;
       }
+      const about = () => entryLogFields(projector.name, position, prepared.facts);
       if (parked.has(prepared.facts.aggregateId)) {
         await park(tx, projector.name, partition, entry, prepared.facts, { status: 'blocked', error: null, attempts: 0 });
+        deps.log.info(about(), 'event parked behind an earlier dead letter of its aggregate');
         continue;
       }
+      correlationIds?.add(prepared.facts.correlationId);
       if (together) {
         together.add(prepared);
         applied += 1;
         if (prepared.notifies) noteTouched(touched, prepared.facts.organizationId, prepared.facts.aggregateId, entry.id);
         continue;
       }
-      const result = earlier ? await applyInPlace(deps, tx, projector, partition, entry, prepared, earlier) : await applyStraight(tx, entry, prepared);
+      const result = earlier ? await applyInPlace(deps, tx, entry, prepared, earlier, about) : await applyStraight(tx, entry, prepared, about);
       if (!result.ok) {
         await park(tx, projector.name, partition, entry, prepared.facts, { status: 'failed', error: errorMessage(result.error), attempts: result.attempts });
         parked.add(prepared.facts.aggregateId);
-        deps.log.error(
-          { projector: projector.name, partition, entry: entry.id, aggregateId: prepared.facts.aggregateId, attempts: result.attempts },
-          'event parked in dead letters',
-        );
+        correlationIds?.delete(prepared.facts.correlationId);
+        deps.log.error({ ...about(), attempts: result.attempts, err: errorMessage(result.error) }, 'event parked in dead letters');
         continue;
       }
       applied += 1;
@@ -127,7 +150,7 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
     try {
       await together?.apply(tx);
     } catch (error) {
-      throw new HandlerFailed(WHOLE_BATCH, error); // entry by entry now, where a failure has a name
+      throw new HandlerFailed(WHOLE_BATCH, error, { projector: projector.name, partition, entry: WHOLE_BATCH }); // entry by entry now, where a failure has a name
     }
     await tx
       .update(projectorCheckpoints)
@@ -141,16 +164,18 @@ function run(deps: BatchDeps, projector: Projector, partition: number, fence: nu
 type Applied = { ok: true; outcome: ApplyOutcome } | { ok: false; attempts: number; error: unknown };
 type Ready = Extract<PreparedEntry, { ok: true }>;
 
-async function applyStraight(tx: Tx, entry: Entry, prepared: Ready): Promise<Applied> {
+type About = () => Record<string, unknown>;
+
+async function applyStraight(tx: Tx, entry: Entry, prepared: Ready, about: About): Promise<Applied> {
   try {
     return { ok: true, outcome: await prepared.apply(tx) };
   } catch (error) {
     // The transaction is unusable after a failed statement: start over, carefully.
-    throw new HandlerFailed(entry.id, error);
+    throw new HandlerFailed(entry.id, error, about());
   }
 }
 
-async function applyInPlace(deps: BatchDeps, tx: Tx, projector: Projector, partition: number, entry: Entry, prepared: Ready, earlier: EarlierFailure): Promise<Applied> {
+async function applyInPlace(deps: BatchDeps, tx: Tx, entry: Entry, prepared: Ready, earlier: EarlierFailure, about: About): Promise<Applied> {
   let attempts = earlier.entryId === entry.id ? 1 : 0;
   let lastError = earlier.error;
   while (attempts < Math.max(1, deps.maxAttempts)) {
@@ -159,7 +184,7 @@ async function applyInPlace(deps: BatchDeps, tx: Tx, projector: Projector, parti
       return { ok: true, outcome: await tx.transaction((savepoint) => prepared.apply(savepoint)) };
     } catch (error) {
       lastError = error;
-      deps.log.warn({ projector: projector.name, partition, entry: entry.id, type: prepared.facts.type, attempts, err: errorMessage(error) }, 'handler failed');
+      deps.log.warn({ ...about(), attempts, err: errorMessage(error) }, 'handler failed');
     }
   }
   return { ok: false, attempts, error: lastError };

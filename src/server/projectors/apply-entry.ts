@@ -12,19 +12,44 @@
  *   exists. A failing effect rolls the record back with it. Events of types
  *   it does not read are neither recorded nor applied.
  *
+ * - Handlers get a logger bound to the event, its correlation id included
+ *   (created only when a handler uses it).
+ *
  * Edit it when the way a projector receives an event changes.
  */
+import pino, { type Logger } from 'pino';
 import { decodeEnvelope, type AnyCatalogue } from '~/server/events/catalogue';
 import type { Position, StoredEvent } from '~/server/events/envelope';
 import { reactorEffects } from '~/server/db/event-core-schema';
-import type { Projector, RawEvent, Tx } from './define-projector';
+import type { HandlerContext, Projector, RawEvent, Tx } from './define-projector';
 
-/** What is known of an entry, decoded or not; enough to park it with its aggregate. */
+/** What is known of an entry, decoded or not; enough to park it with its aggregate, and to log it. */
 export interface EntryFacts {
   aggregateId: string;
   organizationId: string | null;
   eventId: string | null;
   type: string | null;
+  /** The correlation id of the command that appended it: every log line about the entry carries it. */
+  correlationId: string | null;
+}
+
+/** For callers that pass no logger (replays and retries in scripts and tests). */
+const quiet = pino({ level: 'silent' });
+
+/** The fields every log line about an entry carries. */
+export function entryLogFields(projector: string, position: Position, facts: EntryFacts) {
+  return { projector, partition: position.partition, entry: position.id, eventId: facts.eventId, type: facts.type, aggregateId: facts.aggregateId, correlationId: facts.correlationId };
+}
+
+/** A handler's context; its logger is made on first use, as most handlers never log. */
+function contextFor(log: Logger, fields: () => Record<string, unknown>): HandlerContext {
+  let bound: Logger | undefined;
+  return {
+    get log() {
+      bound ??= log.child(fields());
+      return bound;
+    },
+  };
 }
 
 /** `skipped`: a reactor had already performed this event's effect. */
@@ -33,7 +58,7 @@ export type ApplyOutcome = 'applied' | 'skipped';
 export type PreparedEntry =
   | {
       ok: true;
-      facts: EntryFacts & { organizationId: string; eventId: string; type: string };
+      facts: EntryFacts & { organizationId: string; eventId: string; type: string; correlationId: string };
       /** Whether applying it changes what live subscribers see (a handler exists for its type). */
       notifies: boolean;
       /** Runs the projector on the entry inside `tx`. */
@@ -43,17 +68,19 @@ export type PreparedEntry =
     }
   | ({ ok: false; error: string } & EntryFacts);
 
-/** Decodes `fields` the way `projector` wants them, and binds its handler. Never throws. */
-export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fields: Record<string, string>, position: Position): PreparedEntry {
+/** Decodes `fields` the way `projector` wants them, and binds its handler (logging through `log`). Never throws. */
+export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fields: Record<string, string>, position: Position, log: Logger = quiet): PreparedEntry {
   if (projector.raw) {
     const decoded = decodeEnvelope(fields);
     if (!decoded.ok) return decoded;
     const raw = { ...decoded.envelope, position };
+    const facts = factsOf(raw);
+    const context = contextFor(log, () => entryLogFields(projector.name, position, facts));
     return {
       ok: true,
-      facts: factsOf(raw),
+      facts,
       notifies: false,
-      apply: (tx) => guarded(projector, raw.id, tx, () => projector.apply(raw, tx)),
+      apply: (tx) => guarded(projector, raw.id, tx, () => projector.apply(raw, tx, context)),
       batchable: { raw: true, event: raw },
     };
   }
@@ -61,12 +88,14 @@ export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fiel
   if (!decoded.ok) return decoded;
   const event = decoded.event;
   const handled = projector.handles(event.type);
+  const facts = factsOf(event);
+  const context = contextFor(log, () => entryLogFields(projector.name, position, facts));
   return {
     ok: true,
-    facts: factsOf(event),
+    facts,
     notifies: handled,
     // A type it does not read passes by without a statement (a reactor records only the effects it has).
-    apply: handled ? (tx) => guarded(projector, event.id, tx, () => projector.apply(event, tx)) : async () => 'applied',
+    apply: handled ? (tx) => guarded(projector, event.id, tx, () => projector.apply(event, tx, context)) : async () => 'applied',
     batchable: { raw: false, event },
   };
 }
@@ -105,6 +134,6 @@ async function guarded(projector: Projector, eventId: string, tx: Tx, effect: ()
   return 'applied';
 }
 
-function factsOf(event: { aggregateId: string; organizationId: string; id: string; type: string }) {
-  return { aggregateId: event.aggregateId, organizationId: event.organizationId, eventId: event.id, type: event.type };
+function factsOf(event: { aggregateId: string; organizationId: string; id: string; type: string; correlationId: string }) {
+  return { aggregateId: event.aggregateId, organizationId: event.organizationId, eventId: event.id, type: event.type, correlationId: event.correlationId };
 }

@@ -13,6 +13,7 @@
  * first). `applied` counts the events whose handler ran.
  */
 import { and, asc, eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import type { Db } from '~/server/db/client';
 import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
 import type { AnyCatalogue } from '~/server/events/catalogue';
@@ -25,6 +26,8 @@ interface Ops {
   db: Db;
   catalogue: AnyCatalogue;
   projector: Projector;
+  /** What handlers log through (a reactor's effects, with each event's correlation id); silent when not given. */
+  logger?: Logger;
 }
 
 export async function listDeadLetters(db: Db, projector?: string) {
@@ -66,7 +69,7 @@ async function replayParked(tx: Tx, ops: Ops, aggregateId: string): Promise<{ ap
   const ordered = rows.sort((a, b) => a.partition - b.partition || compareStreamIds(a.streamId, b.streamId));
   let applied = 0;
   for (const row of ordered) {
-    const prepared = prepareEntry(ops.projector, ops.catalogue, toFields(row.entry), { partition: row.partition, id: row.streamId });
+    const prepared = prepareEntry(ops.projector, ops.catalogue, toFields(row.entry), { partition: row.partition, id: row.streamId }, ops.logger);
     try {
       if (!prepared.ok) throw new Error(prepared.error);
       if ((await prepared.apply(tx)) === 'applied') applied += 1;

@@ -17,6 +17,7 @@
  * effect is attempted once per event even across replays; effects that leave
  * the database should still pass the event id on as an idempotency key.
  */
+import type { Logger } from 'pino';
 import type { EventOfType, EventTypeOf } from '~/server/events/catalogue';
 import type { EventDefinition } from '~/server/events/define-event';
 import type { Position, RawEnvelope, StoredEvent } from '~/server/events/envelope';
@@ -26,7 +27,16 @@ import type { RowSet } from './rows';
 /** The transaction handlers write in. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export type Handler<E> = (event: E, tx: Tx) => Promise<void>;
+/**
+ * What a handler gets beside the event. `log` is bound to the event (the
+ * projector, the event's id, type and correlation id): a reactor logs its
+ * effects through it, so they can be found by the command that caused them.
+ */
+export interface HandlerContext {
+  readonly log: Logger;
+}
+
+export type Handler<E> = (event: E, tx: Tx, context: HandlerContext) => Promise<void>;
 
 export type Handlers<D extends readonly EventDefinition[]> = {
   [K in EventTypeOf<D>]: Handler<EventOfType<D, K>>;
@@ -44,7 +54,7 @@ export type Projector = {
   | {
       readonly raw: false;
       /** Applies one decoded event inside the batch's transaction. */
-      apply(event: StoredEvent, tx: Tx): Promise<void>;
+      apply(event: StoredEvent, tx: Tx, context: HandlerContext): Promise<void>;
       /** Whether it reads the type; only those events reach `apply` and send notices. */
       handles(type: string): boolean;
       /**
@@ -56,7 +66,7 @@ export type Projector = {
   | {
       readonly raw: true;
       /** Receives every entry's envelope as written, known type or not. */
-      apply(event: RawEvent, tx: Tx): Promise<void>;
+      apply(event: RawEvent, tx: Tx, context: HandlerContext): Promise<void>;
       /**
        * Optional: the same effect for a whole batch in a few statements. The
        * runtime uses it for a batch's first, straight run; if it throws, the
@@ -93,8 +103,8 @@ export function defineProjector<const D extends readonly EventDefinition[]>(def:
     kind: 'projector',
     raw: false,
     notify: def.notify ?? true,
-    apply: async (event: StoredEvent, tx: Tx) => {
-      await byType.get(event.type)?.(event, tx);
+    apply: async (event: StoredEvent, tx: Tx, context: HandlerContext) => {
+      await byType.get(event.type)?.(event, tx, context);
     },
     handles: (type: string) => byType.has(type),
   };

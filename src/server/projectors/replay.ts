@@ -7,6 +7,7 @@
  * projector with `applyBatch` gets a page of events per call.
  */
 import { asc, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { eventLog } from '~/server/db/event-core-schema';
 import { envelopeOfRow } from '~/server/events/log';
@@ -20,6 +21,8 @@ export async function replayArchive(opts: {
   catalogue: AnyCatalogue;
   projector: Projector;
   onProgress?: (replayed: number) => void;
+  /** What handlers log through (a reactor's effects, with each event's correlation id); silent when not given. */
+  logger?: Logger;
 }): Promise<{ replayed: number; failed: Array<{ eventId: string; error: string }> }> {
   let replayed = 0;
   const batched = opts.projector.kind === 'projector' && opts.projector.applyBatch !== undefined;
@@ -35,7 +38,7 @@ export async function replayArchive(opts: {
     if (rows.length === 0) break;
     const together = batched ? collectForBatch(opts.projector) : null;
     for (const row of rows) {
-      const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelopeOfRow(row)) }, { partition: row.partition, id: row.streamId });
+      const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelopeOfRow(row)) }, { partition: row.partition, id: row.streamId }, opts.logger);
       replayed += 1;
       if (!prepared.ok) failed.push({ eventId: row.eventId, error: prepared.error });
       else if (together) together.add(prepared);

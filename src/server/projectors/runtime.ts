@@ -14,6 +14,7 @@ import type { AnyCatalogue } from '~/server/events/catalogue';
 import type { Db } from '~/server/db/client';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
+import { report, type Observer } from '~/server/observer';
 import { createNoticeWriter } from '~/server/realtime/notice-writer';
 import { applyBatch, type BatchDeps, type BatchResult } from './apply-batch';
 import { acknowledgeable, backoffMs } from './batch';
@@ -53,6 +54,8 @@ export interface RuntimeOptions {
   guard?: () => Promise<unknown>;
   /** Test hook: called at named points of a batch, to inject crashes. */
   faults?: (point: 'before-commit' | 'after-commit') => void | Promise<void>;
+  /** Told of every batch and change notice (metrics); never fails one. */
+  observer?: Observer;
 }
 
 export interface DrainOptions {
@@ -125,7 +128,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
 
   const leases = createLeases({ redis, keys, workerId, leaseMs, log });
   const reader = createReader({ redis, keys, workerId, batchSize });
-  const notices = createNoticeWriter({ redis, keys, logger: log, maxLen: opts.noticesMaxLen });
+  const notices = createNoticeWriter({ redis, keys, logger: log, maxLen: opts.noticesMaxLen, observer: opts.observer });
   const batchDeps: BatchDeps = {
     db: opts.db,
     catalogue: opts.catalogue,
@@ -172,6 +175,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     if (entries.length === 0) return { ...none, claimed };
 
     let result: BatchResult;
+    const started = performance.now();
     try {
       result = await applyBatch(batchDeps, projector, partition, fence, entries, fresh);
     } catch (error) {
@@ -181,6 +185,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
         leases.forget(partition);
         return { ...none, claimed };
       }
+      report(opts.observer, (o) => o.batchFailed?.({ projector: projector.name, partition }));
       state.failures += 1;
       state.retryAt = Date.now() + backoffMs(state.failures, retryBaseMs, retryMaxMs);
       throw error;
@@ -190,6 +195,7 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     await opts.faults?.('after-commit');
 
     const done = acknowledgeable(entries, result.lastId);
+    report(opts.observer, (o) => o.batch?.({ projector: projector.name, partition, events: done.length, seconds: (performance.now() - started) / 1000 }));
     await reader.acknowledge(projector.name, partition, done);
     if (result.gap) state.pending = true; // claim the missing entries before going on
     if (projector.notify && result.touched.size > 0) await notices.send(projector.name, partition, result.touched);

@@ -34,6 +34,8 @@ export interface ProjectorsStatus {
   stallMs: number;
   workers: number;
   deadLetters: number;
+  /** Dead letters per projector that has any. */
+  deadLettersByProjector: Record<string, number>;
   partitions: ProjectorPartitionStatus[];
 }
 
@@ -53,7 +55,7 @@ export async function projectorsStatus(opts: {
   const now = opts.now ?? Date.now();
   const checkpoints = await opts.db.select().from(projectorCheckpoints);
   const byKey = new Map(checkpoints.map((c) => [`${c.projector}/${c.partition}`, c]));
-  const [parked] = await opts.db.select({ n: count() }).from(deadLetters);
+  const parked = await opts.db.select({ projector: deadLetters.projector, n: count() }).from(deadLetters).groupBy(deadLetters.projector);
   const result: ProjectorPartitionStatus[] = [];
 
   for (let partition = 0; partition < opts.partitions; partition++) {
@@ -87,7 +89,8 @@ export async function projectorsStatus(opts: {
     ok: result.every((r) => !r.stalled),
     stallMs: opts.stallMs,
     workers,
-    deadLetters: parked?.n ?? 0,
+    deadLetters: parked.reduce((n, p) => n + p.n, 0),
+    deadLettersByProjector: Object.fromEntries(parked.map((p) => [p.projector, p.n])),
     partitions: result,
   };
 }

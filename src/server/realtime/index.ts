@@ -1,6 +1,7 @@
 /** The process's notice hub, created on first use. */
 import { env } from '~/env';
 import { logger } from '~/server/logger';
+import { metricsObserver } from '~/server/metrics';
 import { connectInBackground, createBlockingRedis, getRedis, keys, type Redis } from '~/server/redis';
 import { createNoticeHub, type NoticeHub } from './notices';
 
@@ -11,7 +12,7 @@ export function noticeHub(): NoticeHub {
   if (!globalForHub.streamlineNoticeHub) {
     const blocking = createBlockingRedis({ url: env.REDIS_URL, logger, name: 'streamline:notices' });
     connectInBackground(blocking);
-    globalForHub.streamlineNoticeHub = { hub: createNoticeHub({ redis: getRedis(), blocking, keys, logger }), blocking };
+    globalForHub.streamlineNoticeHub = { hub: createNoticeHub({ redis: getRedis(), blocking, keys, logger, observer: metricsObserver() }), blocking };
   }
   return globalForHub.streamlineNoticeHub.hub;
 }

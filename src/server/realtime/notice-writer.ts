@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { errorMessage } from '~/server/errors';
+import { report, type Observer } from '~/server/observer';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 
@@ -19,11 +20,20 @@ export function noteTouched(touched: TouchedOrganizations, organizationId: strin
   touched.set(organizationId, entry);
 }
 
-export function createNoticeWriter(opts: { redis: Redis; keys: Keys; logger: Logger; /** Length kept in each organization's stream. */ maxLen?: number }) {
+export function createNoticeWriter(opts: {
+  redis: Redis;
+  keys: Keys;
+  logger: Logger;
+  /** Length kept in each organization's stream. */
+  maxLen?: number;
+  /** Told how many notices each batch sent (metrics). */
+  observer?: Observer;
+}) {
   const maxLen = opts.maxLen ?? 1_000;
 
   /** Sends one notice per touched organization; never throws. */
   async function send(projector: string, partition: number, touched: TouchedOrganizations): Promise<void> {
+    let sent = 0;
     await Promise.all(
       [...touched].map(([organizationId, t]) =>
         opts.redis
@@ -33,10 +43,14 @@ export function createNoticeWriter(opts: { redis: Redis; keys: Keys; logger: Log
             { projector, partition: String(partition), position: t.lastId, aggregates: JSON.stringify([...t.aggregates]) },
             { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: maxLen } },
           )
+          .then(() => {
+            sent += 1;
+          })
           // A lost notice delays a live view until the next one; it never loses data.
           .catch((error: unknown) => opts.logger.warn({ err: errorMessage(error), organizationId }, 'change notice not sent')),
       ),
     );
+    report(opts.observer, (o) => o.notices?.({ projector, sent }));
   }
 
   return { send };

@@ -13,6 +13,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { compareStreamIds } from '~/server/events/envelope';
+import { report, type Observer } from '~/server/observer';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 
@@ -50,7 +51,7 @@ function toNotice(id: string, fields: Record<string, string>): Notice {
   };
 }
 
-export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Keys; logger: Logger }) {
+export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Keys; logger: Logger; /** Told when live subscriptions open and end (metrics). */ observer?: Observer }) {
   const listeners = new Map<string, Set<Listener>>();
   const cursors = new Map<string, string>();
   let reading = false;
@@ -164,6 +165,7 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
     });
     const onAbort = () => wake?.();
     signal?.addEventListener('abort', onAbort);
+    report(opts.observer, (o) => o.subscribers?.(1));
     try {
       let last = lastEventId ?? '0-0';
       const key = opts.keys.changes(organizationId);
@@ -191,6 +193,7 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
         yield next;
       }
     } finally {
+      report(opts.observer, (o) => o.subscribers?.(-1));
       signal?.removeEventListener('abort', onAbort);
       unlisten();
     }

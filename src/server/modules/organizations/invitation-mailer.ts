@@ -5,7 +5,7 @@
  * runtime records the event id in the same transaction as the mail, so a
  * redelivered event sends nothing twice; the mail's idempotency key, named
  * after the event, keeps a rerun after a rollback from sending it again
- * (see src/server/mail).
+ * (see src/server/mail). Its log lines carry the event's correlation id.
  */
 import { eq } from 'drizzle-orm';
 import { mailerFor } from '~/server/mail';
@@ -18,12 +18,12 @@ export const invitationMailer = defineReactor({
   name: 'invitation-mailer',
   events: [invitationCreated],
   handlers: {
-    'invitation.created': async (event, tx) => {
+    'invitation.created': async (event, tx, { log }) => {
       // The directory may not have caught up with the organization yet; the mail reads fine without its name.
       const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, event.aggregateId));
       const where = org ? org.name : 'an organization';
       const url = invitationUrl(event.aggregateId, event.data.invitationId, { absolute: true });
-      await mailerFor(tx).send({
+      await mailerFor(tx, log).send({
         idempotencyKey: `invitation/${event.id}`,
         to: event.data.email,
         subject: `You are invited to join ${where} on Streamline`,
@@ -35,6 +35,7 @@ export const invitationMailer = defineReactor({
           `The link works until ${event.data.expiresAt}.`,
         ].join('\n'),
       });
+      log.info({ invitationId: event.data.invitationId }, 'invitation mailed');
     },
   },
 });
