@@ -12,6 +12,7 @@ interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./projections/status')).status,
+  rebuild: () => import('./projections/rebuild').then((m) => m.command),
 };
 
 function usage(): string {

@@ -4,6 +4,9 @@
  * dies the others take its partitions over within the lease time.
  * SIGINT/SIGTERM finish the current batch, release the leases and exit.
  * With WORKER_METRICS_PORT it serves its own /metrics (see the README's Metrics).
+ * It also runs the read-model rebuilds requested from the operations page
+ * (one at a time, beside the drain; looked for every 5 s); stopping the
+ * worker stops a rebuild before its switch, leaving the old tables.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -19,6 +22,9 @@ runMain(async () => {
   const { getRedis, keys, createBlockingRedis, connectInBackground } = await import('../src/server/redis');
   const { appProjectorsStatus, createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/app/projectors');
   const { runWorker } = await import('../src/server/projectors/worker');
+  const { watchRebuildRequests } = await import('../src/server/projectors/rebuild-records');
+  const { runRequestedAppRebuild } = await import('../src/server/app/projection-rebuilds');
+  const { db } = await import('../src/server/db');
   const { probeDurability } = await import('../src/server/events/durability');
   const { serveMetrics } = await import('../src/server/metrics-server');
 
@@ -47,6 +53,7 @@ runMain(async () => {
       blockingRedis.destroy();
     });
   }
+  const rebuilds = watchRebuildRequests({ db, run: (request) => runRequestedAppRebuild(request, stop.signal), logger, signal: stop.signal });
   await runWorker({
     runtime: createAppRuntime(workerId, { leaseMs: env.WORKER_LEASE_MS }),
     redis,
@@ -63,7 +70,7 @@ runMain(async () => {
     heartbeatMs: env.WORKER_LEASE_MS / 3,
   });
   await metricsServer?.close();
+  await rebuilds;
   redis.destroy();
-  const { db } = await import('../src/server/db');
   await db.$client.end({ timeout: 5 });
 });

@@ -101,8 +101,11 @@ function followUps(i: number): ReadonlyArray<'doing' | 'done' | 'edit' | 'assign
   ];
 }
 
-/** Plans organizations until the log holds `total` events (the last one may stop mid-way: a prefix of a history is a history). */
-export function planAppEvents(total: number, now = new Date()): AppPlan {
+/**
+ * Plans organizations until the log holds `total` events (the last one may stop mid-way: a prefix of a history is a history).
+ * `label` starts every organization's slug: plans appended to one log need labels of their own.
+ */
+export function planAppEvents(total: number, now = new Date(), label = 'bench'): AppPlan {
   const organizations = new Aggregates(organizationDecider);
   const projects = new Aggregates(projectDecider);
   const tasks = new Aggregates(taskDecider);
@@ -125,7 +128,7 @@ export function planAppEvents(total: number, now = new Date()): AppPlan {
       return true;
     };
 
-    const slug = `bench-org-${n}`;
+    const slug = `${label}-org-${n}`;
     run(organizations, organizationId, { type: 'create', name: `Bench organization ${n}`, slug }, owner, [
       { scope: 'organization-slug', value: `slug:${slug}`, owner: organizationId },
     ]);

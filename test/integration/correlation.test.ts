@@ -88,6 +88,7 @@ describe('correlation ids in logs', () => {
     const failing = defineProjector({
       name: 'failing-invitations',
       events: [invitationCreated],
+      tables: [],
       handlers: {
         'invitation.created': async () => {
           throw new Error('cannot project invitations');

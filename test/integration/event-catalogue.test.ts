@@ -83,7 +83,7 @@ describe('a new event type', () => {
     evolve: (state) => ({ raised: state.raised + 1 }),
     decide: (_command: { type: 'raise' }) => [],
   });
-  const flagBoard = defineProjector({ name: 'flag-board', events: [flagRaised], handlers: { 'flag.raised': async () => undefined } });
+  const flagBoard = defineProjector({ name: 'flag-board', events: [flagRaised], tables: [], handlers: { 'flag.raised': async () => undefined } });
   const flagMailer = defineReactor({ name: 'flag-mailer', events: [flagRaised], handlers: { 'flag.raised': async () => undefined } });
 
   it('is listed with its aggregate, fields, handlers and views once its decider and readers are registered', () => {

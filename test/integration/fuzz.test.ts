@@ -74,6 +74,7 @@ const INPUTS: Record<string, (f: Fixture) => Record<string, unknown> | undefined
   'operations.deadLetters': () => ({ limit: 20, offset: 0 }),
   'operations.retry': () => ({ projector: 'board', aggregateId: randomUUID() }),
   'operations.skip': () => ({ projector: 'board', partition: 0, streamId: '1-0' }),
+  'operations.rebuild': () => ({ projector: 'board' }),
 };
 
 /** Rejections a client may cause. Never INTERNAL_SERVER_ERROR; TOO_MANY_REQUESTS is out of reach here (see above). */

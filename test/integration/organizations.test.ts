@@ -142,6 +142,8 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'operations.deadLetters': 'operators only; parked events of every organization, to repair them; NOT_FOUND to others (operations-access.test.ts)',
     'operations.retry': 'operators only; re-applies parked events to a read model, appends nothing; NOT_FOUND to others (operations-access.test.ts)',
     'operations.skip': 'operators only; drops one parked event from a read model, appends nothing; NOT_FOUND to others (operations-access.test.ts)',
+    'operations.rebuilds': 'operators only (anyone else gets NOT_FOUND, test/integration/rebuild-app.test.ts); read models span every organization',
+    'operations.rebuild': 'operators only (anyone else gets NOT_FOUND, test/integration/rebuild-app.test.ts); rebuilds a read model of every organization',
     'mailbox.list': 'only mails addressed to the caller’s own email, and only with the development sign-in on',
   };
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { pgTable, text } from 'drizzle-orm/pg-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetters, eventLog, projectorCheckpoints } from '~/server/db/event-core-schema';
 import { appendEvents } from '~/server/events/append';
@@ -232,6 +233,7 @@ describe('raw projectors that apply a whole batch at once', () => {
     let failBatches = false;
     const projector = defineRawProjector({
       name: unique('seen').replaceAll('_', '-'),
+      tables: [pgTable(table, { eventId: text('event_id').primaryKey(), streamId: text('stream_id').notNull() })],
       handle: async (event, tx) => {
         if (JSON.stringify(event.data).includes('poison')) throw new Error('refusing poison');
         await write([event], tx);

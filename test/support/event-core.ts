@@ -4,6 +4,7 @@
  * throw instead of silently drifting.
  */
 import { sql } from 'drizzle-orm';
+import { bigint, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '~/server/db/client';
 import { createCatalogue } from '~/server/events/catalogue';
@@ -40,6 +41,16 @@ export async function createCountersTable(db: Db, table: string): Promise<void> 
   );
 }
 
+/** The Drizzle shape of a counters table (see `createCountersTable`). */
+export function countersTable(table: string) {
+  return pgTable(table, {
+    aggregateId: text('aggregate_id').primaryKey(),
+    total: bigint('total', { mode: 'number' }).notNull(),
+    version: integer('version').notNull(),
+    applied: integer('applied').notNull(),
+  });
+}
+
 /**
  * Applies counter events to `table`. The upsert only matches when the row is
  * exactly one version behind the event, so a repeat or a skip throws.
@@ -62,6 +73,7 @@ export function countersProjector(table: string, opts: { name?: string; failWhen
   return defineProjector({
     name: opts.name ?? table.replaceAll('_', '-'),
     events: [counterIncremented, counterReset],
+    tables: [countersTable(table)],
     handlers: {
       'counter.incremented': async (event, tx) => {
         if (opts.failWhen?.(event.data.note)) throw new Error(`refusing ${event.data.note}`);

@@ -23,7 +23,6 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '~/server/db/client';
 import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { errorMessage } from '~/server/errors';
@@ -34,8 +33,17 @@ import type { Projector, Tx } from './define-projector';
 import { assertFence } from './leases';
 import type { Entry } from './read';
 
+/**
+ * What runs a batch's transaction: the database, or an open transaction (the
+ * batch then runs in a savepoint). A rebuild passes one that first points
+ * `search_path` at its shadow tables (./rebuild-tables.ts).
+ */
+export interface Transactor {
+  transaction<T>(run: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
 export interface BatchDeps {
-  db: Db;
+  db: Transactor;
   catalogue: AnyCatalogue;
   /** Handler attempts per entry before it is parked (at least 1). */
   maxAttempts: number;

@@ -14,6 +14,7 @@ const eventLogShape = bulkTable(eventLog);
 
 export const archiveProjector = defineRawProjector({
   name: ARCHIVE_PROJECTOR,
+  tables: [eventLog],
   handle: async (event, tx) => {
     await tx.insert(eventLog).values(rowOf(event)).onConflictDoNothing();
   },

@@ -8,6 +8,10 @@
  * transaction; the runtime commits their writes together with the
  * checkpoint, so each event takes effect exactly once, in log order.
  *
+ * Every projector names the tables it owns (`tables`; a row projector's are
+ * its row sets'), so a rebuild knows what to build afresh and swap in
+ * (./rebuild.ts), and two projectors never write the same table.
+ *
  * A read model that reads only some of an aggregate's events must not
  * compare its row's version with the event's `aggregateVersion`: the events
  * it does not read leave gaps. Exactly-once and order come from the runtime.
@@ -21,6 +25,8 @@ import type { Logger } from 'pino';
 import type { EventOfType, EventTypeOf } from '~/server/events/catalogue';
 import type { EventDefinition } from '~/server/events/define-event';
 import type { Position, RawEnvelope, StoredEvent } from '~/server/events/envelope';
+import { getTableName } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
 import type { RowSet } from './rows';
 
@@ -50,6 +56,12 @@ export type Projector = {
   readonly kind: 'projector' | 'reactor';
   /** Whether committed batches send change notices to live subscribers. */
   readonly notify: boolean;
+  /**
+   * The tables it owns (writes), by name: what a rebuild builds afresh and
+   * swaps in (./rebuild.ts). Empty for a reactor. No two projectors of a
+   * runtime may own the same table.
+   */
+  readonly tables: ReadonlyArray<string>;
 } & (
   | {
       readonly raw: false;
@@ -83,13 +95,29 @@ function checkName(name: string) {
   if (!NAME.test(name)) throw new Error(`Projector name "${name}" must be lower-case letters, digits and dashes.`);
 }
 
+function tableNames(projector: string, tables: ReadonlyArray<PgTable | string>): string[] {
+  const names = [...new Set(tables.map((t) => (typeof t === 'string' ? t : getTableName(t))))];
+  if (names.length === 0) throw new Error(`Projector "${projector}" must list the tables it writes (\`tables: [...]\`), so it can be rebuilt.`);
+  return names;
+}
+
 export function defineProjector<const D extends readonly EventDefinition[]>(def: {
   name: string;
   /** The event types this read model reads; every other type passes it by. */
   events: D;
+  /** Every table its handlers write (at least one): a rebuild recreates exactly these. */
+  tables: ReadonlyArray<PgTable>;
   handlers: Handlers<D>;
   notify?: boolean;
 }): Projector {
+  return handlerProjector(def, tableNames(def.name, def.tables));
+}
+
+/** A projector of one SQL handler per event type, owning `tables` (a reactor owns none). */
+function handlerProjector<const D extends readonly EventDefinition[]>(
+  def: { name: string; events: D; handlers: Handlers<D>; notify?: boolean },
+  tables: ReadonlyArray<string>,
+): Projector {
   checkName(def.name);
   const byType = new Map<string, Handler<StoredEvent>>();
   for (const definition of def.events) {
@@ -103,6 +131,7 @@ export function defineProjector<const D extends readonly EventDefinition[]>(def:
     kind: 'projector',
     raw: false,
     notify: def.notify ?? true,
+    tables,
     apply: async (event: StoredEvent, tx: Tx, context: HandlerContext) => {
       await byType.get(event.type)?.(event, tx, context);
     },
@@ -156,6 +185,7 @@ export function defineRowProjector<const D extends readonly EventDefinition[], c
     kind: 'projector',
     raw: false,
     notify: def.notify ?? true,
+    tables: tableNames(def.name, sets.map(([, set]) => set.table)),
     apply: (event, tx) => applyBatch([event], tx),
     applyBatch,
     handles: (type: string) => byType.has(type),
@@ -168,16 +198,20 @@ export function defineRowProjector<const D extends readonly EventDefinition[], c
  */
 export function defineRawProjector(def: {
   name: string;
+  /** Every table it writes (at least one). */
+  tables: ReadonlyArray<PgTable>;
   handle: Handler<RawEvent>;
   /** Optional: `handle` for many events at once, with exactly its effect (see `applyBatch` above). */
   handleBatch?: (events: ReadonlyArray<RawEvent>, tx: Tx) => Promise<void>;
   notify?: boolean;
 }): Projector {
   checkName(def.name);
-  return { name: def.name, kind: 'projector', raw: true, notify: def.notify ?? false, apply: def.handle, applyBatch: def.handleBatch };
+  const tables = tableNames(def.name, def.tables);
+  return { name: def.name, kind: 'projector', raw: true, notify: def.notify ?? false, tables, apply: def.handle, applyBatch: def.handleBatch };
 }
 
+/** A reactor owns no read table: its `tables` is empty, and it is never rebuilt. */
 export function defineReactor<const D extends readonly EventDefinition[]>(def: { name: string; events: D; handlers: Handlers<D> }): Projector {
-  const inner = defineProjector({ ...def, notify: false });
+  const inner = handlerProjector({ ...def, notify: false }, []);
   return { ...inner, kind: 'reactor' };
 }

@@ -4,7 +4,9 @@
  * serverless triggers call once. It holds leases on partitions (./leases.ts),
  * reads each projector's consumer group (./read.ts), applies batches exactly
  * once and in order (./apply-batch.ts), then acknowledges the entries and
- * sends change notices (~/server/realtime/notice-writer.ts).
+ * sends change notices (~/server/realtime/notice-writer.ts). A projector that
+ * has not seen events the streams no longer hold (new since the last trim)
+ * first gets them from the archive (./archive-fill.ts).
  *
  * Edit it when the loop itself changes: which partitions a drain takes, in
  * what order it visits them, when it stops.
@@ -17,6 +19,7 @@ import type { Keys } from '~/server/redis/keys';
 import { report, type Observer } from '~/server/observer';
 import { createNoticeWriter } from '~/server/realtime/notice-writer';
 import { applyBatch, type BatchDeps, type BatchResult } from './apply-batch';
+import { createArchiveFill, type FillState } from './archive-fill';
 import { acknowledgeable, backoffMs } from './batch';
 import type { Projector } from './define-projector';
 import { createLeases, LeaseLostError } from './leases';
@@ -83,6 +86,8 @@ export interface DrainResult {
 }
 
 interface GroupState extends GroupCursor {
+  /** Whether archived events come first (see ./archive-fill.ts). */
+  fill: FillState;
   /** Batch transactions that failed in a row. */
   failures: number;
   /** Do not read before this time. */
@@ -121,9 +126,16 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
   const retryMaxMs = Math.min(opts.retryMaxMs ?? MAX_BACKOFF_MS, MAX_BACKOFF_MS);
   const log = opts.logger.child({ component: 'projectors', workerId });
   const names = new Set<string>();
+  const owners = new Map<string, string>();
   for (const p of projectors) {
     if (names.has(p.name)) throw new Error(`Projector "${p.name}" is registered twice.`);
     names.add(p.name);
+    if (p.kind === 'projector' && p.tables.length === 0) throw new Error(`Projector "${p.name}" lists no tables; every projector names the tables it writes.`);
+    for (const table of p.tables) {
+      const owner = owners.get(table);
+      if (owner) throw new Error(`Table ${table} is written by two projectors, "${owner}" and "${p.name}"; each table has one owner.`);
+      owners.set(table, p.name);
+    }
   }
 
   const leases = createLeases({ redis, keys, workerId, leaseMs, log });
@@ -137,13 +149,16 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     contiguousRun: reader.contiguousRun,
     beforeCommit: opts.faults && (() => opts.faults?.('before-commit')),
   };
+  const archiveFill = createArchiveFill({ db: opts.db, redis, keys, pageSize: batchSize });
+  // An archived page continues the log right after the checkpoint by construction: no stream to compare it with.
+  const fillDeps: BatchDeps = { ...batchDeps, contiguousRun: async (_partition, _afterId, entries) => entries };
 
   const groups = new Map<string, GroupState>();
   const groupState = (projector: string, partition: number): GroupState => {
     const key = `${projector}/${partition}`;
     let state = groups.get(key);
     if (!state) {
-      state = { ready: false, pending: true, failures: 0, retryAt: 0 };
+      state = { ready: false, pending: true, fill: { stage: 'unchecked' }, failures: 0, retryAt: 0 };
       groups.set(key, state);
     }
     return state;
@@ -171,13 +186,14 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     const state = groupState(projector.name, partition);
     if (Date.now() < state.retryAt) return none;
     await reader.ensureGroup(projector.name, partition, state);
-    const { entries, fresh, claimed } = await reader.readBatch(projector.name, partition, state);
+    const archived = await archiveFill.nextPage(projector, partition, state);
+    const { entries, fresh, claimed } = archived ? { entries: archived, fresh: false, claimed: 0 } : await reader.readBatch(projector.name, partition, state);
     if (entries.length === 0) return { ...none, claimed };
 
     let result: BatchResult;
     const started = performance.now();
     try {
-      result = await applyBatch(batchDeps, projector, partition, fence, entries, fresh);
+      result = await applyBatch(archived ? fillDeps : batchDeps, projector, partition, fence, entries, fresh);
     } catch (error) {
       state.pending = true;
       if (error instanceof LeaseLostError) {
@@ -193,6 +209,11 @@ export function createProjectorRuntime(opts: RuntimeOptions) {
     state.failures = 0;
     state.retryAt = 0;
     await opts.faults?.('after-commit');
+    if (archived) {
+      archiveFill.filled(state, result.lastId);
+      if (projector.notify && result.touched.size > 0) await notices.send(projector.name, partition, result.touched);
+      return { handled: entries.length, more: true, claimed };
+    }
 
     const done = acknowledgeable(entries, result.lastId);
     report(opts.observer, (o) => o.batch?.({ projector: projector.name, partition, events: done.length, seconds: (performance.now() - started) / 1000 }));

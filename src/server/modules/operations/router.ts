@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { protectedProcedure, router } from '~/server/api/trpc';
 import { appDeadLetters, appOperationsStatus, retryAppDeadLetters, skipAppDeadLetter } from '~/server/app/operations';
 import { isOperator, operatorProcedure } from './access';
+import { rebuildProcedures } from './rebuild-router';
 
 const projectorName = z.string().min(1).max(100);
 
@@ -34,4 +35,5 @@ export const operationsRouter = router({
   skip: operatorProcedure
     .input(z.object({ projector: projectorName, partition: z.number().int().min(0).max(1_023), streamId: z.string().max(41).regex(/^\d+-\d+$/) }))
     .mutation(({ input }) => skipAppDeadLetter(input.projector, input.partition, input.streamId)),
+  ...rebuildProcedures,
 });

@@ -54,6 +54,7 @@ export const invitations = pgTable(
 export const directoryProjector = defineProjector({
   name: 'directory',
   events: organizationEvents,
+  tables: [organizations, memberships, invitations],
   handlers: {
     'organization.created': async (event, tx) => {
       await tx
