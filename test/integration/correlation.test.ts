@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '~/server/app/catalogue';
 import { createContextInner, writeSide } from '~/server/app/context';
@@ -88,7 +89,7 @@ describe('correlation ids in logs', () => {
     const failing = defineProjector({
       name: 'failing-invitations',
       events: [invitationCreated],
-      tables: [],
+      tables: [pgTable('failing_invitations', { id: text('id').primaryKey() })], // never created: the handler throws before writing
       handlers: {
         'invitation.created': async () => {
           throw new Error('cannot project invitations');

@@ -5,6 +5,7 @@
  * page's query answers owners and admins (members are refused: G11).
  */
 import { randomUUID } from 'node:crypto';
+import { pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { staleViews } from '~/lib/stale-views';
@@ -83,7 +84,7 @@ describe('a new event type', () => {
     evolve: (state) => ({ raised: state.raised + 1 }),
     decide: (_command: { type: 'raise' }) => [],
   });
-  const flagBoard = defineProjector({ name: 'flag-board', events: [flagRaised], tables: [], handlers: { 'flag.raised': async () => undefined } });
+  const flagBoard = defineProjector({ name: 'flag-board', events: [flagRaised], tables: [pgTable('flags', { id: text('id').primaryKey() })], handlers: { 'flag.raised': async () => undefined } });
   const flagMailer = defineReactor({ name: 'flag-mailer', events: [flagRaised], handlers: { 'flag.raised': async () => undefined } });
 
   it('is listed with its aggregate, fields, handlers and views once its decider and readers are registered', () => {

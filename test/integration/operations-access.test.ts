@@ -42,6 +42,8 @@ const calls: Record<string, (who: Caller, letter: Letter) => Promise<unknown>> =
   'operations.deadLetters': (w) => w.api.operations.deadLetters({ limit: 100 }),
   'operations.retry': (w, l) => w.api.operations.retry({ projector: l.projector, aggregateId: l.aggregateId }),
   'operations.skip': (w, l) => w.api.operations.skip({ projector: l.projector, partition: l.partition, streamId: l.streamId }),
+  'operations.rebuilds': (w) => w.api.operations.rebuilds(),
+  'operations.rebuild': (w, l) => w.api.operations.rebuild({ projector: l.projector }),
 };
 
 /** The organization OPERATOR_ORGANIZATION_ID names, created under that id, with an owner, an admin and a member. */
@@ -108,6 +110,7 @@ describe('operations are for operators only', () => {
     if (!toRetry || !toSkip) throw new Error('four dead letters were parked');
     await expect(who.api.operations.access()).resolves.toEqual({ operator: true });
     await expect(who.api.operations.status()).resolves.toMatchObject({ partitions: expect.any(Array), projectors: expect.any(Array) });
+    await expect(who.api.operations.rebuilds()).resolves.toMatchObject({ projectors: expect.arrayContaining(['board']) });
     await expect(who.api.operations.deadLetters({ limit: 100 })).resolves.toMatchObject({ items: expect.arrayContaining([expect.objectContaining(toRetry)]) });
     await expect(who.api.operations.retry({ projector: toRetry.projector, aggregateId: toRetry.aggregateId })).resolves.toEqual({ applied: 1 });
     await expect(who.api.operations.skip({ projector: toSkip.projector, partition: toSkip.partition, streamId: toSkip.streamId })).resolves.toEqual({ applied: 0 });
