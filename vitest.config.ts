@@ -40,11 +40,23 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: 'scaffold',
+          include: ['test/scaffold/**/*.test.ts'],
+          // Minutes: it generates into a copy of the project, then compiles, lints and tests that copy.
+          testTimeout: 15 * 60_000,
+          hookTimeout: 60_000,
+          // After the other suites, which its compiling and testing would slow down.
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'bench',
           include: ['test/bench/**/*.test.ts'],
           // After every other project: the bench loads the machine (a build, HTTP and SSE load)
           // and would skew the timing-sensitive tests it ran beside.
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
