@@ -4,7 +4,6 @@
  * `npm run projections` call these; a projector is named as in ./projectors.ts.
  */
 import { and, count, eq } from 'drizzle-orm';
-import { env } from '~/env';
 import { db } from '~/server/db';
 import { deadLetters } from '~/server/db/event-core-schema';
 import { AppError } from '~/server/errors';
@@ -12,21 +11,11 @@ import { pageDeadLetters } from '~/server/projectors/dead-letter-page';
 import { retryDeadLetters, skipDeadLetter } from '~/server/projectors/dead-letters';
 import type { Projector } from '~/server/projectors/define-projector';
 import { operationsStatus } from '~/server/projectors/operations-status';
-import { getRedis, keys } from '~/server/redis';
 import { catalogue } from './catalogue';
-import { projectorNames, projectors } from './projectors';
+import { appStatusOptions, projectors } from './projectors';
 
 export function appOperationsStatus() {
-  return operationsStatus({
-    db,
-    redis: getRedis(),
-    keys,
-    partitions: env.EVENT_PARTITIONS,
-    projectorNames,
-    stallMs: env.PROJECTOR_STALL_MS,
-    // A worker beats every third of its lease and the others forget it after three missed beats.
-    workerSilentMs: env.WORKER_LEASE_MS,
-  });
+  return operationsStatus(appStatusOptions());
 }
 
 export function appDeadLetters(page: { limit: number; offset: number }) {

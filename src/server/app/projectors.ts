@@ -59,8 +59,9 @@ export function trimAppStreams() {
   return trimStreams({ db, redis: getRedis(), keys, partitions: env.EVENT_PARTITIONS, projectorNames });
 }
 
-export function appProjectorsStatus() {
-  return projectorsStatus({
+/** What the status of the app's read side is computed from (here and on the operations page). */
+export function appStatusOptions() {
+  return {
     db,
     redis: getRedis(),
     keys,
@@ -69,7 +70,11 @@ export function appProjectorsStatus() {
     stallMs: env.PROJECTOR_STALL_MS,
     // A worker beats every third of its lease (scripts/worker.ts) and is forgotten after three missed beats.
     workerSilentMs: env.WORKER_LEASE_MS,
-  });
+  };
+}
+
+export function appProjectorsStatus() {
+  return projectorsStatus(appStatusOptions());
 }
 
 /**

@@ -10,11 +10,10 @@
  * show what this returns (src/lib/operations-table.ts lays it out).
  */
 import { count } from 'drizzle-orm';
-import type { Db } from '~/server/db/client';
 import { deadLetters } from '~/server/db/event-core-schema';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
-import { projectorsStatus, type ProjectorPartitionStatus } from './status';
+import { projectorsStatus, type ProjectorPartitionStatus, type StatusOptions } from './status';
 
 export interface PartitionInfo {
   partition: number;
@@ -49,17 +48,7 @@ export interface OperationsStatus {
   deadLetters: { failed: number; blocked: number };
 }
 
-export async function operationsStatus(opts: {
-  db: Db;
-  redis: Redis;
-  keys: Keys;
-  partitions: number;
-  projectorNames: ReadonlyArray<string>;
-  stallMs: number;
-  /** A worker whose last heartbeat is older than this is gone (the workers forget each other after the same time). */
-  workerSilentMs: number;
-  now?: number;
-}): Promise<OperationsStatus> {
+export async function operationsStatus(opts: StatusOptions & { workerSilentMs: number }): Promise<OperationsStatus> {
   const now = opts.now ?? Date.now();
   const [status, partitions, beats, parked] = await Promise.all([
     projectorsStatus({ ...opts, now }),

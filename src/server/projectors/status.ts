@@ -41,17 +41,20 @@ export interface ProjectorsStatus {
 
 const groupInfo = z.array(z.object({ name: z.string(), lag: z.number().nullable().optional(), pending: z.number().optional() }).loose());
 
-export async function projectorsStatus(opts: {
+/** Where and how to look: the status and the operations status take the same. */
+export interface StatusOptions {
   db: Db;
   redis: Redis;
   keys: Keys;
   partitions: number;
   projectorNames: ReadonlyArray<string>;
   stallMs: number;
-  /** A worker whose last heartbeat is older than this is not counted (default 10 s). */
+  /** A worker whose last heartbeat is older than this is gone (default 10 s). */
   workerSilentMs?: number;
   now?: number;
-}): Promise<ProjectorsStatus> {
+}
+
+export async function projectorsStatus(opts: StatusOptions): Promise<ProjectorsStatus> {
   const now = opts.now ?? Date.now();
   const checkpoints = await opts.db.select().from(projectorCheckpoints);
   const byKey = new Map(checkpoints.map((c) => [`${c.projector}/${c.partition}`, c]));
