@@ -6,6 +6,7 @@ import { loadScriptEnv } from './lib/load-env';
 import { runMain } from './lib/run-main';
 
 interface Command {
+  /** One line of the usage: the command, its arguments and what it does. */
   summary: string;
   run(args: string[]): Promise<void>;
 }
@@ -15,15 +16,16 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rebuild: () => import('./projections/rebuild').then((m) => m.command),
 };
 
-function usage(): string {
-  const lines = Object.keys(COMMANDS).map((name) => `  ${name}`);
-  return ['Usage: npm run projections -- <command>', 'Commands:', ...lines].join('\n');
+/** Loads every command (their modules read no environment until they run) for their one-line summaries. */
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return ['Usage: npm run projections -- <command>', 'Commands:', ...commands.map((c) => `  ${c.summary}`)].join('\n');
 }
 
 runMain(async () => {
   const [name, ...args] = process.argv.slice(2);
   const load = name ? COMMANDS[name] : undefined;
-  if (!load) throw new Error(name ? `Unknown command "${name}".\n${usage()}` : usage());
+  if (!load) throw new Error(name ? `Unknown command "${name}".\n${await usage()}` : await usage());
   loadScriptEnv();
   const command = await load();
   await command.run(args);

@@ -11,7 +11,7 @@ import type { Command } from '../projections';
 const USAGE = 'Usage: npm run projections -- status [--json]';
 
 export const status: Command = {
-  summary: 'partitions, projector lag and pending entries, workers, dead letters',
+  summary: 'status [--json]       partitions, projector lag and pending entries, workers, dead letters',
   async run(args) {
     const unknown = args.filter((a) => a !== '--json');
     if (unknown.length > 0) throw new Error(`Unknown argument "${unknown[0]}". ${USAGE}`);
