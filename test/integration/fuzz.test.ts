@@ -21,6 +21,7 @@ const { db } = await import('~/server/db');
 const { getRedis } = await import('~/server/redis');
 const { addMembers } = await import('../support/members');
 const { totalStreamLength } = await import('../support/app-progress');
+const { sampleInput, signpostMessage } = await import('../support/registries');
 
 afterAll(async () => {
   getRedis().destroy();
@@ -186,7 +187,19 @@ describe('G12: every procedure rejects malformed input with a client error and w
       return; // nothing to fuzz: the procedure reads no input
     }
     const base = INPUTS[path];
-    if (!base) throw new Error(`${path} takes input but has no entry in INPUTS (test/integration/fuzz.test.ts); add one line with a well-formed input`);
+    if (!base) {
+      const known = { organizationId: 'f.organizationId', projectId: 'f.projectId', taskId: 'f.taskId', userId: 'f.memberId' };
+      throw new Error(
+        signpostMessage({
+          what: 'procedure',
+          missing: [path],
+          file: 'test/integration/fuzz.test.ts',
+          table: 'INPUTS',
+          line: () => `'${path}': (f) => (${sampleInput(procedure, known, { all: true }) ?? '{}'}),`,
+          note: 'Make it a well-formed input, every optional field included: the fuzzer breaks each field in turn.',
+        }),
+      );
+    }
     const wellFormed = base(fixture);
     expect(await accepts(procedure, wellFormed), `the INPUTS entry of ${path} should be well-formed`).toBe(true);
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
+import { TRPCError, type AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '~/server/app/router';
 import { as, closeAppClientsAfterAll } from '../support/callers';
 import { addMembers } from '../support/members';
+import { expectRegistered, sampleInput } from '../support/registries';
 
 closeAppClientsAfterAll();
 
@@ -141,14 +142,24 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
   };
 
   it('the table covers every procedure of the router', () => {
-    const all = Object.keys(appRouter._def.procedures);
+    // At runtime the router's procedure record is flat, keyed by full path ('tasks.create'); its type describes the nested tree.
+    const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
     const listed = [...Object.keys(cases), ...Object.keys(unscoped)];
-    const missing = all.filter((path) => !listed.includes(path));
-    expect(
-      missing,
-      `add to \`cases\` in test/integration/organizations.test.ts (G11) one line per procedure, e.g. '${missing[0] ?? 'x.y'}': { minRole: 'member', call: (f, w) => w.api.${missing[0] ?? 'x.y'}({ organizationId: f.organizationId, … }) }, or to \`unscoped\` with why it needs no organization`,
-    ).toEqual([]);
-    expect(listed.filter((path) => !all.includes(path)), 'these are listed but no longer in the router: remove them').toEqual([]);
+    const fixture = { organizationId: 'f.organizationId', projectId: 'f.projectId', taskId: 'f.taskId', userId: 'f.member.session.user.id' };
+    const input = (path: string) => {
+      const procedure = procedures[path];
+      return (procedure && sampleInput(procedure, fixture)) ?? '';
+    };
+    expectRegistered({
+      what: 'procedure',
+      missing: Object.keys(procedures).filter((path) => !listed.includes(path)),
+      file: 'test/integration/organizations.test.ts (G11)',
+      table: 'cases',
+      line: (path) => `'${path}': { minRole: 'member', call: (f, w) => w.api.${path}(${input(path)}) },`,
+      note: "Use minRole: 'admin' where members may not call it, and check the input: the call must reach the organization check.",
+      or: { table: 'unscoped', when: 'if it takes no organization', line: (path) => `'${path}': 'why it is safe without an organization',` },
+    });
+    expect(listed.filter((path) => !(path in procedures)), 'these are listed but no longer in the router: remove them').toEqual([]);
   });
 
   for (const [name, { minRole, call }] of Object.entries(cases)) {
