@@ -15,11 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The rate limit would answer TOO_MANY_REQUESTS before the input is even read and so hide
 // the real outcome; out of reach here. Set before the app's modules read the environment.
 process.env.RATE_LIMIT_MUTATIONS = '1000000';
-const { appRouter, createCaller } = await import('~/server/app/router');
-const { createContextInner } = await import('~/server/app/context');
+const { appRouter } = await import('~/server/app/router');
 const { db } = await import('~/server/db');
 const { getRedis } = await import('~/server/redis');
-const { addMembers } = await import('../support/members');
+const { boardWithTasks, organizationWithMembers } = await import('../support/fixtures');
 const { totalStreamLength } = await import('../support/app-progress');
 const { sampleInput, signpostMessage } = await import('../support/registries');
 
@@ -163,17 +162,10 @@ let fixture: Fixture;
 let call: (path: string) => Call;
 
 beforeAll(async () => {
-  const session = (id: string, email: string) => ({ user: { id, email, name: id }, expires: new Date(Date.now() + 3_600_000).toISOString() });
-  const owner = session(`fuzz-owner-${randomUUID().slice(0, 8)}`, 'owner@example.com');
-  const api = createCaller(createContextInner({ session: owner }));
-  const org = await api.organizations.create({ name: 'Fuzz Inc', slug: `fuzz-${randomUUID().slice(0, 8)}` });
-  // A second member, through the event that an accepted invitation appends.
-  const memberId = `fuzz-member-${randomUUID().slice(0, 8)}`;
-  await addMembers(org.id, memberId, [{ userId: memberId, email: 'member@example.com' }]);
-  const project = await api.tasks.createProject({ organizationId: org.id, name: 'Fuzz board' });
-  const task = await api.tasks.create({ organizationId: org.id, projectId: project.id, title: 'Fuzz me', placement: { status: 'todo', after: null, before: null } });
-  fixture = { organizationId: org.id, projectId: project.id, taskId: task.id, memberId };
-  call = (path) => callerFor(api, path);
+  const organization = await organizationWithMembers({ name: 'Fuzz Inc' });
+  const { projectId, taskIds } = await boardWithTasks({ organization, project: 'Fuzz board', tasks: ['Fuzz me'] });
+  fixture = { organizationId: organization.organizationId, projectId, taskId: taskIds[0], memberId: organization.member.session.user.id };
+  call = (path) => callerFor(organization.owner.api, path);
 });
 
 describe('G12: every procedure rejects malformed input with a client error and writes nothing', () => {

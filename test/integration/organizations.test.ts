@@ -1,39 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError, type AnyProcedure } from '@trpc/server';
+import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '~/server/app/router';
-import { as, closeAppClientsAfterAll } from '../support/callers';
-import { addMembers } from '../support/members';
+import { as, closeAppClientsAfterAll, codeOf } from '../support/callers';
+import { boardWithTasks, organizationWithMembers, slug } from '../support/fixtures';
 import { expectRegistered, sampleInput } from '../support/registries';
 
 closeAppClientsAfterAll();
 
-const slug = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
-  }
-}
-
-/** An organization with an owner, an admin and a member, all settled into the read models. */
+/** An organization with an owner, an admin and a member, all settled into the read models, and a project with one task. */
 async function team() {
-  const owner = as('owner');
-  const admin = as('admin');
-  const member = as('member');
-  const created = await owner.api.organizations.create({ name: 'Acme', slug: slug('acme') });
-  const organizationId = created.id;
-  // Members join through the directory's own events here: quicker than the invitation round trip.
-  await addMembers(organizationId, owner.session.user.id, [
-    { userId: admin.session.user.id, email: admin.session.user.email, role: 'admin' },
-    { userId: member.session.user.id, email: member.session.user.email },
-  ]);
-  const project = await owner.api.tasks.createProject({ organizationId, name: 'Launch' });
-  const task = await owner.api.tasks.create({ organizationId, projectId: project.id, title: 'Write the docs', placement: { status: 'todo', after: null, before: null } });
-  return { organizationId, owner, admin, member, outsider: as('outsider'), projectId: project.id, taskId: task.id };
+  const organization = await organizationWithMembers();
+  const { projectId, taskIds } = await boardWithTasks({ organization, tasks: ['Write the docs'] });
+  return { ...organization, projectId, taskId: taskIds[0] };
 }
 
 describe('organizations', () => {

@@ -29,6 +29,7 @@ const { projectCreated, taskEdited } = await import('~/server/modules/tasks/even
 const { taskDecider } = await import('~/server/modules/tasks/commands');
 const { as, closeAppClientsAfterAll } = await import('../support/callers');
 const { projectorsCaughtUp, totalStreamLength } = await import('../support/app-progress');
+const { boardWithTasks } = await import('../support/fixtures');
 
 closeAppClientsAfterAll();
 
@@ -108,11 +109,9 @@ let describedTaskId = '';
 let labeledTaskId = '';
 
 beforeAll(async () => {
-  organizationId = (await api.organizations.create({ name: 'Text boundary', slug: `text-${randomUUID().slice(0, 8)}` })).id;
-  projectId = (await api.tasks.createProject({ organizationId, name: 'Strings' })).id;
-  titledTaskId = (await api.tasks.create({ organizationId, projectId, title: 'Retitle me', placement: todo })).id;
-  describedTaskId = (await api.tasks.create({ organizationId, projectId, title: 'Describe me', placement: todo })).id;
-  labeledTaskId = (await api.tasks.create({ organizationId, projectId, title: 'Label me', placement: todo })).id;
+  const board = await boardWithTasks({ owner, name: 'Text boundary', project: 'Strings', tasks: ['Retitle me', 'Describe me', 'Label me'] });
+  ({ organizationId, projectId } = board);
+  [titledTaskId, describedTaskId, labeledTaskId] = board.taskIds;
   await projectorsCaughtUp();
 });
 
