@@ -3,7 +3,7 @@ import nextTs from 'eslint-config-next/typescript';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.next/**', '.next-bench/**', 'node_modules/**', '.data/**', 'drizzle/**', 'next-env.d.ts', 'test-results/**'] },
+  { ignores: ['.next/**', '.next-bench/**', '.next-e2e-dev/**', 'node_modules/**', '.data/**', 'drizzle/**', 'next-env.d.ts', 'test-results/**'] },
   ...nextVitals,
   ...nextTs,
   {

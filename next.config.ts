@@ -12,6 +12,18 @@ import { loadEnvOrExit } from './src/env-schema';
  */
 const benchBuild = process.env.STREAMLINE_BENCH_BUILD === '1';
 
+/**
+ * `STREAMLINE_E2E_DEV=1` (set by the end-to-end tests that run `next dev`,
+ * see scripts/lib/app-server.ts) puts that dev server's output in
+ * `.next-e2e-dev` (Next writes it to `<distDir>/dev`), so it neither meets a
+ * developer's own `npm run dev` in `.next/dev` nor the production build the
+ * other end-to-end tests serve from `.next`. Each such server starts from an
+ * empty folder and keeps no Turbopack cache on disk: outputs and a cache left
+ * by a run on other sources made pages fetch chunks that were gone and reload
+ * over and over.
+ */
+const e2eDevServer = process.env.STREAMLINE_E2E_DEV === '1';
+
 const config: NextConfig = {
   reactStrictMode: true,
   // pino's pretty printer loads its modules at run time; keep them out of the bundle.
@@ -24,6 +36,7 @@ const config: NextConfig = {
         typescript: { ignoreBuildErrors: true },
       }
     : {}),
+  ...(e2eDevServer ? { distDir: '.next-e2e-dev', experimental: { turbopackFileSystemCacheForDev: false } } : {}),
 };
 
 export default function nextConfig(phase: string): NextConfig {

@@ -11,7 +11,7 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
 const SOURCES = ['src', 'next.config.ts', 'tailwind.config.ts', 'postcss.config.mjs', 'package-lock.json'];
-/** Rewritten by every build to point at that build's types; kept as it was, so a bench build leaves the normal one's. */
+/** Rewritten by every build and dev server to point at its types; kept as it was, so a bench build leaves the normal one's. */
 const NEXT_ENV = path.join(ROOT, 'next-env.d.ts');
 /** A build that takes longer is stuck; a cold one takes a few minutes on 2 cores. */
 const BUILD_WITHIN_MS = 20 * 60_000;
@@ -33,7 +33,7 @@ export function ensureNextBuild(opts: { distDir: string; env?: Record<string, st
   const newestSource = Math.max(...SOURCES.map((entry) => newestMtime(path.join(ROOT, entry))));
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource) return false;
   if (!opts.quiet) console.log(`${opts.label}: building the app (next build into ${opts.distDir})…`);
-  const nextEnv = existsSync(NEXT_ENV) ? readFileSync(NEXT_ENV, 'utf8') : null;
+  const restoreNextEnv = opts.distDir === '.next' ? () => undefined : keepNextEnv();
   try {
     const result = spawnSync(NEXT, ['build'], {
       cwd: ROOT,
@@ -48,10 +48,20 @@ export function ensureNextBuild(opts: { distDir: string; env?: Record<string, st
       throw new Error(`next build into ${opts.distDir} ${result.error ? `did not finish (${result.error.message})` : 'failed'}; see the output above`);
     }
   } finally {
-    if (opts.distDir !== '.next') {
-      if (nextEnv === null) rmSync(NEXT_ENV, { force: true });
-      else writeFileSync(NEXT_ENV, nextEnv);
-    }
+    restoreNextEnv();
   }
   return true;
+}
+
+/**
+ * Remembers `next-env.d.ts` as it is now; the returned function puts it back.
+ * Next rewrites it to point at the types of whatever build or dev server ran
+ * last, and `tsc` should keep reading the normal build's.
+ */
+export function keepNextEnv(): () => void {
+  const kept = existsSync(NEXT_ENV) ? readFileSync(NEXT_ENV, 'utf8') : null;
+  return () => {
+    if (kept === null) rmSync(NEXT_ENV, { force: true });
+    else writeFileSync(NEXT_ENV, kept);
+  };
 }

@@ -58,7 +58,7 @@ export function newReadModel(root: string, argv: ReadonlyArray<string>): Report 
       'the events it does not list leave gaps, and the runtime applies each event once, in order, anyway.',
     `Show it: read trpc.${api} from the component that shows it in src/app/o/[organizationId]/. Notices of the ${name}\n` +
       `projector refetch the view '${name}' (src/lib/stale-views.ts); to refresh another view too, list it beside '${name}' in VIEWS_OF_PROJECTOR,\n` +
-      `and add queries to a view's case in use-organization-changes.ts. Commands appending ${r.event.type} now wait for it (read-your-writes).`,
+      `and add queries to a view's entry of queriesOf in use-organization-changes.ts. Commands appending ${r.event.type} now wait for it (read-your-writes).`,
     'On a running app the worker fills it by itself, from the archive (event_log) and then the streams\n' +
       `(src/server/projectors/archive-fill.ts). Once deployed, a change to what it keeps takes \`npm run projections -- rebuild ${name}\`.`,
     `Check it: npm run typecheck && npm run lint\n` +

@@ -7,7 +7,7 @@
  * A missing anchor stops the generator with the line to add by hand.
  */
 import type { Plan } from './plan';
-import { appendAtAnchor, appendToUnion, ensureImport, ScaffoldError } from './source-edit';
+import { appendAtAnchor, ensureImport, ScaffoldError } from './source-edit';
 
 export const FILES = {
   catalogue: 'src/server/app/catalogue.ts',
@@ -24,10 +24,10 @@ const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name
 
 export function registerDecider(plan: Plan, feature: string, decider: string): void {
   const file = FILES.catalogue;
-  plan.edit(file, `${decider} in deciders and the catalogue`, (source) => {
-    let text = ensureImport(source, file, `~/server/modules/${feature}/commands`, [decider]);
-    text = appendAtAnchor(text, { file, pattern: /export const deciders\b[\s\S]*?= \[/, what: 'the deciders list', byHand: `${decider} in \`deciders\`` }, decider);
-    return appendAtAnchor(text, { file, pattern: /createCatalogue\(\[/, what: 'the catalogue', byHand: `...${decider}.events in createCatalogue([...])` }, `...${decider}.events`);
+  // The catalogue is built from `deciders`, so one entry there registers its events too.
+  plan.edit(file, `${decider} in deciders`, (source) => {
+    const text = ensureImport(source, file, `~/server/modules/${feature}/commands`, [decider]);
+    return appendAtAnchor(text, { file, pattern: /export const deciders\b[\s\S]*?= \[/, what: 'the deciders list', byHand: `${decider} in \`deciders\`` }, decider);
   });
 }
 
@@ -49,16 +49,15 @@ export function registerRouter(plan: Plan, feature: string, routerKey: string, r
 }
 
 /**
- * A view for the projector's notices: in the View union, ALL_VIEWS and the
- * projector → views map, and the queries the organization's pages refetch
- * for it (`queryKeys`, code in the page's `refetch` switch).
+ * A view for the projector's notices: in ALL_VIEWS (which makes the `View`
+ * type) and the projector → views map, and the queries the organization's
+ * pages refetch for it (`queryKeys`, an entry of `queriesOf` in useRefetchViews).
  */
 export function registerView(plan: Plan, view: string, projector: string, queryKeys: ReadonlyArray<string>): void {
   const file = FILES.views;
   plan.edit(file, `view '${view}' for projector ${projector}`, (source) => {
     if (source.includes(`'${view}'`)) throw new ScaffoldError(`${file} has a view '${view}' already; choose another name.`);
-    let text = appendToUnion(source, file, 'View', `'${view}'`, `| '${view}' in \`View\``);
-    text = appendAtAnchor(text, { file, pattern: /export const ALL_VIEWS\b[\s\S]*?= \[/, what: 'ALL_VIEWS', byHand: `'${view}' in ALL_VIEWS` }, `'${view}'`);
+    const text = appendAtAnchor(source, { file, pattern: /export const ALL_VIEWS\b[\s\S]*?= \[/, what: 'ALL_VIEWS', byHand: `'${view}' in ALL_VIEWS` }, `'${view}'`);
     return appendAtAnchor(
       text,
       { file, pattern: /const VIEWS_OF_PROJECTOR\b[\s\S]*?= \{/, what: 'VIEWS_OF_PROJECTOR', byHand: `${key(projector)}: ['${view}'], in VIEWS_OF_PROJECTOR` },
@@ -66,9 +65,9 @@ export function registerView(plan: Plan, view: string, projector: string, queryK
     );
   });
   const page = FILES.pageViews;
-  const clause = `case '${view}':\n  return [${queryKeys.join(', ')}];`;
+  const entry = `${key(view)}: () => [${queryKeys.join(', ')}]`;
   plan.edit(page, `which queries view '${view}' refetches`, (source) =>
-    appendAtAnchor(source, { file: page, pattern: /switch \(view\) \{/, what: "the views' switch in useRefetchViews", byHand: clause.replace('\n ', '') }, clause),
+    appendAtAnchor(source, { file: page, pattern: /const queriesOf\b[\s\S]*?= \{/, what: "the views' queries (queriesOf) in useRefetchViews", byHand: `${entry}, in queriesOf` }, entry),
   );
 }
 

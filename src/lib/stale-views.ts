@@ -5,9 +5,12 @@
  * if wasteful); `test/integration/live-views.test.ts` fails until each of the
  * app's projectors is mapped.
  */
-export type View = 'organization' | 'board' | 'activity' | 'dashboard';
-
-export const ALL_VIEWS: ReadonlyArray<View> = ['organization', 'board', 'activity', 'dashboard'];
+/**
+ * Every view, and so the `View` type. Add one here, and the compiler asks for
+ * its queries in `useRefetchViews` (src/app/o/[organizationId]/use-organization-changes.ts).
+ */
+export const ALL_VIEWS = ['organization', 'board', 'activity', 'dashboard'] as const; // a tuple of literals: the View type below
+export type View = (typeof ALL_VIEWS)[number];
 
 const VIEWS_OF_PROJECTOR: Readonly<Record<string, ReadonlyArray<View>>> = {
   directory: ['organization'],

@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { ARTIFACTS_DIR, openNewBoard, sharedBrowser, signIn, submitDevSignIn } from '../support/browser';
 import { linkIn, waitForMail } from '../support/smtp-sink';
 import { eventually } from '../support/log-capture';
+import { checkTaskHistoryDialog } from '../support/task-history';
 
 const appUrl = inject('appUrl');
 const browser = sharedBrowser();
@@ -231,6 +232,12 @@ describe('task board in the browser', () => {
     await alice.getByRole('list', { name: 'Members', exact: true }).getByText(bobEmail, { exact: true }).waitFor({ state: 'detached', timeout: 10_000 });
     await aliceContext.close();
     await bobContext.close();
+  });
+
+  it('the task history dialog stays open until Escape, then the focus is back on the card (test/e2e/dev-mode.test.ts checks it under next dev)', async () => {
+    const context = await browser.newContext();
+    await checkTaskHistoryDialog(await context.newPage(), appUrl);
+    await context.close();
   });
 
   it('a stale board: a move that lost to someone else’s change says so in a toast, the board refreshes, and live resumes', async () => {

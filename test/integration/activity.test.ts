@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '~/server/db';
@@ -7,17 +6,17 @@ import { catalogue } from '~/server/app/catalogue';
 import { catchUpAll } from '~/server/app/projectors';
 import { replayArchive } from '~/server/projectors/replay';
 import { as, closeAppClientsAfterAll } from '../support/callers';
+import { boardWithTasks, slug } from '../support/fixtures';
 
 closeAppClientsAfterAll();
 
 describe('activity feed', () => {
   it('tells who did what, newest first, per organization and per task, in pages', async () => {
     const ada = as('ada');
-    const { id: organizationId } = await ada.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
-    const project = await ada.api.tasks.createProject({ organizationId, name: 'Launch' });
-    const task = await ada.api.tasks.create({ organizationId, projectId: project.id, title: 'Ship it', placement: { status: 'todo', after: null, before: null } });
-    await ada.api.tasks.move({ organizationId, taskId: task.id, placement: { status: 'done', after: null, before: null } });
-    await ada.api.tasks.edit({ organizationId, taskId: task.id, title: 'Ship it now', description: '' });
+    const { organizationId, taskIds, move } = await boardWithTasks({ owner: ada, tasks: ['Ship it'] });
+    const [taskId] = taskIds;
+    await move(taskId, 'done');
+    await ada.api.tasks.edit({ organizationId, taskId, title: 'Ship it now', description: '' });
 
     const all = await ada.api.activity.list({ organizationId });
     expect(all.items.map((i) => `${i.actor} ${i.summary}`)).toEqual([
@@ -29,7 +28,7 @@ describe('activity feed', () => {
       'ada@example.com created the organization “Acme”',
     ]);
 
-    const forTask = await ada.api.activity.list({ organizationId, taskId: task.id });
+    const forTask = await ada.api.activity.list({ organizationId, taskId });
     expect(forTask.items).toHaveLength(3);
 
     // Pages of two walk the whole feed once, in order.
@@ -46,9 +45,7 @@ describe('activity feed', () => {
 
   it('a rebuild from the archive gives the same feed', async () => {
     const ada = as('ada');
-    const { id: organizationId } = await ada.api.organizations.create({ name: 'Rebuild', slug: `rb-${randomUUID().slice(0, 8)}` });
-    const project = await ada.api.tasks.createProject({ organizationId, name: 'P' });
-    await ada.api.tasks.create({ organizationId, projectId: project.id, title: 'T', placement: { status: 'todo', after: null, before: null } });
+    const { organizationId } = await boardWithTasks({ owner: ada, tasks: ['T'] });
     // The archive is not a read model a command waits for: let it catch up before rebuilding from it.
     await catchUpAll();
     const before = await ada.api.activity.list({ organizationId });
@@ -62,7 +59,7 @@ describe('activity feed', () => {
 
   it('refuses a cursor whose event id is not an event id (it would reach the query as text Postgres cannot take)', async () => {
     const ada = as('ada');
-    const { id: organizationId } = await ada.api.organizations.create({ name: 'Cursor', slug: `cur-${randomUUID().slice(0, 8)}` });
+    const { id: organizationId } = await ada.api.organizations.create({ name: 'Cursor', slug: slug('cur') });
     for (const eventId of ['a\u0000b', 'a\ud800b', 'not-an-id']) {
       await expect(ada.api.activity.list({ organizationId, cursor: { occurredAt: new Date(), eventId } }), JSON.stringify(eventId)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     }

@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { asc, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { utcDay } from '~/lib/days';
-import { createCaller } from '~/server/app/router';
-import { createContextInner } from '~/server/app/context';
-import type { Session } from '~/server/auth';
 import { db } from '~/server/db';
 import { catalogue } from '~/server/app/catalogue';
 import {
@@ -20,40 +16,16 @@ import {
 import type { Tx } from '~/server/projectors/define-projector';
 import { replayArchive } from '~/server/projectors/replay';
 import { catchUpAll } from '~/server/app/projectors';
-import { getRedis } from '~/server/redis';
-import { addMembers } from '../support/members';
+import { as, closeAppClientsAfterAll } from '../support/callers';
+import { boardWithTasks } from '../support/fixtures';
 
-afterAll(async () => {
-  getRedis().destroy();
-  await db.$client.end({ timeout: 5 });
-});
+closeAppClientsAfterAll();
 
-function as(name: string) {
-  const session: Session = {
-    user: { id: `${name}-${randomUUID().slice(0, 6)}`, email: `${name}-${randomUUID().slice(0, 6)}@example.com`, name },
-    expires: new Date(Date.now() + 3_600_000).toISOString(),
-  };
-  return { session, api: createCaller(createContextInner({ session })) };
-}
-type User = ReturnType<typeof as>;
+/** A user whose email no other test's has. */
+const user = (name: string) => as(name, { uniqueEmail: true });
 
 const DAY_MS = 86_400_000;
 const shift = (days: number) => utcDay(new Date(Date.now() + days * DAY_MS));
-
-/** An organization owned by `owner` with `others` as members (added by the owner: one event each), and one project. */
-async function organization(owner: User, others: User[] = []) {
-  const { id: organizationId } = await owner.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
-  if (others.length > 0) {
-    const members = others.map((u) => ({ userId: u.session.user.id, email: u.session.user.email }));
-    expect((await addMembers(organizationId, owner.session.user.id, members)).settled).toBe(true);
-  }
-  const project = await owner.api.tasks.createProject({ organizationId, name: 'Launch' });
-  const add = (who: User, title: string, status: 'todo' | 'doing' | 'done') =>
-    who.api.tasks.create({ organizationId, projectId: project.id, title, placement: { status, after: null, before: null } });
-  const move = (who: User, taskId: string, status: 'todo' | 'doing' | 'done') =>
-    who.api.tasks.move({ organizationId, taskId, placement: { status, after: null, before: null } });
-  return { organizationId, add, move };
-}
 
 /** Every dashboard table, in a fixed order. */
 async function dashboardTables(tx: Tx) {
@@ -71,18 +43,18 @@ async function dashboardTables(tx: Tx) {
 
 describe('dashboard', () => {
   it('counts live tasks per column, completions per day (every entry into done) and activity per member', async () => {
-    const ada = as('ada');
-    const bob = as('bob');
-    const o = await organization(ada, [bob]); // ada: organization.created, member.added ×2, project.created
-    const a = await o.add(ada, 'A', 'todo');
-    const b = await o.add(ada, 'B', 'todo');
-    await o.add(ada, 'C', 'doing');
-    const d = await o.add(ada, 'D', 'done'); // completed on creation
-    await o.add(bob, 'E', 'todo');
-    await o.move(bob, a.id, 'done');
-    await o.move(bob, b.id, 'done');
-    await o.move(bob, b.id, 'doing');
-    await o.move(bob, b.id, 'done'); // completed again
+    const ada = user('ada');
+    const bob = user('bob');
+    const o = await boardWithTasks({ owner: ada, members: [bob] }); // ada: organization.created, member.added ×2, project.created
+    const a = await o.add('A', 'todo', ada);
+    const b = await o.add('B', 'todo', ada);
+    await o.add('C', 'doing', ada);
+    const d = await o.add('D', 'done', ada); // completed on creation
+    await o.add('E', 'todo', bob);
+    await o.move(a.id, 'done', bob);
+    await o.move(b.id, 'done', bob);
+    await o.move(b.id, 'doing', bob);
+    await o.move(b.id, 'done', bob); // completed again
     await ada.api.tasks.archive({ organizationId: o.organizationId, taskId: d.id }); // leaves the count, not the completions
 
     const today = utcDay(new Date());
@@ -99,7 +71,7 @@ describe('dashboard', () => {
 
     // Restoring puts the task back in its column; moving within a column changes nothing but activity.
     await ada.api.tasks.restore({ organizationId: o.organizationId, taskId: d.id });
-    await o.move(bob, a.id, 'done');
+    await o.move(a.id, 'done', bob);
     const after = await bob.api.tasks.dashboard({ organizationId: o.organizationId });
     expect(after.counts).toEqual({ todo: 1, doing: 1, done: 3 });
     expect(after.completedPerDay.at(-1)).toEqual({ day: today, count: 4 });
@@ -107,9 +79,9 @@ describe('dashboard', () => {
   });
 
   it('the window is the 14 days ending with the given day', async () => {
-    const ada = as('ada');
-    const o = await organization(ada);
-    await o.add(ada, 'Shipped', 'done');
+    const ada = user('ada');
+    const o = await boardWithTasks({ owner: ada });
+    await o.add('Shipped', 'done', ada);
 
     const seenTomorrow = await completedPerDayOf(db, o.organizationId, shift(1));
     expect(seenTomorrow.slice(-2)).toEqual([{ day: shift(0), count: 1 }, { day: shift(1), count: 0 }]);
@@ -123,11 +95,11 @@ describe('dashboard', () => {
   });
 
   it('most active: the top five current members, most events first; someone who left drops off', async () => {
-    const owner = as('owner');
-    const crew = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map(as);
-    const o = await organization(owner, crew); // owner: 2 + 6 member.added + project.created = 9 events
+    const owner = user('owner');
+    const crew = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((name) => user(name));
+    const o = await boardWithTasks({ owner: owner, members: crew }); // owner: 2 + 6 member.added + project.created = 9 events
     for (const [i, user] of crew.entries()) {
-      for (let n = 0; n <= i; n++) await o.add(user, `${i}-${n}`, 'todo'); // m1: 1 event … m6: 6 events
+      for (let n = 0; n <= i; n++) await o.add(`${i}-${n}`, 'todo', user); // m1: 1 event … m6: 6 events
     }
     const top = (await owner.api.tasks.dashboard({ organizationId: o.organizationId })).mostActive;
     expect(top.map((m) => [m.userId, m.events])).toEqual([
@@ -144,17 +116,17 @@ describe('dashboard', () => {
   });
 
   it('outsiders cannot read it', async () => {
-    const o = await organization(as('ada'));
-    await expect(as('eve').api.tasks.dashboard({ organizationId: o.organizationId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const o = await boardWithTasks({ owner: user('ada') });
+    await expect(user('eve').api.tasks.dashboard({ organizationId: o.organizationId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('a rebuild from the archive gives the same tables as the live projector', async () => {
-    const ada = as('ada');
-    const o = await organization(ada);
-    const t = await o.add(ada, 'Rebuild me', 'todo');
-    await o.move(ada, t.id, 'done');
-    await o.move(ada, t.id, 'todo');
-    await o.move(ada, t.id, 'done');
+    const ada = user('ada');
+    const o = await boardWithTasks({ owner: ada });
+    const t = await o.add('Rebuild me', 'todo', ada);
+    await o.move(t.id, 'done', ada);
+    await o.move(t.id, 'todo', ada);
+    await o.move(t.id, 'done', ada);
     await ada.api.tasks.archive({ organizationId: o.organizationId, taskId: t.id });
     // The archive is not a read model a command waits for: let it catch up before rebuilding from it.
     await catchUpAll();

@@ -16,14 +16,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // the real outcome; out of reach here. Set before the app's modules read the environment.
 process.env.RATE_LIMIT_MUTATIONS = '1000000';
 // The operations procedures answer NOT_FOUND to everyone but operators before they read their
-// input; the fuzzing owner is an operator, so their input is what gets tested.
+// input; the fuzzing owner (owner@example.com, test/support/fixtures.ts) is an operator, so their input is what gets tested.
 process.env.OPERATORS = 'owner@example.com';
-const { appRouter, createCaller } = await import('~/server/app/router');
-const { createContextInner } = await import('~/server/app/context');
+const { appRouter } = await import('~/server/app/router');
 const { db } = await import('~/server/db');
 const { getRedis } = await import('~/server/redis');
-const { addMembers } = await import('../support/members');
+const { boardWithTasks, organizationWithMembers } = await import('../support/fixtures');
 const { totalStreamLength } = await import('../support/app-progress');
+const { sampleInput, signpostMessage } = await import('../support/registries');
 
 afterAll(async () => {
   getRedis().destroy();
@@ -170,17 +170,10 @@ let fixture: Fixture;
 let call: (path: string) => Call;
 
 beforeAll(async () => {
-  const session = (id: string, email: string) => ({ user: { id, email, name: id }, expires: new Date(Date.now() + 3_600_000).toISOString() });
-  const owner = session(`fuzz-owner-${randomUUID().slice(0, 8)}`, 'owner@example.com');
-  const api = createCaller(createContextInner({ session: owner }));
-  const org = await api.organizations.create({ name: 'Fuzz Inc', slug: `fuzz-${randomUUID().slice(0, 8)}` });
-  // A second member, through the event that an accepted invitation appends.
-  const memberId = `fuzz-member-${randomUUID().slice(0, 8)}`;
-  await addMembers(org.id, memberId, [{ userId: memberId, email: 'member@example.com' }]);
-  const project = await api.tasks.createProject({ organizationId: org.id, name: 'Fuzz board' });
-  const task = await api.tasks.create({ organizationId: org.id, projectId: project.id, title: 'Fuzz me', placement: { status: 'todo', after: null, before: null } });
-  fixture = { organizationId: org.id, projectId: project.id, taskId: task.id, memberId };
-  call = (path) => callerFor(api, path);
+  const organization = await organizationWithMembers({ name: 'Fuzz Inc' });
+  const { projectId, taskIds } = await boardWithTasks({ organization, project: 'Fuzz board', tasks: ['Fuzz me'] });
+  fixture = { organizationId: organization.organizationId, projectId, taskId: taskIds[0], memberId: organization.member.session.user.id };
+  call = (path) => callerFor(organization.owner.api, path);
 });
 
 describe('G12: every procedure rejects malformed input with a client error and writes nothing', () => {
@@ -194,7 +187,19 @@ describe('G12: every procedure rejects malformed input with a client error and w
       return; // nothing to fuzz: the procedure reads no input
     }
     const base = INPUTS[path];
-    if (!base) throw new Error(`${path} takes input but has no entry in INPUTS (test/integration/fuzz.test.ts); add one line with a well-formed input`);
+    if (!base) {
+      const known = { organizationId: 'f.organizationId', projectId: 'f.projectId', taskId: 'f.taskId', userId: 'f.memberId' };
+      throw new Error(
+        signpostMessage({
+          what: 'procedure',
+          missing: [path],
+          file: 'test/integration/fuzz.test.ts',
+          table: 'INPUTS',
+          line: () => `'${path}': (f) => (${sampleInput(procedure, known, { all: true }) ?? '{}'}),`,
+          note: 'Make it a well-formed input, every optional field included: the fuzzer breaks each field in turn.',
+        }),
+      );
+    }
     const wellFormed = base(fixture);
     expect(await accepts(procedure, wellFormed), `the INPUTS entry of ${path} should be well-formed`).toBe(true);
 

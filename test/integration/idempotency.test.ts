@@ -17,11 +17,10 @@ import { devMailbox } from '~/server/mail';
 import { getRedis, keys } from '~/server/redis';
 import { partitionOf } from '~/server/redis/keys';
 import { as, closeAppClientsAfterAll } from '../support/callers';
-import { addMembers } from '../support/members';
+import { boardWithTasks, slug } from '../support/fixtures';
 
 closeAppClientsAfterAll();
 
-const slug = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 const top = { status: 'todo', after: null, before: null } as const; // a literal status, as the input's enum wants
 
 /** The organization's events of one type, as the partition stream holds them (the log itself, not a read model). */
@@ -31,15 +30,11 @@ async function eventsOf(organizationId: string, type: string) {
   return entries.map((e) => envelopeSchema.parse(JSON.parse(e.message.e ?? ''))).filter((e) => e.organizationId === organizationId && e.type === type);
 }
 
-/** An owner with an organization and a project, and a second member. */
+/** An owner with an organization and a project, and a second member (an admin). */
 async function workspace() {
-  const owner = as('owner');
   const other = as('other');
-  const organization = await owner.api.organizations.create({ name: 'Acme', slug: slug('acme') });
-  const organizationId = organization.id;
-  await addMembers(organizationId, owner.session.user.id, [{ userId: other.session.user.id, email: other.session.user.email, role: 'admin' }]);
-  const project = await owner.api.tasks.createProject({ organizationId, name: 'Launch' });
-  return { owner, other, organizationId, projectId: project.id };
+  const { owner, organizationId, projectId } = await boardWithTasks({ members: [{ user: other, role: 'admin' }] });
+  return { owner, other, organizationId, projectId };
 }
 
 describe('organizations.create with an idempotency key', () => {

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createCaller } from '~/server/app/router';
-import { createContextInner, writeSide } from '~/server/app/context';
-import type { Session } from '~/server/auth';
+import { describe, expect, it } from 'vitest';
+import { writeSide } from '~/server/app/context';
 import { db } from '~/server/db';
 import { projectorCheckpoints, reactorEffects } from '~/server/db/event-core-schema';
 import { devMailbox } from '~/server/mail';
@@ -15,43 +12,27 @@ import { organizationDecider } from '~/server/modules/organizations/commands';
 import { catchUp, createAppRuntime } from '~/server/app/projectors';
 import { loadState, recordEvents } from '~/server/commands/handler';
 import { getRedis, keys } from '~/server/redis';
+import { as, closeAppClientsAfterAll, codeAndMessageOf } from '../support/callers';
+import { slug } from '../support/fixtures';
 import { eventually } from '../support/log-capture';
 
-afterAll(async () => {
-  getRedis().destroy();
-  await db.$client.end({ timeout: 5 });
-});
+closeAppClientsAfterAll();
 
-function as(name: string) {
-  const id = randomUUID().slice(0, 8);
-  const session: Session = {
-    user: { id: `${name}-${id}`, email: `${name}-${id}@example.com`, name },
-    expires: new Date(Date.now() + 3_600_000).toISOString(),
-  };
-  return { session, email: session.user.email, api: createCaller(createContextInner({ session })) };
-}
-
-async function codeAndMessage(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof TRPCError ? `${error.code}: ${error.message}` : `not a TRPCError: ${String(error)}`;
-  }
-}
+/** A user whose email no other test's has: invitations are addressed by email. */
+const user = (name: string) => as(name, { uniqueEmail: true });
 
 const tokenOf = (url: string) => new URL(url, 'http://app.test').searchParams.get('token') ?? '';
 
 async function organization() {
-  const owner = as('owner');
-  const created = await owner.api.organizations.create({ name: 'Initech', slug: `initech-${randomUUID().slice(0, 8)}` });
+  const owner = user('owner');
+  const created = await owner.api.organizations.create({ name: 'Initech', slug: slug('initech') });
   return { owner, organizationId: created.id };
 }
 
 describe('invitations', () => {
   it('invite → listed and mailed → a third user accepts → member with the invited role', async () => {
     const { owner, organizationId } = await organization();
-    const invitee = as('invitee');
+    const invitee = user('invitee');
     const invited = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'admin' });
     const { invitationId, url } = invited;
     expect(url).toBe(`/invite/${organizationId}/${invitationId}?token=${tokenOf(url)}`);
@@ -88,13 +69,13 @@ describe('invitations', () => {
   it('a used link cannot be used again, by the same user or anyone else', async () => {
     const { owner, organizationId } = await organization();
     const { invitationId, url } = await owner.api.organizations.invite({ organizationId, email: 'someone@example.com', role: 'member' });
-    const first = as('first');
+    const first = user('first');
     await first.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) });
-    expect(await codeAndMessage(first.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*already used/);
-    const second = as('second');
-    expect(await codeAndMessage(second.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*already used/);
+    expect(await codeAndMessageOf(first.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*already used/);
+    const second = user('second');
+    expect(await codeAndMessageOf(second.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*already used/);
     await expect(second.api.organizations.mine()).resolves.toEqual([]);
-    expect(await codeAndMessage(owner.api.organizations.revokeInvitation({ organizationId, invitationId }))).toMatch(/^CONFLICT: .*accepted/);
+    expect(await codeAndMessageOf(owner.api.organizations.revokeInvitation({ organizationId, invitationId }))).toMatch(/^CONFLICT: .*accepted/);
   });
 
   it('a revoked invitation cannot be accepted, nor revoked twice; an unknown one is NOT_FOUND', async () => {
@@ -102,12 +83,12 @@ describe('invitations', () => {
     const { invitationId, url } = await owner.api.organizations.invite({ organizationId, email: 'late@example.com', role: 'member' });
     await owner.api.organizations.revokeInvitation({ organizationId, invitationId });
     await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([]);
-    const late = as('late');
+    const late = user('late');
     await expect(late.api.organizations.invitation({ organizationId, invitationId, token: tokenOf(url) })).resolves.toMatchObject({ status: 'revoked' });
-    expect(await codeAndMessage(late.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*revoked/);
+    expect(await codeAndMessageOf(late.api.organizations.acceptInvitation({ organizationId, invitationId, token: tokenOf(url) }))).toMatch(/^CONFLICT: .*revoked/);
     await expect(late.api.organizations.mine()).resolves.toEqual([]);
-    expect(await codeAndMessage(owner.api.organizations.revokeInvitation({ organizationId, invitationId }))).toMatch(/^CONFLICT: .*revoked/);
-    expect(await codeAndMessage(owner.api.organizations.revokeInvitation({ organizationId, invitationId: randomUUID() }))).toMatch(/^NOT_FOUND/);
+    expect(await codeAndMessageOf(owner.api.organizations.revokeInvitation({ organizationId, invitationId }))).toMatch(/^CONFLICT: .*revoked/);
+    expect(await codeAndMessageOf(owner.api.organizations.revokeInvitation({ organizationId, invitationId: randomUUID() }))).toMatch(/^NOT_FOUND/);
   });
 
   it('an expired invitation is refused with a clear message', async () => {
@@ -123,27 +104,27 @@ describe('invitations', () => {
       events: [invitationCreated.create({ invitationId, email: 'slow@example.com', role: 'member', tokenHash: hashInvitationToken(token), expiresAt: new Date(Date.now() - 1_000).toISOString() })],
     });
     await catchUp(result.positions.at(-1));
-    const slow = as('slow');
+    const slow = user('slow');
     await expect(slow.api.organizations.invitation({ organizationId, invitationId, token })).resolves.toMatchObject({ status: 'expired' });
-    expect(await codeAndMessage(slow.api.organizations.acceptInvitation({ organizationId, invitationId, token }))).toMatch(/^CONFLICT: .*expired/);
+    expect(await codeAndMessageOf(slow.api.organizations.acceptInvitation({ organizationId, invitationId, token }))).toMatch(/^CONFLICT: .*expired/);
     await expect(slow.api.organizations.mine()).resolves.toEqual([]);
   });
 
   it('a wrong token is NOT_FOUND, for the preview and the accept', async () => {
     const { owner, organizationId } = await organization();
     const { invitationId } = await owner.api.organizations.invite({ organizationId, email: 'guess@example.com', role: 'member' });
-    const guesser = as('guesser');
+    const guesser = user('guesser');
     const wrong = invitationToken(randomUUID());
-    expect(await codeAndMessage(guesser.api.organizations.invitation({ organizationId, invitationId, token: wrong }))).toMatch(/^NOT_FOUND/);
-    expect(await codeAndMessage(guesser.api.organizations.acceptInvitation({ organizationId, invitationId, token: wrong }))).toMatch(/^NOT_FOUND/);
+    expect(await codeAndMessageOf(guesser.api.organizations.invitation({ organizationId, invitationId, token: wrong }))).toMatch(/^NOT_FOUND/);
+    expect(await codeAndMessageOf(guesser.api.organizations.acceptInvitation({ organizationId, invitationId, token: wrong }))).toMatch(/^NOT_FOUND/);
     await expect(guesser.api.organizations.mine()).resolves.toEqual([]);
   });
 
   it('inviting someone who is already a member is a CONFLICT; owner is not an invitable role', async () => {
     const { owner, organizationId } = await organization();
-    expect(await codeAndMessage(owner.api.organizations.invite({ organizationId, email: owner.email, role: 'member' }))).toMatch(/^CONFLICT: .*already a member/);
+    expect(await codeAndMessageOf(owner.api.organizations.invite({ organizationId, email: owner.email, role: 'member' }))).toMatch(/^CONFLICT: .*already a member/);
     // @ts-expect-error owner is not an invitable role
-    expect(await codeAndMessage(owner.api.organizations.invite({ organizationId, email: 'boss@example.com', role: 'owner' }))).toMatch(/^BAD_REQUEST/);
+    expect(await codeAndMessageOf(owner.api.organizations.invite({ organizationId, email: 'boss@example.com', role: 'owner' }))).toMatch(/^BAD_REQUEST/);
     await expect(owner.api.organizations.invitations({ organizationId })).resolves.toEqual([]);
   });
 });
@@ -151,7 +132,7 @@ describe('invitations', () => {
 describe('the invitation mailer', () => {
   it('writes exactly one mail per invitation, even when the runtime delivers the event again', async () => {
     const { owner, organizationId } = await organization();
-    const invitee = as('again');
+    const invitee = user('again');
     const { invitationId, position } = await owner.api.organizations.invite({ organizationId, email: invitee.email, role: 'member' });
     expect(await catchUp(position ?? undefined)).toEqual({ settled: true });
     await expect(invitee.api.mailbox.list()).resolves.toHaveLength(1);

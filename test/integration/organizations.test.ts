@@ -1,38 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
+import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '~/server/app/router';
-import { as, closeAppClientsAfterAll } from '../support/callers';
-import { addMembers } from '../support/members';
+import { as, closeAppClientsAfterAll, codeOf } from '../support/callers';
+import { boardWithTasks, organizationWithMembers, slug } from '../support/fixtures';
+import { expectRegistered, sampleInput } from '../support/registries';
 
 closeAppClientsAfterAll();
 
-const slug = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
-  }
-}
-
-/** An organization with an owner, an admin and a member, all settled into the read models. */
+/** An organization with an owner, an admin and a member, all settled into the read models, and a project with one task. */
 async function team() {
-  const owner = as('owner');
-  const admin = as('admin');
-  const member = as('member');
-  const created = await owner.api.organizations.create({ name: 'Acme', slug: slug('acme') });
-  const organizationId = created.id;
-  // Members join through the directory's own events here: quicker than the invitation round trip.
-  await addMembers(organizationId, owner.session.user.id, [
-    { userId: admin.session.user.id, email: admin.session.user.email, role: 'admin' },
-    { userId: member.session.user.id, email: member.session.user.email },
-  ]);
-  const project = await owner.api.tasks.createProject({ organizationId, name: 'Launch' });
-  const task = await owner.api.tasks.create({ organizationId, projectId: project.id, title: 'Write the docs', placement: { status: 'todo', after: null, before: null } });
-  return { organizationId, owner, admin, member, outsider: as('outsider'), projectId: project.id, taskId: task.id };
+  const organization = await organizationWithMembers();
+  const { projectId, taskIds } = await boardWithTasks({ organization, tasks: ['Write the docs'] });
+  return { ...organization, projectId, taskId: taskIds[0] };
 }
 
 describe('organizations', () => {
@@ -148,14 +128,24 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
   };
 
   it('the table covers every procedure of the router', () => {
-    const all = Object.keys(appRouter._def.procedures);
+    // At runtime the router's procedure record is flat, keyed by full path ('tasks.create'); its type describes the nested tree.
+    const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
     const listed = [...Object.keys(cases), ...Object.keys(unscoped)];
-    const missing = all.filter((path) => !listed.includes(path));
-    expect(
-      missing,
-      `add to \`cases\` in test/integration/organizations.test.ts (G11) one line per procedure, e.g. '${missing[0] ?? 'x.y'}': { minRole: 'member', call: (f, w) => w.api.${missing[0] ?? 'x.y'}({ organizationId: f.organizationId, … }) }, or to \`unscoped\` with why it needs no organization`,
-    ).toEqual([]);
-    expect(listed.filter((path) => !all.includes(path)), 'these are listed but no longer in the router: remove them').toEqual([]);
+    const fixture = { organizationId: 'f.organizationId', projectId: 'f.projectId', taskId: 'f.taskId', userId: 'f.member.session.user.id' };
+    const input = (path: string) => {
+      const procedure = procedures[path];
+      return (procedure && sampleInput(procedure, fixture)) ?? '';
+    };
+    expectRegistered({
+      what: 'procedure',
+      missing: Object.keys(procedures).filter((path) => !listed.includes(path)),
+      file: 'test/integration/organizations.test.ts (G11)',
+      table: 'cases',
+      line: (path) => `'${path}': { minRole: 'member', call: (f, w) => w.api.${path}(${input(path)}) },`,
+      note: "Use minRole: 'admin' where members may not call it, and check the input: the call must reach the organization check.",
+      or: { table: 'unscoped', when: 'if it takes no organization', line: (path) => `'${path}': 'why it is safe without an organization',` },
+    });
+    expect(listed.filter((path) => !(path in procedures)), 'these are listed but no longer in the router: remove them').toEqual([]);
   });
 
   for (const [name, { minRole, call }] of Object.entries(cases)) {

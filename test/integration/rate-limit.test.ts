@@ -20,6 +20,8 @@ const { db } = await import('~/server/db');
 const { getRedis, keys } = await import('~/server/redis');
 const { env } = await import('~/env');
 const { createRateLimiter } = await import('~/server/rate-limit');
+const { as } = await import('../support/callers');
+const { slug } = await import('../support/fixtures');
 
 const redis = createRedis({ url: inject('redisUrl'), logger: captureLogs().logger, name: 'rate-limit-test' });
 await redis.connect();
@@ -29,14 +31,6 @@ afterAll(async () => {
   getRedis().destroy();
   await db.$client.end({ timeout: 5 });
 });
-
-function as(name: string) {
-  const session = {
-    user: { id: `${name}-${randomUUID().slice(0, 8)}`, email: `${name}@example.com`, name },
-    expires: new Date(Date.now() + 3_600_000).toISOString(),
-  };
-  return { session, api: createCaller(createContextInner({ session })) };
-}
 
 async function totalStreamLength(): Promise<number> {
   let total = 0;
@@ -97,7 +91,7 @@ describe('sliding-window limiter', () => {
 describe('mutations through the tRPC kernel', () => {
   it('past the limit a user gets TOO_MANY_REQUESTS and nothing is written; another user is unaffected', async () => {
     const ada = as('ada');
-    const org = await ada.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
+    const org = await ada.api.organizations.create({ name: 'Acme', slug: slug('acme') });
     for (let i = 1; i < LIMIT; i++) await ada.api.organizations.rename({ organizationId: org.id, name: `Acme ${i}` });
 
     const before = await totalStreamLength();
@@ -112,7 +106,7 @@ describe('mutations through the tRPC kernel', () => {
     await expect(ada.api.organizations.mine()).resolves.toHaveLength(1);
 
     const bob = as('bob');
-    await expect(bob.api.organizations.create({ name: 'Bobs', slug: `bobs-${randomUUID().slice(0, 8)}` })).resolves.toMatchObject({ settled: true });
+    await expect(bob.api.organizations.create({ name: 'Bobs', slug: slug('bobs') })).resolves.toMatchObject({ settled: true });
     expect(await totalStreamLength()).toBeGreaterThan(before);
   });
 

@@ -2,7 +2,6 @@
  * Write-side state is rebuildable: `npm run events -- rebuild-state` folds
  * the archive plus the stream tail into every aggregate's version and state.
  */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { catalogue, deciders } from '~/server/app/catalogue';
 import { writeSide } from '~/server/app/context';
@@ -17,6 +16,7 @@ import { getRedis, keys } from '~/server/redis';
 import { partitionOf } from '~/server/redis/keys';
 import { env } from '~/env';
 import { as, closeAppClientsAfterAll } from '../support/callers';
+import { boardWithTasks, slug } from '../support/fixtures';
 import { runScript } from '../support/run-script';
 
 closeAppClientsAfterAll();
@@ -38,10 +38,9 @@ async function forgetWriteSide(): Promise<number> {
 describe('rebuild-state', () => {
   it('after every state and version key is deleted, `npm run events -- rebuild-state` restores them: commands succeed at the right versions', { timeout: 90_000 }, async () => {
     const ada = as('ada');
-    const { id: organizationId } = await ada.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
-    const { id: projectId } = await ada.api.tasks.createProject({ organizationId, name: 'Launch' });
-    const { id: taskId } = await ada.api.tasks.create({ organizationId, projectId, title: 'Ship', placement: { status: 'todo', after: null, before: null } });
-    await ada.api.tasks.move({ organizationId, taskId, placement: { status: 'doing', after: null, before: null } });
+    const { organizationId, projectId, taskIds, move } = await boardWithTasks({ owner: ada, tasks: ['Ship'] });
+    const [taskId] = taskIds;
+    await move(taskId, 'doing');
     await catchUpAll(); // these are archived …
     await ada.api.tasks.edit({ organizationId, taskId, title: 'Ship it', description: 'soon' }); // … this one is only in the stream tail
     const before = await Promise.all([
@@ -74,7 +73,7 @@ describe('rebuild-state', () => {
 
   it('never writes over a newer version that a command stored meanwhile', async () => {
     const ada = as('ada');
-    const { id: organizationId } = await ada.api.organizations.create({ name: 'Race', slug: `race-${randomUUID().slice(0, 8)}` });
+    const { id: organizationId } = await ada.api.organizations.create({ name: 'Race', slug: slug('race') });
     const partition = partitionOf(organizationId, env.EVENT_PARTITIONS);
     // The store ahead of the log, as if an append landed after the rebuild read the log.
     await getRedis().set(keys.version(partition, organizationId), '7');

@@ -45,13 +45,13 @@ function parseMonitorLine(line: string): { addr: string; command: string } | nul
 describe('round trips of one command', () => {
   it('tasks.move with a worker running: at most 10 Redis commands and Postgres statements in all', { timeout: 90_000 }, async () => {
     const { as } = await import('../support/callers');
+    const { boardWithTasks } = await import('../support/fixtures');
     const { getRedis, createRedis } = await import('~/server/redis');
     const { statementCount } = await import('~/server/db/client');
     const { logger } = await import('~/server/logger');
     const ada = as('ada');
-    const { id: organizationId } = await ada.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
-    const { id: projectId } = await ada.api.tasks.createProject({ organizationId, name: 'Launch' });
-    const { id: taskId } = await ada.api.tasks.create({ organizationId, projectId, title: 'Ship', placement: { status: 'todo', after: null, before: null } });
+    const { organizationId, taskIds } = await boardWithTasks({ owner: ada, tasks: ['Ship'] });
+    const [taskId] = taskIds;
     const move = (status: 'todo' | 'doing' | 'done') => ada.api.tasks.move({ organizationId, taskId, placement: { status, after: null, before: null } });
     // The worker holds the organization's partition and has caught up: a move settles through its notices.
     const { readAggregates } = await import('~/server/events/write-state');

@@ -27,23 +27,16 @@ import { taskDecider, type TaskCommand, type TaskState } from '~/server/modules/
 import { taskEvents } from '~/server/modules/tasks/events';
 import { boardProjector } from '~/server/modules/tasks/read-models/board';
 import { as, closeAppClientsAfterAll } from '../support/callers';
+import { boardWithTasks, column } from '../support/fixtures';
 
 closeAppClientsAfterAll();
 
-const column = (status: 'todo' | 'doing' | 'done') => ({ status, after: null, before: null });
-
-async function board() {
-  const ada = as('ada');
-  const { id: organizationId } = await ada.api.organizations.create({ name: 'Acme', slug: `acme-${randomUUID().slice(0, 8)}` });
-  const { id: projectId } = await ada.api.tasks.createProject({ organizationId, name: 'Launch' });
-  const view = async () => (await ada.api.tasks.board({ organizationId, projectId })).tasks;
-  return { ada, organizationId, projectId, view };
-}
+const board = () => boardWithTasks({ owner: as('ada') });
 
 describe('write-side state', () => {
   it('is stored beside the version by the append, and a command decides from it alone: an emptied read side blocks nothing', async () => {
     const b = await board();
-    const task = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Ship', placement: column('todo') });
+    const task = await b.add('Ship');
     await expect(loadState(writeSide(), taskDecider, b.organizationId, task.id)).resolves.toEqual({
       version: 1,
       state: { projectId: b.projectId, title: 'Ship', description: '', status: 'todo', rank: expect.any(String), assigneeId: null, archived: false, labels: [] },
@@ -56,16 +49,16 @@ describe('write-side state', () => {
     await db.execute(sql`delete from tasks where organization_id = ${b.organizationId}`);
 
     const ids = { organizationId: b.organizationId, taskId: task.id };
-    await expect(b.ada.api.tasks.move({ ...ids, placement: column('done') })).resolves.toMatchObject({ changed: true });
-    await expect(b.ada.api.tasks.edit({ ...ids, title: 'Ship it', description: 'today' })).resolves.toMatchObject({ changed: true });
-    await expect(b.ada.api.tasks.assign({ ...ids, assigneeId: b.ada.session.user.id })).resolves.toMatchObject({ changed: true });
-    await expect(b.ada.api.organizations.rename({ organizationId: b.organizationId, name: 'Acme Inc' })).resolves.toMatchObject({ changed: true });
-    await expect(b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Next', placement: column('todo') })).resolves.toMatchObject({
+    await expect(b.owner.api.tasks.move({ ...ids, placement: column('done') })).resolves.toMatchObject({ changed: true });
+    await expect(b.owner.api.tasks.edit({ ...ids, title: 'Ship it', description: 'today' })).resolves.toMatchObject({ changed: true });
+    await expect(b.owner.api.tasks.assign({ ...ids, assigneeId: b.owner.session.user.id })).resolves.toMatchObject({ changed: true });
+    await expect(b.owner.api.organizations.rename({ organizationId: b.organizationId, name: 'Acme Inc' })).resolves.toMatchObject({ changed: true });
+    await expect(b.owner.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Next', placement: column('todo') })).resolves.toMatchObject({
       changed: true,
     });
     await expect(loadState(writeSide(), taskDecider, b.organizationId, task.id)).resolves.toMatchObject({
       version: 4,
-      state: { status: 'done', title: 'Ship it', description: 'today', assigneeId: b.ada.session.user.id },
+      state: { status: 'done', title: 'Ship it', description: 'today', assigneeId: b.owner.session.user.id },
     });
   });
 
@@ -95,10 +88,10 @@ describe('write-side state', () => {
     const runtime = createProjectorRuntime({ db, redis: getRedis(), keys, catalogue, projectors, partitions: env.EVENT_PARTITIONS, workerId: `ext-${randomUUID().slice(0, 6)}`, logger });
 
     const b = await board();
-    const { id: taskId } = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'Write docs', placement: column('todo') });
+    const { id: taskId } = await b.add('Write docs');
     // The app's own drains do not know task.flagged (it exists only in this test): let them finish before it is appended.
     await drainsAfterResponsesDone();
-    const actor = { userId: b.ada.session.user.id, email: b.ada.session.user.email };
+    const actor = { userId: b.owner.session.user.id, email: b.owner.session.user.email };
     await expect(
       handleCommand(writeSide(), { decider: extendedTasks, organizationId: b.organizationId, aggregateId: taskId, actor, command: { type: 'flag', reason: 'blocked' } }),
     ).resolves.toMatchObject({ changed: true });
@@ -106,8 +99,8 @@ describe('write-side state', () => {
 
     // Later commands on the task, through the app's own procedures, all land at the versions after it.
     const ids = { organizationId: b.organizationId, taskId };
-    await expect(b.ada.api.tasks.edit({ ...ids, title: 'Write the docs', description: '' })).resolves.toMatchObject({ changed: true, settled: true });
-    await expect(b.ada.api.tasks.move({ ...ids, placement: column('doing') })).resolves.toMatchObject({ changed: true, settled: true });
+    await expect(b.owner.api.tasks.edit({ ...ids, title: 'Write the docs', description: '' })).resolves.toMatchObject({ changed: true, settled: true });
+    await expect(b.owner.api.tasks.move({ ...ids, placement: column('doing') })).resolves.toMatchObject({ changed: true, settled: true });
     await expect(loadState(writeSide(), taskDecider, b.organizationId, taskId)).resolves.toMatchObject({ version: 4, state: { title: 'Write the docs', status: 'doing' } });
     expect(await b.view()).toEqual([expect.objectContaining({ id: taskId, title: 'Write the docs', status: 'doing' })]);
     expect(await db.select().from(deadLetters)).toEqual([]);
@@ -121,14 +114,14 @@ describe('write-side state', () => {
     await db.execute(sql`create trigger refuse_poison before insert or update on tasks for each row execute function refuse_poison()`);
     try {
       const b = await board();
-      const created = await b.ada.api.tasks.create({ organizationId: b.organizationId, projectId: b.projectId, title: 'poison', placement: column('todo') });
+      const created = await b.add('poison');
       expect(created.settled).toBe(false); // the board parked it; the command itself succeeded
       const parked = await db.select().from(deadLetters).where(and(eq(deadLetters.projector, boardProjector.name), eq(deadLetters.aggregateId, created.id)));
       expect(parked.map((d) => d.status)).toEqual(['failed']);
 
       const ids = { organizationId: b.organizationId, taskId: created.id };
-      await expect(b.ada.api.tasks.edit({ ...ids, title: 'cured', description: 'fixed' })).resolves.toMatchObject({ changed: true });
-      await expect(b.ada.api.tasks.move({ ...ids, placement: column('done') })).resolves.toMatchObject({ changed: true });
+      await expect(b.owner.api.tasks.edit({ ...ids, title: 'cured', description: 'fixed' })).resolves.toMatchObject({ changed: true });
+      await expect(b.owner.api.tasks.move({ ...ids, placement: column('done') })).resolves.toMatchObject({ changed: true });
       await expect(loadState(writeSide(), taskDecider, b.organizationId, created.id)).resolves.toMatchObject({ version: 3, state: { title: 'cured', status: 'done' } });
       expect(await b.view()).toEqual([]); // the board holds the task back, behind its parked event
 

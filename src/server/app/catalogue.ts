@@ -10,7 +10,10 @@ import type { AnyDecider } from '~/server/events/decider';
 import { organizationDecider } from '~/server/modules/organizations/commands';
 import { projectDecider, taskDecider } from '~/server/modules/tasks/commands';
 
-export const deciders: ReadonlyArray<AnyDecider> = [organizationDecider, projectDecider, taskDecider];
+export const deciders = [organizationDecider, projectDecider, taskDecider] as const satisfies ReadonlyArray<AnyDecider>; // a tuple: the catalogue keeps each event's type
 
-export const catalogue = createCatalogue([...organizationDecider.events, ...projectDecider.events, ...taskDecider.events]);
+/** Every decider's events, typed as the union of them all. */
+type AppEvent = (typeof deciders)[number]['events'][number];
+
+export const catalogue = createCatalogue(deciders.flatMap((decider): ReadonlyArray<AppEvent> => decider.events));
 export type AppCatalogue = typeof catalogue;

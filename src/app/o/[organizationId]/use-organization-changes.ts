@@ -50,23 +50,19 @@ export function useRefetchViews(organizationId: string) {
   const queryClient = useQueryClient();
 
   const refetch = (views: ReadonlyArray<View>) => {
-    const keys = views.flatMap((view): QueryKey[] => {
-      switch (view) {
-        case 'organization':
-          return [
-            trpc.organizations.get.queryKey({ organizationId }),
-            trpc.organizations.members.queryKey({ organizationId }),
-            trpc.organizations.invitations.queryKey({ organizationId }),
-            trpc.organizations.mine.queryKey(),
-          ];
-        case 'board':
-          return [trpc.tasks.projects.queryKey({ organizationId }), trpc.tasks.board.queryKey({ organizationId })];
-        case 'activity':
-          return [trpc.activity.list.infiniteQueryKey({ organizationId })];
-        case 'dashboard':
-          return [trpc.tasks.dashboard.queryKey({ organizationId })];
-      }
-    });
+    // One entry per view: a view added to ALL_VIEWS (~/lib/stale-views) is a compile error here until it has its queries.
+    const queriesOf: Record<View, () => QueryKey[]> = {
+      organization: () => [
+        trpc.organizations.get.queryKey({ organizationId }),
+        trpc.organizations.members.queryKey({ organizationId }),
+        trpc.organizations.invitations.queryKey({ organizationId }),
+        trpc.organizations.mine.queryKey(),
+      ],
+      board: () => [trpc.tasks.projects.queryKey({ organizationId }), trpc.tasks.board.queryKey({ organizationId })],
+      activity: () => [trpc.activity.list.infiniteQueryKey({ organizationId })],
+      dashboard: () => [trpc.tasks.dashboard.queryKey({ organizationId })],
+    };
+    const keys = views.flatMap((view) => queriesOf[view]());
     return Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   };
   return refetch;

@@ -337,10 +337,12 @@ function ArchivedTasks({ organizationId, projectId, restoring, onRestore }: { or
 /** One task's history in a modal dialog (Escape or Close dismisses it; focus returns to the card). */
 function TaskHistory({ organizationId, task, onClose }: { organizationId: string; task: Task; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  // Opened once, never closed on cleanup: close() queues a `close` event, and in development
+  // StrictMode's mount, unmount, mount would deliver it after the second mount, to onClose,
+  // shutting the dialog at once. Unmounting removes the element, which leaves the top layer by itself.
   useEffect(() => {
     const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
+    if (element && !element.open) element.showModal();
   }, []);
   return (
     <dialog
