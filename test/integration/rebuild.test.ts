@@ -52,9 +52,13 @@ async function rowsOf(table: string): Promise<string[]> {
   return rows.map((r) => r.row).sort();
 }
 
+/** One entry per partition; a partition with no row yet reads as the row it would start with. */
 async function checkpointsOf(projector: string) {
-  const rows = await h.db.select().from(projectorCheckpoints).where(eq(projectorCheckpoints.projector, projector)).orderBy(projectorCheckpoints.partition);
-  return rows.map((r) => ({ partition: r.partition, lastId: r.lastId, eventsApplied: r.eventsApplied, fence: r.fence }));
+  const rows = await h.db.select().from(projectorCheckpoints).where(eq(projectorCheckpoints.projector, projector));
+  return Array.from({ length: h.partitions }, (_, partition) => {
+    const row = rows.find((r) => r.partition === partition);
+    return { partition, lastId: row?.lastId ?? '0-0', eventsApplied: row?.eventsApplied ?? 0, fence: row?.fence ?? 0 };
+  });
 }
 
 async function lettersOf(projector: string) {
