@@ -96,7 +96,7 @@ runMain(async () => {
     const existing = (await demo.api.organizations.mine()).find((o) => o.slug === SLUG);
     if (existing) {
       console.log(`✔ "${existing.name}" (${SLUG}) already exists; nothing to do.`);
-      console.log(`  Open ${appUrl}/o/${existing.id} and sign in with ${OWNER}.`);
+      console.log(`  Open ${appUrl}/o/${existing.slug} and sign in with ${OWNER}.`);
       return;
     }
 
@@ -144,7 +144,7 @@ runMain(async () => {
     }
 
     console.log(`✔ Seeded "Acme Demo" (${SLUG}): ${PEOPLE.length + 1} members, ${PROJECTS.length} projects, ${taskCount} tasks.`);
-    console.log(`  Open ${appUrl}/o/${organizationId} and sign in with ${OWNER}.`);
+    console.log(`  Open ${appUrl}/o/${SLUG} and sign in with ${OWNER}.`);
   } finally {
     closeNoticeHub();
     getRedis().destroy();

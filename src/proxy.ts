@@ -16,6 +16,10 @@
  *
  * Edit it together with `serverActions.allowedOrigins` if you ever set that in
  * next.config.ts: origins allowed there must be allowed here too.
+ *
+ * It also hands the organization pages' layout the path asked for
+ * (`PATH_HEADER`), which layouts are not given: it sends a signed-out visitor
+ * back there after sign-in, and an old id URL to the same page by slug.
  */
 import { NextResponse, type NextRequest } from 'next/server';
 
@@ -34,16 +38,23 @@ export function sameOriginOrNone(headers: Headers): boolean {
   return new URL(origin).host === host;
 }
 
+/** The request header carrying the path of an organization page (set here, read by src/app/o/[slug]/layout.tsx). */
+export const PATH_HEADER = 'x-streamline-path';
+
 export function proxy(request: NextRequest) {
   if (request.method === 'POST' && !request.nextUrl.pathname.startsWith('/api/') && !sameOriginOrNone(request.headers)) {
     return new NextResponse('Cross-site request refused.\n', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
-  return NextResponse.next();
+  if (!request.nextUrl.pathname.startsWith('/o/')) return NextResponse.next();
+  const headers = new Headers(request.headers);
+  headers.set(PATH_HEADER, request.nextUrl.pathname);
+  return NextResponse.next({ request: { headers } });
 }
 
 export const config = {
-  // Only requests that can be server actions reach the proxy at all.
+  // Only organization pages and requests that can be server actions reach the proxy at all.
   matcher: [
+    '/o/:path*',
     { source: '/((?!api/|_next/).*)', has: [{ type: 'header', key: 'next-action' }] },
     { source: '/((?!api/|_next/).*)', has: [{ type: 'header', key: 'content-type', value: 'multipart/form-data.*' }] },
   ],

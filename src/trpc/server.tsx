@@ -5,7 +5,7 @@ import 'server-only';
  * prefetched data without a second round trip. Calls go straight to the
  * router in-process, not over HTTP.
  */
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { dehydrate, HydrationBoundary, type QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cache, type ReactNode } from 'react';
 import { appRouter } from '~/server/app/router';
@@ -20,6 +20,15 @@ export const trpc = createTRPCOptionsProxy({
   router: appRouter,
   queryClient: getQueryClient,
 });
+
+/**
+ * Runs a page's queries on the server (`prefetch((q) => [q.prefetchQuery(trpc.x.queryOptions(input))])`) before it renders, so its HTML already
+ * holds their data (no skeleton flash). A failed query is left to the client,
+ * which shows its own error state.
+ */
+export async function prefetch(queries: (client: QueryClient) => ReadonlyArray<Promise<void>>): Promise<void> {
+  await Promise.all(queries(getQueryClient()));
+}
 
 export function HydrateClient({ children }: { children: ReactNode }) {
   return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;

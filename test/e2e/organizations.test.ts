@@ -21,24 +21,27 @@ describe('organizations in the browser', () => {
     await expect(page.getByLabel('URL name').inputValue()).resolves.toMatch(/^acme-[0-9a-f]{4}$/);
     await page.getByRole('button', { name: 'Create organization' }).click();
 
-    await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    // The organization's URL is its URL name.
+    await page.waitForURL(/\/o\/acme-[0-9a-f]{4}$/);
     await page.getByRole('heading', { level: 1, name }).waitFor();
     await page.getByText('Your role: owner').waitFor();
-    await page.getByRole('list', { name: 'Members', exact: true }).getByText(`${email}`).waitFor();
 
     // A second tab on the same organization, live: it must follow the rename without a reload.
     const other = await context.newPage();
     await other.goto(page.url());
     await other.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
 
+    await page.getByRole('link', { name: 'Settings and members' }).click();
+    await page.getByRole('list', { name: 'Members', exact: true }).getByText(`${email}`).waitFor();
     await page.getByLabel('Organization name').fill(`${name} Inc`);
     await page.getByRole('button', { name: 'Rename' }).click();
-    await page.getByRole('heading', { level: 1, name: `${name} Inc` }).waitFor();
+    await page.getByRole('link', { name: `← ${name} Inc` }).waitFor();
     await other.getByRole('heading', { level: 1, name: `${name} Inc` }).waitFor({ timeout: 10_000 });
     // The activity feed, a second read model of the same events, tells both tabs what happened.
     await other.getByRole('list', { name: 'Activity' }).getByText(`renamed the organization to “${name} Inc”`).waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'organization.png'), fullPage: true });
+    await other.screenshot({ path: path.join(ARTIFACTS_DIR, 'organization.png'), fullPage: true });
 
+    await page.getByRole('link', { name: `← ${name} Inc` }).click();
     await page.getByRole('link', { name: '← All organizations' }).click();
     await page.getByRole('link', { name: new RegExp(`${name} Inc`) }).waitFor();
 
@@ -62,8 +65,9 @@ describe('organizations in the browser', () => {
     const name = `Globex ${randomBytes(2).toString('hex')}`;
     await owner.getByLabel('Name', { exact: true }).fill(name);
     await owner.getByRole('button', { name: 'Create organization' }).click();
-    await owner.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await owner.waitForURL(/\/o\/[a-z0-9-]+$/);
     await owner.getByText('Your role: owner').waitFor();
+    await owner.getByRole('link', { name: 'Settings and members' }).click();
     await owner.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
 
     const guestEmail = `guest-${randomBytes(4).toString('hex')}@example.com`;
@@ -84,7 +88,7 @@ describe('organizations in the browser', () => {
     await submitDevSignIn(guest, guestEmail);
     await guest.getByRole('heading', { name: `Join ${name}?` }).waitFor();
     await guest.getByRole('button', { name: 'Join' }).click();
-    await guest.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await guest.waitForURL(/\/o\/globex-[0-9a-f]{4}$/);
     await guest.getByRole('heading', { level: 1, name }).waitFor();
     await guest.getByText('Your role: member').waitFor();
 
@@ -122,16 +126,19 @@ describe('task board in the browser', () => {
     await signIn(alice, appUrl, aliceEmail);
     await alice.getByLabel('Name', { exact: true }).fill(`Board ${randomBytes(2).toString('hex')}`);
     await alice.getByRole('button', { name: 'Create organization' }).click();
-    await alice.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+    await alice.waitForURL(/\/o\/board-[0-9a-f]{4}$/);
     const organizationUrl = alice.url();
     await alice.getByLabel('New project').fill('Launch');
     await alice.getByRole('button', { name: 'Create project' }).click();
+    await alice.getByRole('link', { name: 'Launch' }).waitFor();
 
     // Bob joins through an invitation link, in a browser of his own.
     const bobEmail = `bob-${randomBytes(4).toString('hex')}@example.com`;
+    await alice.goto(`${organizationUrl}/settings`);
     await alice.getByLabel('Email to invite').fill(bobEmail);
     await alice.getByRole('button', { name: 'Invite', exact: true }).click();
     const link = await alice.getByLabel('Invitation link (also sent by mail)').inputValue();
+    await alice.goto(organizationUrl);
     // Bob is on a phone-sized screen: the columns stack, and everything still works.
     const bobContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const bob = await bobContext.newPage();
@@ -225,7 +232,7 @@ describe('task board in the browser', () => {
     await bob.screenshot({ path: path.join(ARTIFACTS_DIR, 'dashboard.png'), fullPage: true });
 
     // Alice removes Bob (asked to confirm first): Bob's open page loses the organization at once.
-    await alice.goto(organizationUrl);
+    await alice.goto(`${organizationUrl}/settings`);
     await alice.getByRole('button', { name: `Remove ${bobEmail}` }).click();
     await alice.getByRole('group', { name: `Remove ${bobEmail}?` }).getByRole('button', { name: 'Remove' }).click();
     await bob.getByRole('heading', { name: 'Organization not found' }).waitFor({ timeout: 10_000 });

@@ -45,6 +45,7 @@ interface Fixture {
 const INPUTS: Record<string, (f: Fixture) => Record<string, unknown> | undefined> = {
   'system.live': () => ({ lastEventId: null }),
   'organizations.create': () => ({ name: 'Fuzz', slug: 'fuzz-org', idempotencyKey: randomUUID() }),
+  'organizations.resolve': () => ({ slugOrId: 'fuzz-org' }),
   'organizations.get': (f) => ({ organizationId: f.organizationId }),
   'organizations.members': (f) => ({ organizationId: f.organizationId }),
   'organizations.rename': (f) => ({ organizationId: f.organizationId, name: 'Renamed' }),

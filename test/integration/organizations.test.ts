@@ -114,6 +114,7 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
     'system.viewer': 'the caller’s own identity',
     'system.live': 'heartbeat only, no data',
     'organizations.mine': 'filtered by the caller’s own memberships',
+    'organizations.resolve': 'finds only an organization the caller is a member of; NOT_FOUND to others by slug and by id (tested below)',
     'organizations.create': 'creates a new organization owned by the caller',
     'organizations.invitation': 'authorized by the invitation’s secret token; a wrong token is NOT_FOUND',
     'organizations.acceptInvitation': 'the caller is not a member yet; authorized by the invitation’s secret token (tested below)',
@@ -164,6 +165,20 @@ describe('G11 tenant isolation: every procedure as an outsider and as a too-low 
       expect(await snapshot()).toEqual(before);
     });
   }
+
+  it('organizations.resolve finds an organization by slug or id for its members, the moment it is created; outsiders get NOT_FOUND either way', async () => {
+    const f = await team();
+    const found = { id: f.organizationId, slug: f.slug, name: 'Acme' };
+    await expect(f.member.api.organizations.resolve({ slugOrId: f.slug })).resolves.toEqual({ ...found, role: 'member' });
+    await expect(f.admin.api.organizations.resolve({ slugOrId: f.organizationId })).resolves.toEqual({ ...found, role: 'admin' });
+    expect(await codeOf(f.outsider.api.organizations.resolve({ slugOrId: f.slug }))).toBe('NOT_FOUND');
+    expect(await codeOf(f.outsider.api.organizations.resolve({ slugOrId: f.organizationId }))).toBe('NOT_FOUND');
+    expect(await codeOf(f.owner.api.organizations.resolve({ slugOrId: slug('nobody') }))).toBe('NOT_FOUND');
+    // Found from the write side: no read model has to have seen it yet.
+    const s = slug('fresh');
+    const created = await f.outsider.api.organizations.create({ name: 'Fresh', slug: s });
+    await expect(f.outsider.api.organizations.resolve({ slugOrId: s })).resolves.toEqual({ id: created.id, slug: s, name: 'Fresh', role: 'owner' });
+  });
 
   it('organizations.acceptInvitation with a wrong token, or for another organization, fails and writes nothing', async () => {
     const f = await team();

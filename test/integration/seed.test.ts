@@ -61,7 +61,7 @@ describe('npm run seed', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const s = await snapshot();
-    expect(first.stdout).toContain(`Open http://localhost:4321/o/${s.org.id} and sign in with demo@example.com.`);
+    expect(first.stdout).toContain(`Open http://localhost:4321/o/${s.org.slug} and sign in with demo@example.com.`);
 
     expect(s.mine).toEqual([expect.objectContaining({ name: 'Acme Demo', slug: 'acme-demo', role: 'owner' })]);
     expect(s.members.map((m) => [m.email, m.role]).sort()).toEqual([
@@ -92,7 +92,7 @@ describe('npm run seed', () => {
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('already exists; nothing to do.');
-    expect(second.stdout).toContain(`Open http://localhost:4321/o/${s.org.id}`);
+    expect(second.stdout).toContain(`Open http://localhost:4321/o/${s.org.slug}`);
     expect(await totalStreamLength()).toBe(eventsBefore);
     expect(await snapshot()).toEqual(s);
   });

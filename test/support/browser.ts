@@ -68,7 +68,7 @@ export async function openNewBoard(page: Page, appUrl: string, opts: { email: st
   await signIn(page, appUrl, opts.email);
   await page.getByLabel('Name', { exact: true }).fill(opts.organization);
   await page.getByRole('button', { name: 'Create organization' }).click();
-  await page.waitForURL(/\/o\/[0-9a-f-]{36}$/);
+  await page.waitForURL(/\/o\/[a-z0-9-]+$/);
   const organizationUrl = page.url();
   await page.getByLabel('New project').fill(opts.project);
   await page.getByRole('button', { name: 'Create project' }).click();

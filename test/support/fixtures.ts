@@ -30,12 +30,12 @@ async function join(organizationId: string, owner: User, members: ReadonlyArray<
 /** An organization of a new owner, with an admin and a member who joined it, and an outsider who did not. */
 export async function organizationWithMembers(opts: { name?: string } = {}) {
   const [owner, admin, member] = [as('owner'), as('admin'), as('member')];
-  const { id: organizationId } = await owner.api.organizations.create({ name: opts.name ?? 'Acme', slug: slug('acme') });
+  const { id: organizationId, slug: organizationSlug } = await owner.api.organizations.create({ name: opts.name ?? 'Acme', slug: slug('acme') });
   await join(organizationId, owner, [
     { user: admin, role: 'admin' },
     { user: member, role: 'member' },
   ]);
-  return { organizationId, owner, admin, member, outsider: as('outsider') };
+  return { organizationId, slug: organizationSlug, owner, admin, member, outsider: as('outsider') };
 }
 
 export interface BoardOptions<T extends ReadonlyArray<string>> {

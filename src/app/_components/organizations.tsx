@@ -36,7 +36,7 @@ export function OrganizationList() {
         <ul className="divide-y divide-zinc-200 overflow-hidden rounded-xl bg-white ring-1 ring-zinc-200 dark:divide-zinc-800 dark:bg-zinc-900 dark:ring-zinc-800">
           {mine.data.map((org) => (
             <li key={org.id}>
-              <Link href={`/o/${org.id}`} className="flex items-center justify-between px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/60">
+              <Link href={`/o/${org.slug}`} className="flex items-center justify-between px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/60">
                 <span>
                   <span className="font-medium">{org.name}</span>
                   <span className="ml-2 text-sm text-zinc-500">/{org.slug}</span>
@@ -69,7 +69,7 @@ export function CreateOrganizationForm() {
       onSuccess: async (created) => {
         keys.renew();
         await queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() });
-        router.push(`/o/${created.id}`);
+        router.push(`/o/${created.slug}`);
       },
       meta: { fieldErrorsInline: true },
     }),

@@ -16,6 +16,7 @@ import { partitionOf } from '~/server/redis/keys';
 import { organizationDecider } from './commands';
 import { invitableRoleSchema, nameSchema, roleSchema, slugSchema } from './events';
 import { hashInvitationToken, invitationToken, invitationUrl } from './invitation-token';
+import { findOrganization, SLUG_CLAIM, slugClaimValue } from './lookup';
 import { organizationProcedure, organizationProcedureFor } from './procedures';
 import { directoryProjector, invitationPreview, membershipOf, membersOf, organizationOf, organizationsOf, pendingInvitationsOf } from './read-models/directory';
 
@@ -38,7 +39,7 @@ const MEMBERSHIP_RECHECK_MS = 30_000;
  */
 async function newOrganization(scope: Pick<CommandScope, 'writeSide' | 'session'>, slug: string, idempotencyKey: string | undefined): Promise<{ id: string; slug: string }> {
   const partitions = env.EVENT_PARTITIONS;
-  const target = partitionOf(`slug:${slug}`, partitions);
+  const target = partitionOf(slugClaimValue(slug), partitions);
   // Each partition's first id; with a key, until every partition has one (about 8 draws for 4 partitions).
   const ids = new Map<number, string>();
   let chosen: string | undefined;
@@ -65,7 +66,7 @@ export const organizationsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { id: organizationId, slug } = await newOrganization(ctx, input.slug, input.idempotencyKey);
       const scope = { ...ctx, organizationId };
-      const claims = [{ scope: 'organization-slug', value: `slug:${input.slug}` }];
+      const claims = [{ scope: SLUG_CLAIM, value: slugClaimValue(input.slug) }];
       const result = await runCommand(scope, organizationDecider, organizationId, { type: 'create', name: input.name, slug: input.slug }, { idempotencyKey: input.idempotencyKey, claims }).catch(
         (error: unknown) => {
           // The claim's own message names its internal key; say it in the form's words.
@@ -75,6 +76,17 @@ export const organizationsRouter = router({
       );
       return { ...result, slug };
     }),
+
+  /**
+   * One of the caller's organizations by URL name or id, read on the write
+   * side (./lookup.ts): found the moment it is created or joined. NOT_FOUND
+   * for anyone who is not a member, as every other procedure answers.
+   */
+  resolve: protectedProcedure.input(z.object({ slugOrId: z.string().min(1).max(100) })).query(async ({ ctx, input }) => {
+    const organization = await findOrganization(ctx.writeSide, ctx.session.user.id, input.slugOrId);
+    if (!organization) throw new AppError('NOT_FOUND', 'Organization not found.');
+    return organization;
+  }),
 
   get: organizationProcedure.query(async ({ ctx }) => {
     const organization = await organizationOf(ctx.db, ctx.organizationId);

@@ -12,6 +12,7 @@ import { LiveStatus } from '../../../../_components/live-indicator';
 import { ActivityList } from '../../activity-feed';
 import { useOrganizationChanges, useRefetchViews } from '../../use-organization-changes';
 import { useReadYourWrites } from '../../use-read-your-writes';
+import { useOrganizationHref } from '../../organization-context';
 
 type Task = RouterOutputs['tasks']['board']['tasks'][number];
 type Status = Task['status'];
@@ -23,6 +24,7 @@ const COLUMNS: ReadonlyArray<{ status: Status; title: string }> = [
 
 export function Board({ organizationId, projectId }: { organizationId: string; projectId: string }) {
   const trpc = useTRPC();
+  const href = useOrganizationHref();
   const queryClient = useQueryClient();
   const boardKey = trpc.tasks.board.queryKey({ organizationId, projectId });
   const board = useQuery(trpc.tasks.board.queryOptions({ organizationId, projectId }));
@@ -82,7 +84,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
     return (
       <div className="py-16 text-center">
         <h1 className="text-xl font-semibold">Project not found</h1>
-        <Link href={`/o/${organizationId}`} className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to the organization</Link>
+        <Link href={href()} className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to the organization</Link>
       </div>
     );
   }
@@ -132,7 +134,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <Link href={`/o/${organizationId}`} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
+          <Link href={href()} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
           {board.isPending ? (
             <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
           ) : renaming ? (

@@ -8,21 +8,21 @@ import { Card } from '~/components/ui/card';
 import { ConfirmButton } from '~/components/ui/confirm-button';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
-import { LiveStatus } from '../../_components/live-indicator';
-import { ActivityFeed } from './activity-feed';
-import { DashboardSection } from './dashboard';
-import { Projects } from './projects';
+import { LiveStatus } from '../../../_components/live-indicator';
 import { Invitations } from './invitations';
-import { useOrganizationChanges, useRefetchViews } from './use-organization-changes';
-import { useReadYourWrites } from './use-read-your-writes';
+import { useOrganizationHref } from '../organization-context';
+import { useOrganizationChanges, useRefetchViews } from '../use-organization-changes';
+import { useReadYourWrites } from '../use-read-your-writes';
 import { ALL_VIEWS } from '~/lib/stale-views';
 
 type Member = RouterOutputs['organizations']['members'][number];
 const ROLES = ['owner', 'admin', 'member'] as const;
 
-export function OrganizationView({ organizationId, viewerId }: { organizationId: string; viewerId: string }) {
+/** An organization's settings: its name, invitations, members and roles, and leaving it. */
+export function OrganizationSettings({ organizationId, viewerId }: { organizationId: string; viewerId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const href = useOrganizationHref();
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
   const queryClient = useQueryClient();
@@ -81,25 +81,16 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
     <div className="space-y-8">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <Link href="/" className="text-sm text-zinc-500 hover:underline">← All organizations</Link>
+          <Link href={href()} className="text-sm text-zinc-500 hover:underline">← {org.data?.name ?? 'Organization'}</Link>
           {org.isPending ? (
             <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" aria-label="Loading" />
           ) : (
-            <h1 className="mt-1 text-2xl font-semibold tracking-tight">{org.data.name}</h1>
+            <h1 className="mt-1 text-2xl font-semibold tracking-tight">Settings</h1>
           )}
           {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
-          {canManage && (
-            <Link href={`/o/${organizationId}/events`} className="mt-1 inline-block text-sm font-medium text-brand-600 hover:underline">
-              Event catalogue
-            </Link>
-          )}
         </div>
         <LiveStatus syncing={ownWrites.syncing} status={changes.status} connected={changes.connected} />
       </div>
-
-      <Projects organizationId={organizationId} />
-
-      <DashboardSection organizationId={organizationId} />
 
       {canManage && org.data && <RenameForm current={org.data.name} pending={rename.isPending} onRename={(name) => rename.mutate({ organizationId, name })} />}
 
@@ -157,8 +148,6 @@ export function OrganizationView({ organizationId, viewerId }: { organizationId:
           </ul>
         )}
       </Card>
-
-      <ActivityFeed organizationId={organizationId} />
 
       <div>
         <ConfirmButton

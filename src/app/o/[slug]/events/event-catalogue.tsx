@@ -6,6 +6,7 @@ import { Button } from '~/components/ui/button';
 import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { EventEntry } from './event-entry';
+import { useOrganizationHref } from '../organization-context';
 
 type Entry = RouterOutputs['catalogue']['events']['events'][number];
 
@@ -23,10 +24,11 @@ function matches(entry: Entry, query: string): boolean {
  */
 export function EventCatalogue({ organizationId }: { organizationId: string }) {
   const trpc = useTRPC();
+  const href = useOrganizationHref();
   const catalogue = useQuery(trpc.catalogue.events.queryOptions({ organizationId }));
   const [query, setQuery] = useState('');
   const back = (
-    <Link href={`/o/${organizationId}`} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
+    <Link href={href()} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
   );
 
   if (catalogue.isError) {
@@ -43,7 +45,7 @@ export function EventCatalogue({ organizationId }: { organizationId: string }) {
         </p>
         <div className="mt-6 flex items-center justify-center gap-4">
           {code !== 'NOT_FOUND' && code !== 'FORBIDDEN' && <Button variant="secondary" onClick={() => void catalogue.refetch()}>Try again</Button>}
-          <Link href={code === 'NOT_FOUND' ? '/' : `/o/${organizationId}`} className="text-sm font-medium text-brand-600 hover:underline">
+          <Link href={code === 'NOT_FOUND' ? '/' : href()} className="text-sm font-medium text-brand-600 hover:underline">
             {code === 'NOT_FOUND' ? 'Back to your organizations' : 'Back to the organization'}
           </Link>
         </div>

@@ -7,10 +7,12 @@ import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
 import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC } from '~/trpc/react';
+import { useOrganizationHref } from './organization-context';
 
 /** The organization's projects, each a link to its board, and a form to add one. */
 export function Projects({ organizationId }: { organizationId: string }) {
   const trpc = useTRPC();
+  const href = useOrganizationHref();
   const queryClient = useQueryClient();
   const projects = useQuery(trpc.tasks.projects.queryOptions({ organizationId }));
   const [name, setName] = useState('');
@@ -42,7 +44,7 @@ export function Projects({ organizationId }: { organizationId: string }) {
         <ul className="flex flex-wrap gap-2" aria-label="Projects">
           {projects.data.map((p) => (
             <li key={p.id}>
-              <Link href={`/o/${organizationId}/p/${p.id}`} className="inline-flex rounded-lg bg-zinc-100 px-3 py-2 text-sm font-medium hover:bg-zinc-200 dark:bg-zinc-800 dark:hover:bg-zinc-700">
+              <Link href={href(`/p/${p.id}`)} className="inline-flex rounded-lg bg-zinc-100 px-3 py-2 text-sm font-medium hover:bg-zinc-200 dark:bg-zinc-800 dark:hover:bg-zinc-700">
                 {p.name}
               </Link>
             </li>

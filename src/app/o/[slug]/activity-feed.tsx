@@ -2,10 +2,11 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
+import { ACTIVITY_PAGE } from '~/lib/activity';
 import { useTRPC } from '~/trpc/react';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const PAGE = 20;
+const PAGE = ACTIVITY_PAGE;
 
 /** Who did what and when in the organization, newest first, twenty at a time. */
 export function ActivityFeed({ organizationId }: { organizationId: string }) {

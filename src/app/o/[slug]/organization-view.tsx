@@ -1,0 +1,56 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useTRPC } from '~/trpc/react';
+import { LiveStatus } from '../../_components/live-indicator';
+import { ActivityFeed } from './activity-feed';
+import { DashboardSection } from './dashboard';
+import { useOrganizationHref } from './organization-context';
+import { Projects } from './projects';
+import { useOrganizationChanges } from './use-organization-changes';
+
+/** An organization's home: its projects, the dashboard and the activity feed, live. */
+export function OrganizationView({ organizationId }: { organizationId: string }) {
+  const trpc = useTRPC();
+  const href = useOrganizationHref();
+  const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
+  const changes = useOrganizationChanges(organizationId, { enabled: !org.isError });
+
+  if (org.isError) {
+    return (
+      <div className="py-16 text-center">
+        <h1 className="text-xl font-semibold">Organization not found</h1>
+        <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">It does not exist, or you are not a member.</p>
+        <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
+      </div>
+    );
+  }
+  const canManage = org.data?.role === 'owner' || org.data?.role === 'admin';
+
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <Link href="/" className="text-sm text-zinc-500 hover:underline">← All organizations</Link>
+          {org.isPending ? (
+            <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" aria-label="Loading" />
+          ) : (
+            <h1 className="mt-1 text-2xl font-semibold tracking-tight">{org.data.name}</h1>
+          )}
+          {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
+          <nav aria-label="Organization" className="mt-1 flex gap-4 text-sm font-medium text-brand-600">
+            <Link href={href('/settings')} className="hover:underline">{canManage ? 'Settings and members' : 'Members'}</Link>
+            {canManage && <Link href={href('/events')} className="hover:underline">Event catalogue</Link>}
+          </nav>
+        </div>
+        <LiveStatus syncing={false} status={changes.status} connected={changes.connected} />
+      </div>
+
+      <Projects organizationId={organizationId} />
+
+      <DashboardSection organizationId={organizationId} />
+
+      <ActivityFeed organizationId={organizationId} />
+    </div>
+  );
+}
