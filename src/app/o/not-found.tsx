@@ -1,6 +1,10 @@
 import Link from 'next/link';
 
-/** An organization that does not exist, or that the visitor is not a member of: the same answer for both. */
+/**
+ * An organization that does not exist, or that the visitor is not a member
+ * of: the same answer for both. It sits above `[slug]` so that it also catches
+ * the `notFound()` of `[slug]/layout.tsx` (a segment's own not-found does not).
+ */
 export default function OrganizationNotFound() {
   return (
     <div className="py-16 text-center">
