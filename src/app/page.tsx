@@ -1,9 +1,9 @@
 import Link from 'next/link';
+import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { auth } from '~/server/auth';
 import { LiveIndicator } from './_components/live-indicator';
 import { CreateOrganizationForm, OrganizationList } from './_components/organizations';
-import { SignOutButton } from './_components/sign-out-button';
 
 export default async function HomePage() {
   const session = await auth();
@@ -14,14 +14,11 @@ export default async function HomePage() {
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Welcome back</h1>
-          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-            Signed in as <span className="font-medium text-zinc-900 dark:text-zinc-100">{user.email}</span>
+          <p className="mt-1 text-sm text-muted-foreground">
+            Signed in as <span className="font-medium text-foreground">{user.email}</span>
           </p>
         </div>
-        <div className="flex items-center gap-3">
-          <LiveIndicator />
-          <SignOutButton />
-        </div>
+        <LiveIndicator />
       </div>
       <OrganizationList />
       <CreateOrganizationForm />
@@ -29,7 +26,7 @@ export default async function HomePage() {
         {FLOW.map((step) => (
           <Card key={step.title}>
             <h2 className="text-sm font-semibold">{step.title}</h2>
-            <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">{step.body}</p>
+            <p className="mt-2 text-sm text-muted-foreground">{step.body}</p>
           </Card>
         ))}
       </div>
@@ -47,16 +44,13 @@ function SignedOutHome() {
   return (
     <section className="mx-auto max-w-2xl py-16 text-center">
       <h1 className="text-4xl font-semibold tracking-tight sm:text-5xl">Ship live, event-driven SaaS</h1>
-      <p className="mt-4 text-lg text-zinc-600 dark:text-zinc-400">
+      <p className="mt-4 text-lg text-muted-foreground">
         Commands become events, events become read models, read models stream to every open tab.
       </p>
       <div className="mt-8 flex justify-center">
-        <Link
-          href="/sign-in"
-          className="inline-flex h-11 items-center rounded-lg bg-brand-600 px-6 text-sm font-medium text-white hover:bg-brand-700"
-        >
-          Sign in
-        </Link>
+        <Button asChild size="lg">
+          <Link href="/sign-in">Sign in</Link>
+        </Button>
       </div>
     </section>
   );

@@ -42,7 +42,8 @@ describe('development sign-in', () => {
     await page.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'home-signed-in.png'), fullPage: true });
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
     await expect(page.getByText(`Signed in as ${email}`).count()).resolves.toBe(0);
 

@@ -72,7 +72,7 @@ describe('the operations page', () => {
       // The fix: the trigger goes. Skip asks first; Retry now applies the event.
       await poison.cure();
       await letter(toSkip).getByRole('button', { name: 'Skip' }).click();
-      await letter(toSkip).getByRole('group', { name: 'Drop this event from the read model for good?' }).getByRole('button', { name: 'Skip it' }).click();
+      await ops.getByRole('alertdialog', { name: 'Drop this event from the read model for good?' }).getByRole('button', { name: 'Skip it' }).click();
       await toasts.filter({ hasText: 'Skipped' }).getByText('Dropped from board.').waitFor();
       await letter(toSkip).waitFor({ state: 'detached' });
       await letter(toRetry).getByRole('button', { name: 'Retry' }).click();

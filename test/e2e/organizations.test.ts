@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { ARTIFACTS_DIR, openNewBoard, sharedBrowser, signIn, submitDevSignIn } from '../support/browser';
+import { ARTIFACTS_DIR, chooseOption, openNewBoard, sharedBrowser, signIn, submitDevSignIn } from '../support/browser';
 import { linkIn, waitForMail } from '../support/smtp-sink';
 import { eventually } from '../support/log-capture';
 import { checkTaskHistoryDialog } from '../support/task-history';
@@ -72,7 +72,7 @@ describe('organizations in the browser', () => {
 
     const guestEmail = `guest-${randomBytes(4).toString('hex')}@example.com`;
     await owner.getByLabel('Email to invite').fill(guestEmail);
-    await owner.getByLabel('Role').selectOption('member');
+    await chooseOption(owner, 'Role', 'member');
     await owner.getByRole('button', { name: 'Invite', exact: true }).click();
     const linkField = owner.getByLabel('Invitation link (also sent by mail)');
     await linkField.waitFor();
@@ -153,7 +153,7 @@ describe('task board in the browser', () => {
     await bob.waitForURL(organizationUrl);
     await bob.getByText('Your role: member').waitFor();
     // Two organizations now: the header's switcher goes between them.
-    await bob.getByLabel('Switch organization').selectOption({ label: sideProject });
+    await chooseOption(bob, 'Switch organization', sideProject);
     await bob.waitForURL(sideProjectUrl);
     await bob.getByText('Your role: owner').waitFor();
 

@@ -46,6 +46,17 @@ export async function signIn(page: Page, appUrl: string, email: string): Promise
   await page.getByText('You are not in any organization yet.').waitFor();
 }
 
+/**
+ * Picks `option` in a Select (src/components/ui/select.tsx), found by the
+ * combobox's accessible name: opens it, then clicks the option by role.
+ * Radix Select is a button and a listbox, so `selectOption` does not apply.
+ */
+export async function chooseOption(scope: Page | Locator, combobox: string, option: string): Promise<void> {
+  const page = 'page' in scope ? scope.page() : scope;
+  await scope.getByRole('combobox', { name: combobox, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
 /** One Chromium for a test file: launched before its tests, closed after them. */
 export function sharedBrowser(): { newContext: (options?: BrowserContextOptions) => Promise<BrowserContext> } {
   let browser: Browser | undefined;

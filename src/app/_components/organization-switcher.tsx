@@ -1,9 +1,13 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter } from 'next/navigation';
+import { Select, SelectContent, SelectItem, SelectSeparator, SelectTrigger, SelectValue } from '~/components/ui/select';
 import { useTRPC } from '~/trpc/react';
 
-/** Jump between the signed-in user's organizations from any page. */
+/** Radix Select items cannot have an empty value: this one stands for the home page. */
+const ALL = '/'; // not a possible slug
+
+/** Jump between the signed-in user's organizations from any page (a combobox named "Switch organization"). */
 export function OrganizationSwitcher() {
   const trpc = useTRPC();
   const router = useRouter();
@@ -12,19 +16,22 @@ export function OrganizationSwitcher() {
   if (!mine.data || mine.data.length === 0) return null;
   const current = /^\/o\/([^/]+)/.exec(pathname)?.[1] ?? '';
   return (
-    <div className="ml-auto">
-      <label htmlFor="org-switcher" className="sr-only">Switch organization</label>
-      <select
-        id="org-switcher"
-        value={mine.data.some((o) => o.slug === current) ? current : ''}
-        onChange={(e) => router.push(e.target.value ? `/o/${e.target.value}` : '/')}
-        className="h-9 max-w-56 truncate rounded-lg bg-white px-2 text-sm ring-1 ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700"
-      >
-        <option value="">All organizations</option>
+    <Select
+      value={mine.data.some((o) => o.slug === current) ? current : ALL}
+      onValueChange={(slug) => router.push(slug === ALL ? '/' : `/o/${slug}`)}
+    >
+      <SelectTrigger id="org-switcher" aria-label="Switch organization" size="sm" className="max-w-56">
+        <SelectValue />
+      </SelectTrigger>
+      <SelectContent align="end">
+        <SelectItem value={ALL}>All organizations</SelectItem>
+        <SelectSeparator />
         {mine.data.map((o) => (
-          <option key={o.id} value={o.slug}>{o.name}</option>
+          <SelectItem key={o.id} value={o.slug}>
+            {o.name}
+          </SelectItem>
         ))}
-      </select>
-    </div>
+      </SelectContent>
+    </Select>
   );
 }

@@ -3,9 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { Badge } from '~/components/ui/badge';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
+import { Label } from '~/components/ui/label';
+import { Skeleton } from '~/components/ui/skeleton';
 import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC } from '~/trpc/react';
 
@@ -21,27 +24,27 @@ export function OrganizationList() {
       {mine.isPending ? (
         <div className="space-y-2" aria-busy="true" aria-label="Loading organizations">
           {[0, 1].map((i) => (
-            <div key={i} className="h-14 animate-pulse rounded-xl bg-zinc-200/70 dark:bg-zinc-800" />
+            <Skeleton key={i} className="h-14 rounded-xl" />
           ))}
         </div>
       ) : mine.isError ? (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-destructive">
           Could not load your organizations: {mine.error.message}
         </p>
       ) : mine.data.length === 0 ? (
-        <p className="rounded-xl border border-dashed border-zinc-300 p-6 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+        <p className="rounded-xl border border-dashed p-6 text-sm text-muted-foreground">
           You are not in any organization yet. Create one below to get started.
         </p>
       ) : (
-        <ul className="divide-y divide-zinc-200 overflow-hidden rounded-xl bg-white ring-1 ring-zinc-200 dark:divide-zinc-800 dark:bg-zinc-900 dark:ring-zinc-800">
+        <ul className="divide-y overflow-hidden rounded-xl border bg-card shadow-sm">
           {mine.data.map((org) => (
             <li key={org.id}>
-              <Link href={`/o/${org.slug}`} className="flex items-center justify-between px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/60">
+              <Link href={`/o/${org.slug}`} className="flex items-center justify-between px-4 py-3 transition-colors hover:bg-accent">
                 <span>
                   <span className="font-medium">{org.name}</span>
-                  <span className="ml-2 text-sm text-zinc-500">/{org.slug}</span>
+                  <span className="ml-2 text-sm text-muted-foreground">/{org.slug}</span>
                 </span>
-                <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs capitalize text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{org.role}</span>
+                <Badge variant="secondary" className="capitalize">{org.role}</Badge>
               </Link>
             </li>
           ))}
@@ -84,8 +87,8 @@ export function CreateOrganizationForm() {
       <form onSubmit={submit} className="space-y-4" noValidate>
         <h2 className="text-lg font-semibold">Create an organization</h2>
         <div className="grid gap-4 sm:grid-cols-2">
-          <div className="space-y-1">
-            <label htmlFor="org-name" className="text-sm font-medium">Name</label>
+          <div className="space-y-2">
+            <Label htmlFor="org-name">Name</Label>
             <Input
               id="org-name"
               value={name}
@@ -98,10 +101,10 @@ export function CreateOrganizationForm() {
               aria-describedby={fieldErrors.name ? 'org-name-error' : undefined}
               placeholder="Acme Inc"
             />
-            {fieldErrors.name && <p id="org-name-error" className="text-xs text-red-600">{fieldErrors.name[0]}</p>}
+            {fieldErrors.name && <p id="org-name-error" className="text-xs text-destructive">{fieldErrors.name[0]}</p>}
           </div>
-          <div className="space-y-1">
-            <label htmlFor="org-slug" className="text-sm font-medium">URL name</label>
+          <div className="space-y-2">
+            <Label htmlFor="org-slug">URL name</Label>
             <Input
               id="org-slug"
               value={slug}
@@ -114,7 +117,7 @@ export function CreateOrganizationForm() {
               aria-describedby="org-slug-help"
               placeholder="acme"
             />
-            <p id="org-slug-help" className={fieldErrors.slug ? 'text-xs text-red-600' : 'text-xs text-zinc-500'}>
+            <p id="org-slug-help" className={fieldErrors.slug ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}>
               {fieldErrors.slug?.[0] ?? 'Lower-case letters, digits and dashes. It cannot change later.'}
             </p>
           </div>

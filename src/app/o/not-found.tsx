@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { Button } from '~/components/ui/button';
 
 /**
  * An organization that does not exist, or that the visitor is not a member
@@ -7,10 +8,12 @@ import Link from 'next/link';
  */
 export default function OrganizationNotFound() {
   return (
-    <div className="py-16 text-center">
+    <section className="mx-auto max-w-md py-16 text-center">
       <h1 className="text-xl font-semibold">Organization not found</h1>
-      <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">It does not exist, or you are not a member. Ask an owner for an invitation.</p>
-      <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
-    </div>
+      <p className="mt-2 text-sm text-muted-foreground">It does not exist, or you are not a member. Ask an owner for an invitation.</p>
+      <Button asChild variant="outline" className="mt-6">
+        <Link href="/">Back to your organizations</Link>
+      </Button>
+    </section>
   );
 }

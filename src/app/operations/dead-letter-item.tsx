@@ -1,9 +1,9 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
+import { Badge } from '~/components/ui/badge';
 import { Button } from '~/components/ui/button';
 import { ConfirmButton } from '~/components/ui/confirm-button';
-import { cn } from '~/lib/cn';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 
 type DeadLetter = RouterOutputs['operations']['deadLetters']['items'][number];
@@ -37,21 +37,14 @@ export function DeadLetterItem({ letter }: { letter: DeadLetter }) {
   const preview = JSON.stringify(letter.event ? letter.event.data : letter.raw);
 
   return (
-    <li aria-label={`${title} ${letter.streamId}`} className="space-y-3 rounded-2xl bg-white p-4 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <li aria-label={`${title} ${letter.streamId}`} className="space-y-3 rounded-xl border bg-card p-4 text-card-foreground shadow-sm">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <p className="flex items-center gap-2 font-medium">
             <code>{title}</code>
-            <span
-              className={cn(
-                'rounded-full px-2 py-0.5 text-xs font-medium',
-                letter.status === 'failed' ? 'bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200' : 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
-              )}
-            >
-              {letter.status}
-            </span>
+            <Badge variant={letter.status === 'failed' ? 'destructive' : 'secondary'}>{letter.status}</Badge>
           </p>
-          <p className="mt-1 text-xs text-zinc-500">
+          <p className="mt-1 text-xs text-muted-foreground">
             {letter.projector} · partition {letter.partition} · {letter.streamId} · parked {new Date(letter.parkedAt).toLocaleString()}
           </p>
         </div>
@@ -73,28 +66,28 @@ export function DeadLetterItem({ letter }: { letter: DeadLetter }) {
         </div>
       </div>
       {letter.error && (
-        <pre className="overflow-x-auto whitespace-pre-wrap rounded-lg bg-red-50 p-3 text-xs text-red-800 dark:bg-red-950/40 dark:text-red-200">
+        <pre className="overflow-x-auto whitespace-pre-wrap rounded-lg bg-destructive/10 p-3 text-xs text-destructive">
           {letter.error}
-          {letter.attempts > 0 && <span className="text-red-600/70 dark:text-red-300/70">{` (after ${letter.attempts} attempts)`}</span>}
+          {letter.attempts > 0 && <span className="opacity-70">{` (after ${letter.attempts} attempts)`}</span>}
         </pre>
       )}
       {letter.status === 'blocked' && (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">Held back behind an earlier event of the same aggregate; retrying that one applies this one too.</p>
+        <p className="text-sm text-muted-foreground">Held back behind an earlier event of the same aggregate; retrying that one applies this one too.</p>
       )}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-        <dt className="text-zinc-500">Aggregate</dt>
+        <dt className="text-muted-foreground">Aggregate</dt>
         <dd className="truncate font-mono text-xs leading-5">
           {letter.aggregateId}
           {letter.event && ` (version ${letter.event.aggregateVersion})`}
         </dd>
-        <dt className="text-zinc-500">Organization</dt>
+        <dt className="text-muted-foreground">Organization</dt>
         <dd className="truncate font-mono text-xs leading-5">{letter.organizationId ?? '—'}</dd>
-        <dt className="text-zinc-500">Data</dt>
+        <dt className="text-muted-foreground">Data</dt>
         <dd className="truncate font-mono text-xs leading-5">{preview}</dd>
       </dl>
       <details className="text-sm">
-        <summary className="cursor-pointer font-medium text-zinc-700 dark:text-zinc-300">Event JSON</summary>
-        <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-zinc-100 p-3 text-xs dark:bg-zinc-800">{JSON.stringify(letter.event ?? letter.raw, null, 2)}</pre>
+        <summary className="cursor-pointer font-medium">Event JSON</summary>
+        <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-muted p-3 text-xs">{JSON.stringify(letter.event ?? letter.raw, null, 2)}</pre>
       </details>
     </li>
   );

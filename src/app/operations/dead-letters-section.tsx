@@ -37,7 +37,7 @@ export function DeadLettersSection() {
               <DeadLetterItem key={`${letter.projector}/${letter.partition}/${letter.streamId}`} letter={letter} />
             ))}
           </ul>
-          <div className="flex items-center justify-between gap-3 text-sm text-zinc-600 dark:text-zinc-400">
+          <div className="flex items-center justify-between gap-3 text-sm text-muted-foreground">
             <span>
               {offset + 1}–{offset + letters.data.items.length} of {letters.data.total}
             </span>

@@ -9,7 +9,7 @@ export function OperationsView() {
   return (
     <div className="space-y-10">
       <div>
-        <Link href="/" className="text-sm text-zinc-500 hover:underline">← All organizations</Link>
+        <Link href="/" className="text-sm text-muted-foreground hover:underline">← All organizations</Link>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">Operations</h1>
         <Summary />
       </div>
@@ -23,12 +23,12 @@ export function OperationsView() {
 /** Stalls, dead letters, workers, and how fresh the figures are. */
 function Summary() {
   const status = useOperationsStatus();
-  if (!status.data) return <p className="mt-1 text-sm text-zinc-500">The read side of the app, refreshed every {REFRESH_MS / 1000} s.</p>;
+  if (!status.data) return <p className="mt-1 text-sm text-muted-foreground">The read side of the app, refreshed every {REFRESH_MS / 1000} s.</p>;
   const { projectors, deadLetters, workers, at } = status.data;
   const stalled = projectors.filter((p) => p.stalled).length;
   const parked = deadLetters.failed + deadLetters.blocked;
   return (
-    <p role="status" className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-zinc-600 dark:text-zinc-400">
+    <p role="status" className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted-foreground">
       <span className={cn('inline-flex items-center gap-2 font-medium', stalled > 0 ? 'text-red-700 dark:text-red-300' : 'text-emerald-700 dark:text-emerald-300')}>
         <span aria-hidden className={cn('size-2 rounded-full', stalled > 0 ? 'bg-red-500' : 'bg-emerald-500')} />
         {stalled > 0 ? `${stalled} stalled` : 'Nothing stalled'}

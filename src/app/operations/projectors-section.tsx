@@ -1,14 +1,14 @@
 'use client';
-import { cn } from '~/lib/cn';
+import { Badge } from '~/components/ui/badge';
 import { projectorTable, type ProjectorState } from '~/lib/operations-table';
 import { Section } from './section';
 import { StatusQuery } from './status-query';
 import { StatusTable } from './status-table';
 
-const STATE_STYLE: Record<ProjectorState, string> = {
-  stalled: 'bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200',
-  'catching up': 'bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200',
-  'caught up': 'bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200',
+const STATE_STYLE: Record<ProjectorState, 'destructive' | 'warning' | 'success'> = {
+  stalled: 'destructive',
+  'catching up': 'warning',
+  'caught up': 'success',
 };
 
 function isState(value: string): value is ProjectorState {
@@ -37,7 +37,7 @@ export function ProjectorsSection() {
             empty="No projectors."
             cell={(value, column) =>
               column === 'State' && isState(value) ? (
-                <span className={cn('rounded-full px-2 py-0.5 text-xs font-medium', STATE_STYLE[value])}>{value}</span>
+                <Badge variant={STATE_STYLE[value]}>{value}</Badge>
               ) : (
                 value
               )

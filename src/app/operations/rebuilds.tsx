@@ -31,7 +31,7 @@ function when(date: Date | null): string {
 function Progress({ rebuild }: { rebuild: Rebuild }) {
   const share = rebuild.status === 'succeeded' ? 1 : rebuild.total > 0 ? Math.min(1, rebuild.done / rebuild.total) : 0;
   const percent = Math.floor(share * 100);
-  const color = rebuild.status === 'failed' ? 'bg-red-500' : rebuild.status === 'succeeded' ? 'bg-emerald-500' : 'bg-brand-600';
+  const color = rebuild.status === 'failed' ? 'bg-destructive' : rebuild.status === 'succeeded' ? 'bg-emerald-500' : 'bg-primary';
   return (
     <div className="space-y-1">
       <div
@@ -40,16 +40,16 @@ function Progress({ rebuild }: { rebuild: Rebuild }) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        className="h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+        className="h-2 overflow-hidden rounded-full bg-muted"
       >
         <div className={`h-full ${color} transition-[width]`} style={{ width: `${percent}%` }} />
       </div>
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-muted-foreground">
         {STATUS[rebuild.status]} · {rebuild.done.toLocaleString()} / {rebuild.total.toLocaleString()} events ({percent}%)
         {rebuild.finishedAt ? ` · finished ${when(rebuild.finishedAt)}` : rebuild.startedAt ? ` · started ${when(rebuild.startedAt)}` : ` · asked ${when(rebuild.requestedAt)}`}
         {` · by ${rebuild.requestedBy}`}
       </p>
-      {rebuild.error && <p className="text-xs text-red-600">{rebuild.error}</p>}
+      {rebuild.error && <p className="text-xs text-destructive">{rebuild.error}</p>}
     </div>
   );
 }
@@ -83,7 +83,7 @@ export function Rebuilds() {
         <LoadError what="rebuilds" message={list.error.message} />
       ) : (
         <Card>
-          <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-labelledby="rebuilds-heading">
+          <ul className="divide-y" aria-labelledby="rebuilds-heading">
             {list.data.projectors.map((projector) => {
               const latest = list.data.rebuilds.find((r) => r.projector === projector);
               return (

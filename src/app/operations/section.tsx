@@ -4,6 +4,7 @@
  * behave alike.
  */
 import type { ReactNode } from 'react';
+import { Skeleton } from '~/components/ui/skeleton';
 
 export function Section({ id, title, description, actions, children }: { id: string; title: string; description?: ReactNode; actions?: ReactNode; children: ReactNode }) {
   return (
@@ -11,7 +12,7 @@ export function Section({ id, title, description, actions, children }: { id: str
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h2 id={`${id}-heading`} className="text-lg font-semibold">{title}</h2>
-          {description && <p className="mt-1 max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">{description}</p>}
+          {description && <p className="mt-1 max-w-3xl text-sm text-muted-foreground">{description}</p>}
         </div>
         {actions}
       </div>
@@ -23,14 +24,14 @@ export function Section({ id, title, description, actions, children }: { id: str
 export function Loading({ label, rows = 3 }: { label: string; rows?: number }) {
   return (
     <div className="space-y-2" aria-busy="true" aria-label={label}>
-      {Array.from({ length: rows }, (_, i) => <div key={i} className="h-9 animate-pulse rounded-lg bg-zinc-200/70 dark:bg-zinc-800" />)}
+      {Array.from({ length: rows }, (_, i) => <Skeleton key={i} className="h-9 rounded-lg" />)}
     </div>
   );
 }
 
 export function LoadError({ what, message }: { what: string; message: string }) {
   return (
-    <p role="alert" className="rounded-xl bg-red-50 p-4 text-sm text-red-700 dark:bg-red-950/40 dark:text-red-300">
+    <p role="alert" className="rounded-xl bg-destructive/10 p-4 text-sm text-destructive">
       Could not load {what}: {message}
     </p>
   );
@@ -38,6 +39,6 @@ export function LoadError({ what, message }: { what: string; message: string }) 
 
 export function Empty({ children }: { children: ReactNode }) {
   return (
-    <p className="rounded-xl border border-dashed border-zinc-300 p-6 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">{children}</p>
+    <p className="rounded-xl border border-dashed p-6 text-sm text-muted-foreground">{children}</p>
   );
 }

@@ -11,18 +11,18 @@ import { Empty } from './section';
 export function StatusTable({ table, label, empty, cell }: { table: Table; label: string; empty: string; cell?: (value: string, column: string) => ReactNode }) {
   if (table.rows.length === 0) return <Empty>{empty}</Empty>;
   return (
-    <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+    <div className="overflow-x-auto rounded-xl border bg-card shadow-sm">
       <table aria-label={label} className="w-full text-left text-sm">
-        <thead className="bg-zinc-50 text-xs text-zinc-500 dark:bg-zinc-800/60 dark:text-zinc-400">
+        <thead className="bg-muted/60 text-xs text-muted-foreground">
           <tr>
             {table.columns.map((column) => (
               <th key={column} scope="col" className="whitespace-nowrap px-3 py-2 font-medium">{column}</th>
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+        <tbody className="divide-y">
           {table.rows.map((row) => (
-            <tr key={row.key} data-stalled={row.stalled || undefined} className={cn(row.stalled && 'bg-red-50 text-red-900 dark:bg-red-950/40 dark:text-red-200')}>
+            <tr key={row.key} data-stalled={row.stalled || undefined} className={cn(row.stalled && 'bg-destructive/10 text-destructive')}>
               {row.cells.map((value, i) => {
                 const column = table.columns[i] ?? '';
                 return (

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
+import { Label } from '~/components/ui/label';
 import { SubmitButton } from '~/components/ui/submit-button';
 import { auth, enabledProviders } from '~/server/auth';
 import { devSignIn, sendSignInLink, signInWithGitHub } from '~/server/app/auth-actions';
@@ -36,7 +37,7 @@ export default async function SignInPage({
       <h1 className="text-center text-2xl font-semibold tracking-tight">Sign in to Streamline</h1>
       <Card className="mt-6 space-y-6">
         {error && (
-          <p role="alert" className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          <p role="alert" className="rounded-md bg-destructive/10 px-3 py-2 text-sm text-destructive">
             {error}
           </p>
         )}
@@ -55,7 +56,7 @@ export default async function SignInPage({
             <SubmitButton className="w-full" pendingLabel="Sending link…">
               Email me a sign-in link
             </SubmitButton>
-            <p className="text-xs text-zinc-500">No password: we mail you a link that signs you in.</p>
+            <p className="text-xs text-muted-foreground">No password: we mail you a link that signs you in.</p>
           </form>
         )}
         {enabledProviders.dev && (
@@ -69,11 +70,11 @@ export default async function SignInPage({
             <SubmitButton className="w-full" pendingLabel="Signing in…">
               Sign in with email
             </SubmitButton>
-            <p className="text-xs text-zinc-500">Development sign-in: any email works, no password. For local use and tests only.</p>
+            <p className="text-xs text-muted-foreground">Development sign-in: any email works, no password. For local use and tests only.</p>
           </form>
         )}
         {none && (
-          <div className="space-y-2 text-sm text-zinc-600 dark:text-zinc-400">
+          <div className="space-y-2 text-sm text-muted-foreground">
             <p>No sign-in method is configured. To turn one on, set:</p>
             <ul className="list-disc space-y-1 pl-5">
               <li>
@@ -95,9 +96,7 @@ export default async function SignInPage({
 function EmailField({ id, label, invalid }: { id: string; label: string; invalid: boolean }) {
   return (
     <>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
+      <Label htmlFor={id}>{label}</Label>
       <Input id={id} name="email" type="email" required maxLength={254} autoComplete="email" placeholder="you@example.com" aria-invalid={invalid || undefined} />
     </>
   );

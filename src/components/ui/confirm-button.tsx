@@ -1,43 +1,49 @@
 'use client';
-import { useState, type ReactNode } from 'react';
+/**
+ * A button for something that cannot be undone in one click: it opens an
+ * AlertDialog titled `question`, with Cancel (focused) and `confirmLabel`.
+ * The dialog's buttons sit in a group named after the question too, so
+ * `getByRole('alertdialog', { name: question })` and
+ * `getByRole('group', { name: question })` both find them.
+ */
+import type { ReactNode } from 'react';
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from './alert-dialog';
 import { Button, type ButtonProps } from './button';
 
-/**
- * A button for something that cannot be undone in one click: it first asks
- * `question`, in place, with the confirming button focused and Cancel beside it.
- */
-export function ConfirmButton({
-  question,
-  confirmLabel,
-  onConfirm,
-  children,
-  ...props
-}: Omit<ButtonProps, 'onClick'> & { question: string; confirmLabel: string; onConfirm: () => void; children: ReactNode }) {
-  const [asking, setAsking] = useState(false);
-  if (!asking) {
-    return (
-      <Button {...props} onClick={() => setAsking(true)}>
-        {children}
-      </Button>
-    );
-  }
+export type ConfirmButtonProps = Omit<ButtonProps, 'onClick' | 'asChild'> & {
+  question: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  children: ReactNode;
+};
+
+export function ConfirmButton({ question, confirmLabel, onConfirm, children, ...props }: ConfirmButtonProps) {
   return (
-    <span role="group" aria-label={question} className="inline-flex flex-wrap items-center gap-2">
-      <span className="text-sm">{question}</span>
-      <Button
-        variant="danger"
-        autoFocus
-        disabled={props.disabled}
-        onClick={() => {
-          setAsking(false);
-          onConfirm();
-        }}
-      >
-        {confirmLabel}
-      </Button>
-      <Button variant="ghost" onClick={() => setAsking(false)}>
-        Cancel
-      </Button>
-    </span>
+    <AlertDialog>
+      <AlertDialogTrigger asChild>
+        <Button {...props}>{children}</Button>
+      </AlertDialogTrigger>
+      {/* The title says it all; no separate description. */}
+      <AlertDialogContent aria-describedby={undefined}>
+        <AlertDialogHeader>
+          <AlertDialogTitle>{question}</AlertDialogTitle>
+        </AlertDialogHeader>
+        <AlertDialogFooter role="group" aria-label={question}>
+          <AlertDialogCancel>Cancel</AlertDialogCancel>
+          <AlertDialogAction destructive disabled={props.disabled} onClick={onConfirm}>
+            {confirmLabel}
+          </AlertDialogAction>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
   );
 }

@@ -6,7 +6,7 @@
 import { useFormStatus } from 'react-dom';
 import { Button, type ButtonProps } from './button';
 
-export function SubmitButton({ pendingLabel, children, disabled, ...props }: ButtonProps & { pendingLabel: string }) {
+export function SubmitButton({ pendingLabel, children, disabled, ...props }: Omit<ButtonProps, 'asChild'> & { pendingLabel: string }) {
   const { pending } = useFormStatus();
   return (
     <Button type="submit" disabled={pending || disabled} aria-disabled={pending || disabled} {...props}>

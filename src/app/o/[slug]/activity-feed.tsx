@@ -3,6 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { ACTIVITY_PAGE } from '~/lib/activity';
+import { Skeleton } from '~/components/ui/skeleton';
 import { useTRPC } from '~/trpc/react';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -35,12 +36,12 @@ export function ActivityList({ organizationId, taskId, label }: { organizationId
     <div className="space-y-4">
       {feed.isPending ? (
         <div className="space-y-2" aria-busy="true" aria-label={`Loading ${label.toLowerCase()}`}>
-          {[0, 1, 2].map((i) => <div key={i} className="h-5 animate-pulse rounded bg-zinc-200/70 dark:bg-zinc-800" />)}
+          {[0, 1, 2].map((i) => <Skeleton key={i} className="h-5" />)}
         </div>
       ) : feed.isError ? (
-        <p role="alert" className="text-sm text-red-600">{feed.error.message}</p>
+        <p role="alert" className="text-sm text-destructive">{feed.error.message}</p>
       ) : items.length === 0 ? (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing has happened yet.</p>
+        <p className="text-sm text-muted-foreground">Nothing has happened yet.</p>
       ) : (
         <ol className="space-y-2" aria-label={label}>
           {items.map((item) => (
@@ -48,7 +49,7 @@ export function ActivityList({ organizationId, taskId, label }: { organizationId
               <span>
                 <span className="font-medium">{item.actor}</span> {item.summary}
               </span>
-              <time dateTime={item.occurredAt.toISOString()} className="text-xs text-zinc-500">{time.format(item.occurredAt)}</time>
+              <time dateTime={item.occurredAt.toISOString()} className="text-xs text-muted-foreground">{time.format(item.occurredAt)}</time>
             </li>
           ))}
         </ol>

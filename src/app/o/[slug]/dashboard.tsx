@@ -1,6 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { Card } from '~/components/ui/card';
+import { Skeleton } from '~/components/ui/skeleton';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 
 type Dashboard = RouterOutputs['tasks']['dashboard'];
@@ -27,12 +28,12 @@ export function DashboardSection({ organizationId }: { organizationId: string })
       {dashboard.isPending ? (
         <div aria-busy="true" aria-label="Loading the dashboard" className="space-y-4">
           <div className="grid gap-4 sm:grid-cols-3">
-            {[0, 1, 2].map((i) => <div key={i} className="h-24 animate-pulse rounded-2xl bg-zinc-200/70 dark:bg-zinc-800" />)}
+            {[0, 1, 2].map((i) => <Skeleton key={i} className="h-24 rounded-xl" />)}
           </div>
-          <div className="h-48 animate-pulse rounded-2xl bg-zinc-200/70 dark:bg-zinc-800" />
+          <Skeleton className="h-48 rounded-xl" />
         </div>
       ) : dashboard.isError ? (
-        <p role="alert" className="text-sm text-red-600">{dashboard.error.message}</p>
+        <p role="alert" className="text-sm text-destructive">{dashboard.error.message}</p>
       ) : (
         <DashboardBody data={dashboard.data} />
       )}
@@ -48,33 +49,33 @@ function DashboardBody({ data }: { data: Dashboard }) {
       <div className="grid gap-4 sm:grid-cols-3">
         {COUNTS.map(({ status, title }) => (
           <Card key={status} role="group" aria-label={`${title}: ${data.counts[status]}`} className="space-y-1">
-            <p className="text-sm text-zinc-500">{title}</p>
+            <p className="text-sm text-muted-foreground">{title}</p>
             <p className="text-3xl font-semibold tabular-nums">{data.counts[status]}</p>
           </Card>
         ))}
       </div>
       {live === 0 && completed === 0 && (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">No tasks yet. Add tasks to a project’s board and they show up here.</p>
+        <p className="text-sm text-muted-foreground">No tasks yet. Add tasks to a project’s board and they show up here.</p>
       )}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="space-y-3 lg:col-span-2">
-          <h3 className="font-medium">Completed per day <span className="text-sm font-normal text-zinc-500">(last 14 days, UTC)</span></h3>
+          <h3 className="font-medium">Completed per day <span className="text-sm font-normal text-muted-foreground">(last 14 days, UTC)</span></h3>
           {completed === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">No tasks completed in the last 14 days.</p>
+            <p className="text-sm text-muted-foreground">No tasks completed in the last 14 days.</p>
           ) : (
             <CompletedChart days={data.completedPerDay} total={completed} />
           )}
         </Card>
         <Card className="space-y-3">
-          <h3 className="font-medium">Most active <span className="text-sm font-normal text-zinc-500">(last 14 days)</span></h3>
+          <h3 className="font-medium">Most active <span className="text-sm font-normal text-muted-foreground">(last 14 days)</span></h3>
           {data.mostActive.length === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">No activity in the last 14 days.</p>
+            <p className="text-sm text-muted-foreground">No activity in the last 14 days.</p>
           ) : (
             <ol aria-label="Most active members" className="space-y-2">
               {data.mostActive.map((m) => (
                 <li key={m.userId} className="flex items-baseline justify-between gap-3 text-sm">
                   <span className="truncate" title={m.email}>{m.email}</span>
-                  <span className="shrink-0 tabular-nums text-zinc-500">{m.events} {m.events === 1 ? 'event' : 'events'}</span>
+                  <span className="shrink-0 tabular-nums text-muted-foreground">{m.events} {m.events === 1 ? 'event' : 'events'}</span>
                 </li>
               ))}
             </ol>
@@ -95,18 +96,18 @@ function CompletedChart({ days, total }: { days: Dashboard['completedPerDay']; t
       <div
         role="img"
         aria-label={`${total} ${total === 1 ? 'task' : 'tasks'} completed in the last 14 days; the table below has each day.`}
-        className="flex h-32 items-end gap-1 border-b border-zinc-200 dark:border-zinc-800"
+        className="flex h-32 items-end gap-1 border-b"
       >
         {days.map((d) => (
           <div key={d.day} className="flex h-full flex-1 items-end" title={`${dayLabel(d.day)}: ${d.count}`}>
             <div
-              className="w-full rounded-t bg-brand-500 transition-[height] duration-300"
+              className="w-full rounded-t bg-primary transition-[height] duration-300"
               style={{ height: d.count === 0 ? '2px' : `${(d.count / max) * 100}%`, opacity: d.count === 0 ? 0.25 : 1 }}
             />
           </div>
         ))}
       </div>
-      <div aria-hidden="true" className="mt-1 flex justify-between text-xs text-zinc-500">
+      <div aria-hidden="true" className="mt-1 flex justify-between text-xs text-muted-foreground">
         <span>{first && dayLabel(first.day)}</span>
         <span>{last && dayLabel(last.day)}</span>
       </div>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { SIGN_IN_LINK_MAX_AGE_SECONDS } from '~/server/auth';
 
@@ -11,14 +12,14 @@ export default function CheckEmailPage() {
     <div className="mx-auto max-w-sm py-10">
       <Card className="space-y-4 text-center">
         <h1 className="text-2xl font-semibold tracking-tight">Check your email</h1>
-        <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+        <p role="status" className="text-sm text-muted-foreground">
           We sent you a link to sign in. Open it on the device you want to use; it works once, within {SIGN_IN_LINK_MAX_AGE_SECONDS / 60}{' '}
           minutes.
         </p>
-        <p className="text-xs text-zinc-500">Nothing after a few minutes? Look in your spam folder, or ask for a new link.</p>
-        <Link href="/sign-in" className="inline-block text-sm font-medium text-brand-600 hover:underline">
-          Use another email address
-        </Link>
+        <p className="text-xs text-muted-foreground">Nothing after a few minutes? Look in your spam folder, or ask for a new link.</p>
+        <Button asChild variant="link">
+          <Link href="/sign-in">Use another email address</Link>
+        </Button>
       </Card>
     </div>
   );

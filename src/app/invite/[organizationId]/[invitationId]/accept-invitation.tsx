@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
+import { Skeleton } from '~/components/ui/skeleton';
 import { useTRPC } from '~/trpc/react';
 
 const UNAVAILABLE = {
@@ -26,7 +27,7 @@ export function AcceptInvitation({ organizationId, invitationId, token, email }:
     body = (
       <>
         <h1 className="text-xl font-semibold">Invitation not found</h1>
-        <p role="alert" className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+        <p role="alert" className="mt-2 text-sm text-muted-foreground">
           {preview.error?.message ?? 'This invitation link is not valid. Check that you copied all of it.'}
         </p>
       </>
@@ -34,8 +35,8 @@ export function AcceptInvitation({ organizationId, invitationId, token, email }:
   } else if (preview.isPending) {
     body = (
       <div className="space-y-3" aria-busy="true" aria-label="Loading invitation">
-        <div className="mx-auto h-7 w-56 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
-        <div className="mx-auto h-4 w-72 animate-pulse rounded bg-zinc-200/70 dark:bg-zinc-800" />
+        <Skeleton className="mx-auto h-7 w-56" />
+        <Skeleton className="mx-auto h-4 w-72" />
       </div>
     );
   } else if (preview.data.status !== 'pending') {
@@ -49,11 +50,11 @@ export function AcceptInvitation({ organizationId, invitationId, token, email }:
     body = (
       <>
         <h1 className="text-xl font-semibold">Join {preview.data.organizationName}?</h1>
-        <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="mt-2 text-sm text-muted-foreground">
           You were invited as <span className="font-medium">{preview.data.role}</span>. You will join as {email}.
         </p>
         {accept.error && (
-          <p role="alert" className="mt-4 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          <p role="alert" className="mt-4 rounded-md bg-destructive/10 px-3 py-2 text-sm text-destructive">
             {accept.error.message}
           </p>
         )}
@@ -68,7 +69,9 @@ export function AcceptInvitation({ organizationId, invitationId, token, email }:
     <div className="mx-auto max-w-md py-10">
       <Card className="text-center">{body}</Card>
       <p className="mt-6 text-center">
-        <Link href="/" className="text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
+        <Button asChild variant="link">
+          <Link href="/">Back to your organizations</Link>
+        </Button>
       </p>
     </div>
   );

@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { Button } from '~/components/ui/button';
 import { Input } from '~/components/ui/input';
+import { Label } from '~/components/ui/label';
+import { Skeleton } from '~/components/ui/skeleton';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { EventEntry } from './event-entry';
 import { useOrganizationHref } from '../organization-context';
@@ -28,7 +30,7 @@ export function EventCatalogue({ organizationId }: { organizationId: string }) {
   const catalogue = useQuery(trpc.catalogue.events.queryOptions({ organizationId }));
   const [query, setQuery] = useState('');
   const back = (
-    <Link href={href()} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
+    <Link href={href()} className="text-sm text-muted-foreground hover:underline">← Organization</Link>
   );
 
   if (catalogue.isError) {
@@ -36,7 +38,7 @@ export function EventCatalogue({ organizationId }: { organizationId: string }) {
     return (
       <div className="py-16 text-center">
         <h1 className="text-xl font-semibold">{code === 'NOT_FOUND' ? 'Organization not found' : 'The event catalogue could not be loaded'}</h1>
-        <p role="alert" className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+        <p role="alert" className="mt-2 text-sm text-muted-foreground">
           {code === 'NOT_FOUND'
             ? 'It does not exist, or you are not a member.'
             : code === 'FORBIDDEN'
@@ -45,7 +47,7 @@ export function EventCatalogue({ organizationId }: { organizationId: string }) {
         </p>
         <div className="mt-6 flex items-center justify-center gap-4">
           {code !== 'NOT_FOUND' && code !== 'FORBIDDEN' && <Button variant="secondary" onClick={() => void catalogue.refetch()}>Try again</Button>}
-          <Link href={code === 'NOT_FOUND' ? '/' : href()} className="text-sm font-medium text-brand-600 hover:underline">
+          <Link href={code === 'NOT_FOUND' ? '/' : href()} className="text-sm font-medium text-primary hover:underline">
             {code === 'NOT_FOUND' ? 'Back to your organizations' : 'Back to the organization'}
           </Link>
         </div>
@@ -59,32 +61,32 @@ export function EventCatalogue({ organizationId }: { organizationId: string }) {
       <div className="space-y-2">
         {back}
         <h1 className="text-2xl font-semibold tracking-tight">Event catalogue</h1>
-        <p className="max-w-2xl text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="max-w-2xl text-sm text-muted-foreground">
           Every event type the app records, with its schema, an example and what reads it, generated from the code.{' '}
-          <code className="rounded bg-zinc-100 px-1 py-0.5 text-xs dark:bg-zinc-800">npm run catalogue</code> prints the same as Markdown.
+          <code className="rounded bg-muted px-1 py-0.5 text-xs">npm run catalogue</code> prints the same as Markdown.
         </p>
       </div>
 
       {catalogue.isPending ? (
         <div aria-busy="true" aria-label="Loading the event catalogue" className="space-y-4">
-          {[0, 1, 2].map((i) => <div key={i} className="h-40 animate-pulse rounded-2xl bg-zinc-200/70 dark:bg-zinc-800" />)}
+          {[0, 1, 2].map((i) => <Skeleton key={i} className="h-40 rounded-xl" />)}
         </div>
       ) : catalogue.data.events.length === 0 ? (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">No event types are registered yet.</p>
+        <p className="text-sm text-muted-foreground">No event types are registered yet.</p>
       ) : (
         <>
           <div className="flex flex-wrap items-end justify-between gap-4">
-            <div className="w-full max-w-sm space-y-1">
-              <label htmlFor="event-filter" className="text-sm font-medium">Filter</label>
+            <div className="w-full max-w-sm space-y-2">
+              <Label htmlFor="event-filter">Filter</Label>
               <Input id="event-filter" type="search" placeholder="Type, field, projector or view" value={query} onChange={(e) => setQuery(e.target.value)} />
             </div>
-            <p className="text-sm text-zinc-500" aria-live="polite">
+            <p className="text-sm text-muted-foreground" aria-live="polite">
               {shown.length === catalogue.data.events.length ? `${shown.length} event types` : `${shown.length} of ${catalogue.data.events.length} event types`}
               {catalogue.data.everyEvent.length > 0 && <> · every one is also read by {catalogue.data.everyEvent.join(', ')}</>}
             </p>
           </div>
           {shown.length === 0 ? (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">No event type matches “{query.trim()}”.</p>
+            <p className="text-sm text-muted-foreground">No event type matches “{query.trim()}”.</p>
           ) : (
             <ul className="space-y-4" aria-label="Event types">
               {shown.map((entry) => <li key={entry.type}><EventEntry entry={entry} /></li>)}

@@ -1,11 +1,11 @@
 'use client';
+import { Badge } from '~/components/ui/badge';
 import { Card } from '~/components/ui/card';
 import type { RouterOutputs } from '~/trpc/react';
 
 type Entry = RouterOutputs['catalogue']['events']['events'][number];
 
-const chip = 'rounded-full bg-zinc-100 px-2 py-0.5 text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300';
-const code = 'rounded bg-zinc-100 px-1 py-0.5 font-mono text-[0.8em] dark:bg-zinc-800';
+const code = 'rounded bg-muted px-1 py-0.5 font-mono text-[0.8em]';
 
 /** Text with `backticked` parts shown as code, as descriptions are written. */
 function WithCode({ text }: { text: string }) {
@@ -15,8 +15,8 @@ function WithCode({ text }: { text: string }) {
 function Names({ label, names }: { label: string; names: ReadonlyArray<string> }) {
   return (
     <div className="flex flex-wrap items-center gap-1.5">
-      <dt className="w-20 text-xs font-medium text-zinc-500">{label}</dt>
-      {names.length === 0 ? <dd className="text-xs text-zinc-400 dark:text-zinc-500">none</dd> : names.map((n) => <dd key={n} className={chip}>{n}</dd>)}
+      <dt className="w-20 text-xs font-medium text-muted-foreground">{label}</dt>
+      {names.length === 0 ? <dd className="text-xs text-muted-foreground/70">none</dd> : names.map((n) => <Badge asChild key={n} variant="secondary"><dd>{n}</dd></Badge>)}
     </div>
   );
 }
@@ -28,32 +28,32 @@ export function EventEntry({ entry }: { entry: Entry }) {
     <Card className="space-y-4" aria-labelledby={id}>
       <div className="flex flex-wrap items-center gap-2">
         <h2 id={id} className="font-mono text-base font-semibold">{entry.type}</h2>
-        <span className="rounded-full bg-brand-600/10 px-2 py-0.5 text-xs font-medium text-brand-700 dark:text-brand-400">v{entry.version}</span>
-        <span className={chip}>aggregate: {entry.aggregate}</span>
+        <Badge>v{entry.version}</Badge>
+        <Badge variant="secondary">aggregate: {entry.aggregate}</Badge>
       </div>
-      <p className="text-sm text-zinc-700 dark:text-zinc-300"><WithCode text={entry.description} /></p>
+      <p className="text-sm text-foreground/90"><WithCode text={entry.description} /></p>
 
       {entry.fields.length === 0 ? (
-        <p className="text-sm text-zinc-500">No data fields.</p>
+        <p className="text-sm text-muted-foreground">No data fields.</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full min-w-xl table-fixed text-left text-sm">
             <caption className="sr-only">Fields of {entry.type}</caption>
-            <thead className="text-xs text-zinc-500">
-              <tr className="border-b border-zinc-200 dark:border-zinc-800">
+            <thead className="text-xs text-muted-foreground">
+              <tr className="border-b">
                 <th scope="col" className="w-1/4 py-2 pr-4 font-medium">Field</th>
                 <th scope="col" className="w-1/4 py-2 pr-4 font-medium">Type</th>
                 <th scope="col" className="w-20 py-2 pr-4 font-medium">Required</th>
                 <th scope="col" className="py-2 font-medium">Constraints</th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/70">
+            <tbody className="divide-y">
               {entry.fields.map((field) => (
                 <tr key={field.name} className="align-top">
                   <td className="break-words py-2 pr-4 font-mono text-xs">{field.name}</td>
-                  <td className="break-words py-2 pr-4 font-mono text-xs text-zinc-700 dark:text-zinc-300">{field.type}</td>
+                  <td className="break-words py-2 pr-4 font-mono text-xs">{field.type}</td>
                   <td className="py-2 pr-4 text-xs">{field.required ? 'yes' : 'no'}</td>
-                  <td className="break-all py-2 text-xs text-zinc-600 dark:text-zinc-400">{field.constraints.join('; ')}</td>
+                  <td className="break-all py-2 text-xs text-muted-foreground">{field.constraints.join('; ')}</td>
                 </tr>
               ))}
             </tbody>
@@ -68,8 +68,8 @@ export function EventEntry({ entry }: { entry: Entry }) {
       </dl>
 
       <details className="group">
-        <summary className="cursor-pointer text-sm font-medium text-brand-600 hover:underline">Example data</summary>
-        <pre className="mt-2 overflow-x-auto rounded-lg bg-zinc-50 p-3 font-mono text-xs text-zinc-800 ring-1 ring-zinc-200 dark:bg-zinc-950 dark:text-zinc-200 dark:ring-zinc-800">
+        <summary className="cursor-pointer text-sm font-medium text-primary hover:underline">Example data</summary>
+        <pre className="mt-2 overflow-x-auto rounded-lg border bg-muted p-3 font-mono text-xs">
           {JSON.stringify(entry.example, null, 2)}
         </pre>
       </details>

@@ -1,9 +1,13 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Badge } from '~/components/ui/badge';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Input } from '~/components/ui/input';
+import { Label } from '~/components/ui/label';
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '~/components/ui/select';
+import { Skeleton } from '~/components/ui/skeleton';
 import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC } from '~/trpc/react';
 
@@ -50,8 +54,8 @@ export function Invitations({ organizationId, onError }: { organizationId: strin
       <form onSubmit={submit} className="space-y-3" aria-labelledby="invite-heading">
         <h2 id="invite-heading" className="text-lg font-semibold">Invite someone</h2>
         <div className="flex flex-wrap items-end gap-3">
-          <div className="min-w-60 flex-1 space-y-1">
-            <label htmlFor="invite-email" className="text-sm font-medium">Email to invite</label>
+          <div className="min-w-60 flex-1 space-y-2">
+            <Label htmlFor="invite-email">Email to invite</Label>
             <Input
               id="invite-email"
               type="email"
@@ -63,30 +67,30 @@ export function Invitations({ organizationId, onError }: { organizationId: strin
               aria-describedby={emailError ? 'invite-email-error' : undefined}
             />
           </div>
-          <div className="space-y-1">
-            <label htmlFor="invite-role" className="block text-sm font-medium">Role</label>
-            <select
-              id="invite-role"
-              value={role}
-              onChange={(e) => setRole(INVITABLE_ROLES.find((r) => r === e.target.value) ?? 'member')}
-              className="h-10 rounded-lg bg-white px-2 text-sm capitalize ring-1 ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700"
-            >
-              {INVITABLE_ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-            </select>
+          <div className="space-y-2">
+            <Label htmlFor="invite-role">Role</Label>
+            <Select value={role} onValueChange={(value) => setRole(INVITABLE_ROLES.find((r) => r === value) ?? 'member')}>
+              <SelectTrigger id="invite-role" className="w-32 capitalize">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {INVITABLE_ROLES.map((r) => <SelectItem key={r} value={r} className="capitalize">{r}</SelectItem>)}
+              </SelectContent>
+            </Select>
           </div>
           <Button type="submit" disabled={invite.isPending}>{invite.isPending ? 'Inviting…' : 'Invite'}</Button>
         </div>
-        {emailError && <p id="invite-email-error" className="text-sm text-red-600">{emailError}</p>}
+        {emailError && <p id="invite-email-error" className="text-sm text-destructive">{emailError}</p>}
       </form>
 
       {link && (
-        <div className="space-y-2 rounded-lg bg-zinc-50 p-4 dark:bg-zinc-800/60">
-          <label htmlFor="invite-link" className="text-sm font-medium">Invitation link (also sent by mail)</label>
+        <div className="space-y-2 rounded-lg bg-muted p-4">
+          <Label htmlFor="invite-link">Invitation link (also sent by mail)</Label>
           <div className="flex gap-2">
             <Input id="invite-link" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
             <Button variant="secondary" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy link'}</Button>
           </div>
-          <p className="text-xs text-zinc-500">Anyone with this link can join until it is used, revoked or expires.</p>
+          <p className="text-xs text-muted-foreground">Anyone with this link can join until it is used, revoked or expires.</p>
         </div>
       )}
 
@@ -94,20 +98,20 @@ export function Invitations({ organizationId, onError }: { organizationId: strin
         <h3 className="text-sm font-semibold">Pending invitations</h3>
         {pending.isPending ? (
           <div className="mt-2 space-y-2" aria-busy="true" aria-label="Loading invitations">
-            {[0, 1].map((i) => <div key={i} className="h-8 animate-pulse rounded bg-zinc-200/70 dark:bg-zinc-800" />)}
+            {[0, 1].map((i) => <Skeleton key={i} className="h-8" />)}
           </div>
         ) : pending.isError ? (
-          <p role="alert" className="mt-2 text-sm text-red-600">{pending.error.message}</p>
+          <p role="alert" className="mt-2 text-sm text-destructive">{pending.error.message}</p>
         ) : pending.data.length === 0 ? (
-          <p className="mt-2 text-sm text-zinc-500">No pending invitations.</p>
+          <p className="mt-2 text-sm text-muted-foreground">No pending invitations.</p>
         ) : (
-          <ul className="mt-2 divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Pending invitations">
+          <ul className="mt-2 divide-y" aria-label="Pending invitations">
             {pending.data.map((invitation) => (
                 <li key={invitation.id} className="flex flex-wrap items-center justify-between gap-3 py-2">
                   <span className="text-sm">
                     {invitation.email}
-                    <span className="ml-2 rounded-full bg-zinc-100 px-2 py-0.5 text-xs capitalize text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{invitation.role}</span>
-                    <span className="ml-2 text-xs text-zinc-500">
+                    <Badge variant="secondary" className="ml-2 capitalize">{invitation.role}</Badge>
+                    <span className="ml-2 text-xs text-muted-foreground">
                       {invitation.expired ? 'expired' : `expires ${invitation.expiresAt.toLocaleDateString()}`}
                     </span>
                   </span>

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { Badge } from '~/components/ui/badge';
 import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { ConfirmButton } from '~/components/ui/confirm-button';
@@ -124,7 +125,7 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
                           const role = ROLES.find((r) => r === e.target.value);
                           if (role) changeRole.mutate({ organizationId, userId: m.userId, role });
                         }}
-                        className="h-9 rounded-lg bg-white px-2 text-sm capitalize ring-1 ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700"
+                        className="h-9 rounded-md border border-input bg-card px-2 text-sm capitalize shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30"
                       >
                         {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
                       </select>
@@ -140,7 +141,7 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
                       </ConfirmButton>
                     </>
                   ) : (
-                    <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs capitalize text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">{m.role}</span>
+                    <Badge variant="secondary" className="capitalize">{m.role}</Badge>
                   )}
                 </span>
               </li>
