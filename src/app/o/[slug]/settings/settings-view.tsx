@@ -14,9 +14,9 @@ import { useOrganizationHref } from '../organization-context';
 import { useOrganizationChanges, useRefetchViews } from '../use-organization-changes';
 import { useReadYourWrites } from '../use-read-your-writes';
 import { ALL_VIEWS } from '~/lib/stale-views';
+import { ROLE_LABELS, ROLE_ORDER } from '~/lib/labels';
 
 type Member = RouterOutputs['organizations']['members'][number];
-const ROLES = ['owner', 'admin', 'member'] as const;
 
 /** An organization's settings: its name, invitations, members and roles, and leaving it. */
 export function OrganizationSettings({ organizationId, viewerId }: { organizationId: string; viewerId: string }) {
@@ -121,12 +121,12 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
                         value={m.role}
                         disabled={changeRole.isPending}
                         onChange={(e) => {
-                          const role = ROLES.find((r) => r === e.target.value);
+                          const role = ROLE_ORDER.find((r) => r === e.target.value);
                           if (role) changeRole.mutate({ organizationId, userId: m.userId, role });
                         }}
                         className="h-9 rounded-lg bg-white px-2 text-sm capitalize ring-1 ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700"
                       >
-                        {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                        {ROLE_ORDER.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
                       </select>
                       <ConfirmButton
                         variant="ghost"
