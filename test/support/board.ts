@@ -1,0 +1,84 @@
+/**
+ * Moving cards on the task board in end-to-end tests the ways people do:
+ * with the keyboard (dnd-kit: Space picks the card up, the arrow keys move it,
+ * Space drops it, and the live region says each step in words), and with a
+ * finger on a touch screen (touch events sent over CDP, held as long as the
+ * board's TouchSensor waits before a card drags).
+ */
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { TOUCH_ACTIVATION } from '~/app/o/[slug]/p/[projectId]/board/arrangement';
+import { eventually } from './log-capture';
+
+type ArrowKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A card's drag handle: the button named "Move <title> (<column>)". */
+export function cardHandle(scope: Page | Locator, title: string, column?: string): Locator {
+  return scope.getByRole('button', column ? { name: `Move ${title} (${column})`, exact: true } : { name: new RegExp(`^Move ${escapeRegExp(title)} \\(`) });
+}
+
+/** dnd-kit's live region (role status), where drag and drop is announced to screen readers. */
+export function dragAnnouncer(page: Page): Locator {
+  return page.locator('[id^="DndLiveRegion-"]');
+}
+
+/**
+ * Moves a card with the keyboard: focuses its handle, Space, each arrow key,
+ * Space; waits at each step for the live region to announce it. Returns the
+ * announcements in order (pick-up, one per key, drop).
+ */
+export async function moveCardWithKeyboard(page: Page, title: string, keys: ReadonlyArray<ArrowKey>): Promise<string[]> {
+  const said: string[] = [];
+  const announced = async (what: string, expected: RegExp) => {
+    const previous = said.at(-1);
+    let text = '';
+    await eventually(async () => {
+      text = (await dragAnnouncer(page).textContent()) ?? '';
+      return expected.test(text) && text !== previous;
+    }, 10_000, `the announcement of ${what} (last heard: “${text}”)`);
+    said.push(text);
+  };
+  await cardHandle(page, title).focus();
+  await page.keyboard.press('Space');
+  await announced('the pick-up', /^Picked up task/);
+  for (const key of keys) {
+    await page.keyboard.press(key);
+    await announced(key, /moved to/);
+  }
+  await page.keyboard.press('Space');
+  await announced('the drop', /dropped in/);
+  return said;
+}
+
+/**
+ * Drags a card by touch onto a column's list: the finger goes down on the
+ * card's handle, holds, moves so the card lies over the top of that list, and
+ * lifts. The card is scrolled to the top of the screen first, so that on a
+ * phone (columns stacked) the next column down is in view.
+ */
+export async function dragCardByTouch(page: Page, context: BrowserContext, handle: Locator, column: Locator): Promise<void> {
+  const card = handle.locator('xpath=ancestor::li[1]');
+  await card.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  const list = column.getByRole('list').first();
+  const [from, cardBox, to] = await Promise.all([handle.boundingBox(), card.boundingBox(), list.boundingBox()]);
+  if (!from || !cardBox || !to) throw new Error('The card or the column is not on the screen.');
+  const start = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+  // Where the handle ends up when the card's top-left corner sits on the list's (a little inside it).
+  const end = { x: start.x + (to.x - cardBox.x) + 4, y: start.y + (to.y - cardBox.y) + 4 };
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [start] });
+    // The hold: the TouchSensor picks the card up after TOUCH_ACTIVATION.delay without moving.
+    await page.waitForTimeout(TOUCH_ACTIVATION.delay + 150);
+    const steps = 12;
+    for (let i = 1; i <= steps; i += 1) {
+      const point = { x: start.x + ((end.x - start.x) * i) / steps, y: start.y + ((end.y - start.y) * i) / steps };
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point] });
+      await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  } finally {
+    await cdp.detach();
+  }
+}
