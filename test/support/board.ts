@@ -36,7 +36,9 @@ export async function moveCardWithKeyboard(page: Page, title: string, keys: Read
     await eventually(async () => {
       text = (await dragAnnouncer(page).textContent()) ?? '';
       return expected.test(text) && text !== previous;
-    }, 10_000, `the announcement of ${what} (last heard: “${text}”)`);
+    }, 10_000, `the announcement of ${what}`).catch((error: unknown) => {
+      throw new Error(`${String(error)} (last heard: “${text}”)`);
+    });
     said.push(text);
   };
   await cardHandle(page, title).focus();

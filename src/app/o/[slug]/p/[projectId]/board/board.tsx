@@ -53,7 +53,8 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
         <LiveStatus syncing={board.live.syncing} status={board.live.status} connected={board.live.connected} />
       </div>
       <p className="sr-only" aria-live="polite">{board.announcement}</p>
-      <DndContext sensors={drag.sensors} collisionDetection={closestCorners} accessibility={drag.accessibility} {...drag.handlers}>
+      {/* A fixed id: dnd-kit's own ids count up per page, which the server's render and the browser's would not agree on. */}
+      <DndContext id="task-board" sensors={drag.sensors} collisionDetection={closestCorners} accessibility={drag.accessibility} {...drag.handlers}>
         <div className="grid gap-4 md:grid-cols-3">
           {STATUS_ORDER.map((status) => (
             <Column

@@ -12,7 +12,7 @@ import {
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { STATUS_LABELS } from '~/lib/labels';
 import { TOUCH_ACTIVATION, columnOf, columnsOf, dropTarget, moveCard, placementAt, type Columns, type Placement } from './arrangement';
 import type { Task } from './use-board';
@@ -70,10 +70,20 @@ export function useBoardDrag({ tasks, data, moveTask }: { tasks: Task[]; data: u
   const landing = (activeId: UniqueIdentifier, overId: UniqueIdentifier | undefined) =>
     overId === undefined ? null : dropTarget(columns, id(activeId), id(overId));
 
+  // The place last announced: dnd-kit reports "over" again when nothing moved for the user (at the pick-up,
+  // and once a card has joined another column), which would talk over the previous announcement.
+  const announced = useRef<string | null>(null);
   const announcements: Announcements = {
-    onDragStart: ({ active }) => `Picked up task ${title(active.id)} in ${labelOf(current, active.id)}.`,
+    onDragStart: ({ active }) => {
+      const status = columnOf(current, id(active.id));
+      announced.current = status && `${status}:${current[status].indexOf(id(active.id))}`;
+      return `Picked up task ${title(active.id)} in ${labelOf(current, active.id)}.`;
+    },
     onDragOver: ({ active, over }) => {
       const target = landing(active.id, over?.id);
+      const place = target && `${target.status}:${target.index}`;
+      if (place === announced.current) return undefined;
+      announced.current = place;
       if (!target) return `Task ${title(active.id)} is not over a column.`;
       return `Task ${title(active.id)} moved to ${STATUS_LABELS[target.status]}, position ${target.index + 1} of ${target.count}.`;
     },
