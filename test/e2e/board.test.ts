@@ -1,7 +1,7 @@
 /**
  * Drag and drop on the task board (dnd-kit) in Chromium: a finger on a phone
- * (touch events through CDP, with the hold the TouchSensor waits for) and the
- * keyboard (Space, arrow keys, Space), each announced in words in dnd-kit's
+ * (touch events through CDP, with the hold the TouchSensor waits for), the
+ * mouse, and the keyboard (Space, arrow keys, Space), announced in words in dnd-kit's
  * live region and kept by the server: a reload shows the card where it was put.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { ARTIFACTS_DIR, openNewBoard, sharedBrowser } from '../support/browser';
-import { cardHandle, dragAnnouncer, dragCardByTouch, moveCardWithKeyboard } from '../support/board';
+import { cardHandle, dragAnnouncer, dragCardByTouch, dragCardWithMouse, moveCardWithKeyboard, nextMoveSaved } from '../support/board';
 
 const appUrl = inject('appUrl');
 const browser = sharedBrowser();
@@ -36,14 +36,34 @@ describe('dragging cards on the board', () => {
     await addTask(page, 'To do', 'Feed the cat');
     await page.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
 
+    const saved = nextMoveSaved(page);
     await dragCardByTouch(page, context, cardHandle(page, 'Water the plants'), page.getByRole('region', { name: 'Doing' }));
     await cardHandle(page.getByRole('region', { name: 'Doing' }), 'Water the plants', 'Doing').waitFor({ timeout: 5_000 });
     await expect(dragAnnouncer(page).textContent()).resolves.toMatch(/^Task “Water the plants” dropped in Doing/);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'board-touch.png'), fullPage: true });
+    await saved;
 
     await page.reload();
     await cardHandle(page.getByRole('region', { name: 'Doing' }), 'Water the plants', 'Doing').waitFor();
     await expect(titlesIn(page, 'To do')).resolves.toEqual(['Feed the cat']);
+    await context.close();
+  });
+
+  it('with a mouse, a card dragged by its handle to another column moves there, for good', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const tag = randomBytes(4).toString('hex');
+    await openNewBoard(page, appUrl, { email: `mouse-${tag}@example.com`, organization: `Mouse ${tag}`, project: 'Desk' });
+    await addTask(page, 'To do', 'Sketch');
+    await addTask(page, 'To do', 'Measure');
+
+    const saved = nextMoveSaved(page);
+    await dragCardWithMouse(page, cardHandle(page, 'Sketch'), page.getByRole('region', { name: 'Done' }));
+    await cardHandle(page.getByRole('region', { name: 'Done' }), 'Sketch', 'Done').waitFor({ timeout: 5_000 });
+    await saved;
+    await page.reload();
+    await cardHandle(page.getByRole('region', { name: 'Done' }), 'Sketch', 'Done').waitFor();
+    await expect(titlesIn(page, 'To do')).resolves.toEqual(['Measure']);
     await context.close();
   });
 
@@ -57,6 +77,7 @@ describe('dragging cards on the board', () => {
     await addTask(page, 'To do', 'Publish');
 
     // Up one place within To do.
+    const reordered = nextMoveSaved(page);
     await expect(moveCardWithKeyboard(page, 'Publish', ['ArrowUp'])).resolves.toEqual([
       'Picked up task “Publish” in To do.',
       'Task “Publish” moved to To do, position 2 of 3.',
@@ -65,8 +86,10 @@ describe('dragging cards on the board', () => {
     await expect(titlesIn(page, 'To do')).resolves.toEqual(['Draft', 'Publish', 'Review']);
     // The focus is back on the handle, so the next move is one Space away.
     await page.locator(':focus').and(cardHandle(page, 'Publish', 'To do')).waitFor();
+    await reordered;
 
     // Right, into the empty Doing column.
+    const saved = nextMoveSaved(page);
     const said = await moveCardWithKeyboard(page, 'Draft', ['ArrowRight']);
     expect(said[0]).toBe('Picked up task “Draft” in To do.');
     expect(said.at(-1)).toBe('Task “Draft” dropped in Doing, position 1 of 1.');
@@ -82,6 +105,7 @@ describe('dragging cards on the board', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => dragAnnouncer(page).textContent(), { timeout: 10_000 }).toBe('Moving task “Review” was cancelled; it is back in To do.');
 
+    await saved;
     await page.reload();
     await cardHandle(page.getByRole('region', { name: 'Doing' }), 'Draft', 'Doing').waitFor();
     await expect(titlesIn(page, 'To do')).resolves.toEqual(['Publish', 'Review']);
