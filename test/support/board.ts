@@ -49,9 +49,14 @@ export async function moveCardWithKeyboard(page: Page, title: string, keys: Read
     });
     said.push(text);
   };
+  // The tab in front, as for a person pressing the keys: a background tab gets no animation frames, which dnd-kit's measuring waits for.
+  await page.bringToFront();
   await cardHandle(page, title).focus();
   await page.keyboard.press('Space');
   await announced('the pick-up', /^Picked up task/);
+  // dnd-kit's KeyboardSensor starts listening for the arrow keys in a timer queued at the pick-up; the browser
+  // handles input before timers, so a key sent at once can come first and be lost. A timer queued now runs after it.
+  await page.evaluate(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
   for (const key of keys) {
     await page.keyboard.press(key);
     await announced(key, /moved to/);
@@ -68,6 +73,7 @@ export async function moveCardWithKeyboard(page: Page, title: string, keys: Read
  * first, so that on a phone (columns stacked) the next column down is in view.
  */
 async function dragPath(handle: Locator, column: Locator): Promise<{ start: { x: number; y: number }; end: { x: number; y: number } }> {
+  await handle.page().bringToFront();
   const card = handle.locator('xpath=ancestor::li[1]');
   await card.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   const list = column.getByRole('list').first();
