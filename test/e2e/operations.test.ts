@@ -82,7 +82,7 @@ describe('the operations page', () => {
 
       // The retried task is on its board; the skipped one never will be.
       await user.goto(boardUrl);
-      await user.getByRole('button', { name: `Move ${toRetry} (To do): arrow keys` }).waitFor();
+      await user.getByRole('button', { name: `Move ${toRetry} (To do)` }).waitFor();
       await expect(user.getByText(toSkip).count()).resolves.toBe(0);
 
       // Not an operator: the app's not-found page, and no link to it.

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { cardHandle, dragCardByTouch, moveCardWithKeyboard } from '../support/board';
 import { ARTIFACTS_DIR, chooseOption, openNewBoard, sharedBrowser, signIn, submitDevSignIn } from '../support/browser';
 import { linkIn, waitForMail } from '../support/smtp-sink';
 import { eventually } from '../support/log-capture';
@@ -165,13 +166,13 @@ describe('task board in the browser', () => {
     // Alice creates a task: it appears on Bob's board without a reload.
     await alice.getByLabel('New task in To do').fill('Write the announcement');
     await alice.getByLabel('New task in To do').press('Enter');
-    await bob.getByRole('region', { name: 'To do' }).getByRole('button', { name: 'Move Write the announcement (To do): arrow keys' }).waitFor({ timeout: 10_000 });
+    await bob.getByRole('region', { name: 'To do' }).getByRole('button', { name: 'Move Write the announcement (To do)' }).waitFor({ timeout: 10_000 });
 
-    // Alice moves it with the keyboard (right arrow on the move handle): it moves on Bob's board.
-    await alice.getByRole('button', { name: /^Move Write the announcement/ }).press('ArrowRight');
+    // Alice moves it with the keyboard (Space, right arrow, Space on the move handle): it moves on Bob's board.
+    await moveCardWithKeyboard(alice, 'Write the announcement', ['ArrowRight']);
     // The card was drawn anew in its new column, and the keyboard user's focus went with it.
-    await alice.locator(':focus').and(alice.getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' })).waitFor();
-    await bob.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
+    await alice.locator(':focus').and(alice.getByRole('button', { name: 'Move Write the announcement (Doing)' })).waitFor();
+    await bob.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Write the announcement (Doing)' }).waitFor({ timeout: 10_000 });
     await expect(bob.getByRole('region', { name: 'To do' }).getByRole('button', { name: /^Move Write the announcement/ }).count()).resolves.toBe(0);
 
     // Bob reads the task's history: both of Alice's actions, by her.
@@ -183,16 +184,16 @@ describe('task board in the browser', () => {
     await bob.keyboard.press('Escape');
     await bob.getByRole('dialog').waitFor({ state: 'hidden' });
 
-    // Bob finishes it with the card's column picker (his phone cannot drag); Alice sees that live.
+    // Bob finishes it by dragging it to Done with his finger; Alice sees that live.
     // Alice edits it in place, labels included; Bob sees the new title and the labels.
-    await bob.getByLabel('Column of Write the announcement').selectOption({ label: 'Done' });
-    await alice.getByRole('region', { name: 'Done' }).getByRole('button', { name: 'Move Write the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
+    await dragCardByTouch(bob, bobContext, cardHandle(bob, 'Write the announcement'), bob.getByRole('region', { name: 'Done' }));
+    await alice.getByRole('region', { name: 'Done' }).getByRole('button', { name: 'Move Write the announcement (Done)' }).waitFor({ timeout: 10_000 });
     await alice.getByRole('button', { name: 'Write the announcement (edit)' }).click();
     await alice.getByLabel('Title', { exact: true }).fill('Publish the announcement');
     await alice.getByLabel('Description', { exact: true }).fill('Blog and newsletter');
     await alice.getByLabel('Labels', { exact: true }).fill('launch, comms');
     await alice.getByRole('button', { name: 'Save' }).click();
-    await bob.getByRole('button', { name: 'Move Publish the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
+    await bob.getByRole('button', { name: 'Move Publish the announcement (Done)' }).waitFor({ timeout: 10_000 });
     await bob.getByText('Blog and newsletter').waitFor();
     const labels = bob.getByRole('list', { name: 'Labels of Publish the announcement' });
     await labels.getByRole('listitem').filter({ hasText: 'comms' }).waitFor({ timeout: 10_000 });
@@ -207,7 +208,7 @@ describe('task board in the browser', () => {
     await bob.getByRole('button', { name: /^Move Publish the announcement/ }).waitFor({ state: 'detached', timeout: 10_000 });
     await bob.getByText('Archived tasks', { exact: true }).click();
     await bob.getByRole('button', { name: 'Restore Publish the announcement' }).click();
-    await alice.getByRole('region', { name: 'Done' }).getByRole('button', { name: 'Move Publish the announcement (Done): arrow keys' }).waitFor({ timeout: 10_000 });
+    await alice.getByRole('region', { name: 'Done' }).getByRole('button', { name: 'Move Publish the announcement (Done)' }).waitFor({ timeout: 10_000 });
     await bob.getByText('No archived tasks.').waitFor({ timeout: 10_000 });
     await bob.screenshot({ path: path.join(ARTIFACTS_DIR, 'board.png'), fullPage: true });
 
@@ -226,7 +227,7 @@ describe('task board in the browser', () => {
     await bob.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
 
     // Alice reopens the task on her board; Bob's dashboard follows live.
-    await alice.getByRole('button', { name: /^Move Publish the announcement/ }).press('ArrowLeft');
+    await moveCardWithKeyboard(alice, 'Publish the announcement', ['ArrowLeft']);
     await dashboard.getByRole('group', { name: 'Doing: 1' }).waitFor({ timeout: 10_000 });
     await dashboard.getByRole('group', { name: 'Done: 0' }).waitFor();
     await bob.screenshot({ path: path.join(ARTIFACTS_DIR, 'dashboard.png'), fullPage: true });
@@ -254,7 +255,7 @@ describe('task board in the browser', () => {
     await openNewBoard(page, appUrl, { email: `stale-${tag}@example.com`, organization: `Stale ${tag}`, project: 'Ops' });
     await page.getByLabel('New task in To do').fill('Rotate the keys');
     await page.getByLabel('New task in To do').press('Enter');
-    await page.getByRole('button', { name: 'Move Rotate the keys (To do): arrow keys' }).waitFor();
+    await page.getByRole('button', { name: 'Move Rotate the keys (To do)' }).waitFor();
 
     // A second tab whose live connection cannot get through: its board goes stale.
     const stale = await context.newPage();
@@ -265,7 +266,7 @@ describe('task board in the browser', () => {
       return route.abort('connectionrefused');
     });
     await stale.goto(page.url());
-    await stale.getByRole('button', { name: 'Move Rotate the keys (To do): arrow keys' }).waitFor();
+    await stale.getByRole('button', { name: 'Move Rotate the keys (To do)' }).waitFor();
     await eventually(() => refused > 0, 10_000, 'the stale tab trying to connect');
     await expect(stale.getByTestId('live-indicator').textContent()).resolves.not.toBe('Live');
 
@@ -274,7 +275,7 @@ describe('task board in the browser', () => {
     await expect(stale.getByRole('button', { name: /^Move Rotate the keys/ }).count()).resolves.toBe(1);
 
     // Moving the archived task from the stale tab: refused, said in words, and the board shows what is true now.
-    await stale.getByRole('button', { name: /^Move Rotate the keys/ }).press('ArrowRight');
+    await moveCardWithKeyboard(stale, 'Rotate the keys', ['ArrowRight']);
     const toast = stale.getByRole('region', { name: /^Notifications/ }).getByRole('listitem');
     await toast.getByText('Not saved').waitFor();
     await toast.getByText('This task is archived; restore it first.').waitFor();
@@ -285,7 +286,7 @@ describe('task board in the browser', () => {
     await stale.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 30_000 });
     await page.getByLabel('New task in Doing').fill('Renew the certificate');
     await page.getByLabel('New task in Doing').press('Enter');
-    await stale.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Renew the certificate (Doing): arrow keys' }).waitFor({ timeout: 10_000 });
+    await stale.getByRole('region', { name: 'Doing' }).getByRole('button', { name: 'Move Renew the certificate (Doing)' }).waitFor({ timeout: 10_000 });
     await context.close();
   });
 });

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { moveCardWithKeyboard } from '../support/board';
 import { ARTIFACTS_DIR, openNewBoard, sharedBrowser } from '../support/browser';
 import { eventually } from '../support/log-capture';
 import { startWorkerProcess, stopGracefully } from '../support/processes';
@@ -25,11 +26,11 @@ describe('G10 read-your-writes in the browser', () => {
       await openNewBoard(page, appUrl, { email: `ryw-${tag}@example.com`, organization: `Ryw ${tag}`, project: 'Release' });
       await page.getByLabel('New task in To do').fill('Ship it');
       await page.getByLabel('New task in To do').press('Enter');
-      await page.getByRole('button', { name: 'Move Ship it (To do): arrow keys' }).waitFor();
+      await page.getByRole('button', { name: 'Move Ship it (To do)' }).waitFor();
       await page.getByTestId('live-indicator').getByText('Live').waitFor({ timeout: 20_000 });
 
       worker.child.kill('SIGSTOP');
-      await page.getByRole('button', { name: /^Move Ship it/ }).press('ArrowRight');
+      await moveCardWithKeyboard(page, 'Ship it', ['ArrowRight']);
       const inDoing = page.getByRole('region', { name: 'Doing' }).getByRole('button', { name: /^Move Ship it/ });
       await inDoing.waitFor({ timeout: 5_000 }); // optimistic, at once
       await page.getByText('Syncing…').waitFor({ timeout: 10_000 });

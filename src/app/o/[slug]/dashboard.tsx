@@ -2,14 +2,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card } from '~/components/ui/card';
 import { Skeleton } from '~/components/ui/skeleton';
+import { STATUS_LABELS, STATUS_ORDER } from '~/lib/labels';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 
 type Dashboard = RouterOutputs['tasks']['dashboard'];
-const COUNTS: ReadonlyArray<{ status: keyof Dashboard['counts']; title: string }> = [
-  { status: 'todo', title: 'To do' },
-  { status: 'doing', title: 'Doing' },
-  { status: 'done', title: 'Done' },
-];
 
 /** "2025-03-07" → "Mar 7" (the day is UTC, so format it as UTC). */
 const dayLabel = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
@@ -47,9 +43,9 @@ function DashboardBody({ data }: { data: Dashboard }) {
   return (
     <div className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-3">
-        {COUNTS.map(({ status, title }) => (
-          <Card key={status} role="group" aria-label={`${title}: ${data.counts[status]}`} className="space-y-1">
-            <p className="text-sm text-muted-foreground">{title}</p>
+        {STATUS_ORDER.map((status) => (
+          <Card key={status} role="group" aria-label={`${STATUS_LABELS[status]}: ${data.counts[status]}`} className="space-y-1">
+            <p className="text-sm text-muted-foreground">{STATUS_LABELS[status]}</p>
             <p className="text-3xl font-semibold tabular-nums">{data.counts[status]}</p>
           </Card>
         ))}

@@ -15,9 +15,9 @@ import { useOrganizationHref } from '../organization-context';
 import { useOrganizationChanges, useRefetchViews } from '../use-organization-changes';
 import { useReadYourWrites } from '../use-read-your-writes';
 import { ALL_VIEWS } from '~/lib/stale-views';
+import { ROLE_LABELS, ROLE_ORDER } from '~/lib/labels';
 
 type Member = RouterOutputs['organizations']['members'][number];
-const ROLES = ['owner', 'admin', 'member'] as const;
 
 /** An organization's settings: its name, invitations, members and roles, and leaving it. */
 export function OrganizationSettings({ organizationId, viewerId }: { organizationId: string; viewerId: string }) {
@@ -122,12 +122,12 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
                         value={m.role}
                         disabled={changeRole.isPending}
                         onChange={(e) => {
-                          const role = ROLES.find((r) => r === e.target.value);
+                          const role = ROLE_ORDER.find((r) => r === e.target.value);
                           if (role) changeRole.mutate({ organizationId, userId: m.userId, role });
                         }}
                         className="h-9 rounded-md border border-input bg-card px-2 text-sm capitalize shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30"
                       >
-                        {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                        {ROLE_ORDER.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
                       </select>
                       <ConfirmButton
                         variant="ghost"

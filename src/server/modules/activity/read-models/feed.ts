@@ -6,6 +6,7 @@
  */
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { STATUS_LABELS } from '~/lib/labels';
 import type { Db } from '~/server/db/client';
 import type { StoredEvent } from '~/server/events/envelope';
 import {
@@ -39,8 +40,6 @@ export const activityTaskTitles = pgTable('activity_task_titles', {
   taskId: text('task_id').primaryKey(),
   title: text('title').notNull(),
 });
-
-const COLUMN: Record<string, string> = { todo: 'To do', doing: 'Doing', done: 'Done' };
 
 const feedRows = { feed: appendRows(activity), titles: aggregateRows(activityTaskTitles, 'taskId') };
 type Rows = RowsOf<typeof feedRows>;
@@ -89,14 +88,14 @@ export const activityProjector = defineRowProjector({
     'project.renamed': (e, rows) => record(rows, e, `renamed a project to “${e.data.name}”`),
     'task.created': (e, rows) => {
       rows.titles.insert({ taskId: e.aggregateId, title: e.data.title });
-      record(rows, e, `created “${e.data.title}” in ${COLUMN[e.data.status] ?? e.data.status}`, e.aggregateId);
+      record(rows, e, `created “${e.data.title}” in ${STATUS_LABELS[e.data.status]}`, e.aggregateId);
     },
     'task.edited': (e, rows) => {
       const before = titleOf(rows, e.aggregateId);
       rows.titles.update(e.aggregateId, { title: e.data.title });
       record(rows, e, before === e.data.title ? `edited “${e.data.title}”` : `renamed “${before}” to “${e.data.title}”`, e.aggregateId);
     },
-    'task.moved': (e, rows) => aboutTask(rows, e, (title) => `moved “${title}” to ${COLUMN[e.data.status] ?? e.data.status}`),
+    'task.moved': (e, rows) => aboutTask(rows, e, (title) => `moved “${title}” to ${STATUS_LABELS[e.data.status]}`),
     'task.assigned': (e, rows) => aboutTask(rows, e, (title) => (e.data.assigneeId ? `assigned “${title}”` : `unassigned “${title}”`)),
     'task.archived': (e, rows) => aboutTask(rows, e, (title) => `archived “${title}”`),
     'task.restored': (e, rows) => aboutTask(rows, e, (title) => `restored “${title}”`),

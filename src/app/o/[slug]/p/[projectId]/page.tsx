@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { HydrateClient, prefetch, trpc } from '~/trpc/server';
 import { organizationFor } from '../../organization';
-import { Board } from './board';
+import { Board } from './board/board';
 
 export const metadata: Metadata = { title: 'Board' };
 
