@@ -10,8 +10,7 @@ import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveStatus } from '../../../../_components/live-indicator';
 import { ActivityList } from '../../activity-feed';
-import { useOrganizationChanges, useRefetchViews } from '../../use-organization-changes';
-import { useReadYourWrites } from '../../use-read-your-writes';
+import { useChangeNotices, useLiveStatus } from '../../live-updates';
 import { useOrganizationHref } from '../../organization-context';
 
 type Task = RouterOutputs['tasks']['board']['tasks'][number];
@@ -31,18 +30,11 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
   const [announcement, setAnnouncement] = useState('');
   const [dragging, setDragging] = useState<string | null>(null);
-  // Both boards (open and archived tasks) and any open task history.
-  const refetch = useRefetchViews(organizationId);
-  const refresh = () => refetch(['board', 'activity']);
   // A change the server accepted but the board's read model had not shown yet (a slow projector):
-  // the board keeps the user's own state, marked "Syncing…", until the projector catches up.
-  const ownWrites = useReadYourWrites({ view: 'board', projector: 'board' }, refresh);
-  const changes = useOrganizationChanges(organizationId, {
-    hold: ownWrites.hold,
-    onChange: (views, notice) => {
-      ownWrites.observed(notice);
-      if (views.includes('board')) setAnnouncement('The board was updated.');
-    },
+  // the board keeps the user's own state, marked "Syncing…", until the projector catches up (~/trpc/react).
+  const live = useLiveStatus();
+  useChangeNotices((paths) => {
+    if (paths.includes('tasks.board')) setAnnouncement('The board was updated.');
   });
 
   // Failures are toasted for every mutation (see ~/trpc/react). Success or not, the board
@@ -50,9 +42,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
   // change won) it shows the board as it is now.
   const move = useMutation(
     trpc.tasks.move.mutationOptions({
-      ...ownWrites.mutationHooks,
       onMutate: async ({ taskId, placement }) => {
-        ownWrites.started();
         // Optimistic: the same rank the server will compute from the same neighbours.
         await queryClient.cancelQueries({ queryKey: boardKey });
         const previous = queryClient.getQueryData(boardKey);
@@ -67,13 +57,13 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
       },
     }),
   );
-  const create = useMutation(trpc.tasks.create.mutationOptions(ownWrites.mutationHooks));
-  const archive = useMutation(trpc.tasks.archive.mutationOptions(ownWrites.mutationHooks));
-  const assign = useMutation(trpc.tasks.assign.mutationOptions(ownWrites.mutationHooks));
-  const edit = useMutation(trpc.tasks.edit.mutationOptions(ownWrites.mutationHooks));
-  const label = useMutation(trpc.tasks.label.mutationOptions(ownWrites.mutationHooks));
-  const restore = useMutation(trpc.tasks.restore.mutationOptions(ownWrites.mutationHooks));
-  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions(ownWrites.mutationHooks));
+  const create = useMutation(trpc.tasks.create.mutationOptions());
+  const archive = useMutation(trpc.tasks.archive.mutationOptions());
+  const assign = useMutation(trpc.tasks.assign.mutationOptions());
+  const edit = useMutation(trpc.tasks.edit.mutationOptions());
+  const label = useMutation(trpc.tasks.label.mutationOptions());
+  const restore = useMutation(trpc.tasks.restore.mutationOptions());
+  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions());
   const [renaming, setRenaming] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [historyOf, setHistoryOf] = useState<Task | null>(null);
@@ -157,7 +147,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
           <p className="mt-1 hidden text-sm text-zinc-500 md:block">Drag cards, or focus a card’s handle (⠿) and use the arrow keys.</p>
           <p className="mt-1 text-sm text-zinc-500 md:hidden">Move a card with its column picker.</p>
         </div>
-        <LiveStatus syncing={ownWrites.syncing} status={changes.status} connected={changes.connected} />
+        <LiveStatus syncing={live.syncing} status={live.status} connected={live.connected} />
       </div>
       <p className="sr-only" aria-live="polite">{announcement}</p>
       <div className="grid gap-4 md:grid-cols-3">
