@@ -24,7 +24,8 @@ export default async function OrganizationLayout({ children, params }: { childre
   return (
     <HydrateClient>
       <OrganizationProvider organization={organization}>
-        <LiveUpdates>{children}</LiveUpdates>
+        {/* One per organization: its state (a removal seen) never carries over to another. */}
+        <LiveUpdates key={organization.id}>{children}</LiveUpdates>
       </OrganizationProvider>
     </HydrateClient>
   );
