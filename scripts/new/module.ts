@@ -3,7 +3,7 @@
  * aggregate (default: the feature's singular), working end to end: its
  * creation event, decider and spec, a router with a creating mutation and a
  * list query, a read model, an integration test; registered in the
- * catalogue, the projectors, the app router and the live views, with its
+ * catalogue, the projectors, the app router and the live queries, with its
  * fuzz and tenant-isolation lines and its migration. Returns what it did
  * and what is left, which scripts/new.ts prints.
  */
@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { featureName, singular, withArticle } from './names';
 import { Plan } from './plan';
 import { checkReadModelName, eventTypes, generateMigration, moduleDir, moduleSources, parseArgs, type Report } from './project';
-import { addFuzzInputs, addTenantCases, registerDecider, registerProjector, registerRouter, registerView } from './registries';
+import { addFuzzInputs, addTenantCases, registerDecider, registerLiveQueries, registerProjector, registerRouter } from './registries';
 import { ScaffoldError } from './source-edit';
 import { commandsFile, commandsTestFile, eventsFile, integrationTestFile, moduleNames, routerFile } from './templates/module';
 import { eventFixture, fixturePath } from './templates/event';
@@ -46,7 +46,7 @@ export function newModule(root: string, argv: ReadonlyArray<string>): Report {
   registerDecider(plan, feature, n.agg.decider);
   registerProjector(plan, `~/server/modules/${feature}/read-models/${r.name}`, r.projector);
   registerRouter(plan, feature, n.featureCamel, n.router);
-  registerView(plan, r.view, r.name, [`trpc.${n.featureCamel}.list.queryKey({ organizationId })`]);
+  registerLiveQueries(plan, r.name, [`${n.featureCamel}.list`], n.featureCamel);
   const api = `${n.featureCamel}`;
   addFuzzInputs(plan, [
     [`${api}.list`, '{ organizationId: f.organizationId }'],
@@ -66,10 +66,10 @@ export function newModule(root: string, argv: ReadonlyArray<string>): Report {
       `${fixturePath(n.created.type)} (the example, as stored). A changed table needs\n` +
       `\`npm run db:generate -- --name ${feature}-fields\`. Text a person types stays a userText (~/lib/text) and gets a case in\n` +
       `test/integration/text-boundary.test.ts.`,
-    `Show it: a component in src/app/o/[organizationId]/ (e.g. ${feature}.tsx) that lists trpc.${api}.list and calls trpc.${api}.create,\n` +
-      `rendered in organization-view.tsx. It is live already: notices of the ${r.name} projector refetch the view '${r.view}'\n` +
-      `(src/lib/stale-views.ts, use-organization-changes.ts). A form keeps the user's own write on screen with\n` +
-      `useReadYourWrites({ view: '${r.view}', projector: '${r.name}' }) and sends an idempotency key (src/lib/idempotency-keys.ts).`,
+    `Show it: a component in src/app/o/[slug]/ (e.g. ${feature}.tsx) that lists trpc.${api}.list and calls trpc.${api}.create,\n` +
+      `rendered in organization-view.tsx. It is live already: notices of the ${r.name} projector refetch ${api}.list, and\n` +
+      `${api}.* mutations wait for the ${r.name} read model, "Syncing…" until it has them (src/server/app/live-queries.ts).\n` +
+      `A creating form sends an idempotency key (src/lib/idempotency-keys.ts).`,
     `More commands: npm run new:event -- ${feature} ${aggregate}.renamed (or any <${aggregate}>.<what-happened>); more read models:\n` +
       `npm run new:read-model -- ${feature} <name>.`,
     `Check it: npm run typecheck && npm run lint\n` +
@@ -77,5 +77,5 @@ export function newModule(root: string, argv: ReadonlyArray<string>): Report {
       `npx vitest run --project integration test/integration/${feature}.test.ts test/integration/fuzz.test.ts test/integration/organizations.test.ts test/integration/live-views.test.ts`,
     'Commit the module with its migration (drizzle/ and drizzle/meta/).',
   ];
-  return { title: `New module ${feature}: aggregate ${aggregate}, event ${n.created.type}, read model and view ${r.name}, procedures ${api}.create and ${api}.list.`, files: [...plan.summary(), ...migration], steps };
+  return { title: `New module ${feature}: aggregate ${aggregate}, event ${n.created.type}, read model and live query ${r.name}, procedures ${api}.create and ${api}.list.`, files: [...plan.summary(), ...migration], steps };
 }

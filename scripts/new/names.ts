@@ -15,7 +15,7 @@ export const featureName = z
   .max(40, 'Keep the feature name under 40 characters.')
   .regex(KEBAB, 'A feature name is lower-case words joined by dashes, like "comments" or "time-entries".');
 
-/** A read model, also its projector's and its view's name: `comment-stats`. */
+/** A read model, also its projector's name: `comment-stats`. */
 export const readModelName = z
   .string()
   .max(40, 'Keep the read model name under 40 characters.')

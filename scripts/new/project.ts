@@ -1,7 +1,7 @@
 /**
  * What the generators need to know about the project before they write:
  * where it is, which features, event types, aggregates, projectors, tables
- * and views exist (so a new name never collides), and the running of
+ * and live queries exist (so a new name never collides), and the running of
  * drizzle-kit and the printing of the result.
  */
 import { spawnSync } from 'node:child_process';
@@ -50,11 +50,12 @@ export const projectorNames = (root: string) => allMatches(root, 'src', /define(
 export const tableNames = (root: string) => allMatches(root, 'src', /pgTable\(\s*'([^']+)'/g);
 export const eventTypes = (root: string) => allMatches(root, 'src/server/modules', /defineEvent\(\{\s*type: '([^']+)'/g);
 
-/** Refuses a read model name whose projector, table or view exists already. */
+/** Refuses a read model name whose projector, table or live queries exist already. */
 export function checkReadModelName(plan: Plan, name: string): void {
   if (projectorNames(plan.root).has(name)) throw new ScaffoldError(`A projector called "${name}" exists already; choose another name.`);
   if (tableNames(plan.root).has(snake(name))) throw new ScaffoldError(`A table called "${snake(name)}" exists already; choose another name.`);
-  if (plan.read('src/lib/stale-views.ts').includes(`'${name}'`)) throw new ScaffoldError(`src/lib/stale-views.ts has a view '${name}' already; choose another name.`);
+  const live = 'src/server/app/live-queries.ts';
+  if (new RegExp(`\\n\\s*'?${name}'?:`).test(plan.read(live))) throw new ScaffoldError(`${live} has queries for a projector ${name} already; choose another name.`);
 }
 
 export interface AggregateList {

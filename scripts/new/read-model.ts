@@ -2,7 +2,7 @@
  * `npm run new:read-model -- <feature> <name>`: a read model in an existing
  * feature: read-models/<name>.ts (table, row projector from the creation
  * event of the feature's aggregate the name starts with, or else its first
- * one, and a query), listed in the projectors, mapped to a view of its own,
+ * one, and a query), listed in the projectors, its query named in the live queries,
  * a query procedure in the feature's router with its fuzz and
  * tenant-isolation lines, and its migration. Returns what it did and what
  * is left, which scripts/new.ts prints.
@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { camel, featureName, readModelName } from './names';
 import { Plan } from './plan';
 import { aggregateLists, checkReadModelName, eventTypeOf, generateMigration, moduleDir, parseArgs, type Report } from './project';
-import { addFuzzInputs, addTenantCases, registerProjector, registerView } from './registries';
+import { addFuzzInputs, addTenantCases, registerLiveQueries, registerProjector } from './registries';
 import { appendAtAnchor, ensureImport, ScaffoldError } from './source-edit';
 import { readModelFile, readModelNames } from './templates/read-model';
 
@@ -37,7 +37,7 @@ export function newReadModel(root: string, argv: ReadonlyArray<string>): Report 
   const api = `${camel(feature)}.${r.procedure}`;
   plan.create(`${dir}/read-models/${name}.ts`, readModelFile(r));
   registerProjector(plan, `~/server/modules/${feature}/read-models/${name}`, r.projector);
-  registerView(plan, r.view, r.name, [`trpc.${api}.queryKey({ organizationId })`]);
+  registerLiveQueries(plan, r.name, [api]);
   plan.edit(routerFile, `procedure ${r.procedure}`, (source) => {
     if (new RegExp(`\\n\\s*${r.procedure}:`).test(source)) throw new ScaffoldError(`${routerFile} has a procedure ${r.procedure} already; choose another name.`);
     let text = ensureImport(source, routerFile, '~/server/modules/organizations/procedures', ['organizationProcedure']);
@@ -56,13 +56,13 @@ export function newReadModel(root: string, argv: ReadonlyArray<string>): Report 
       `columns, the events it reads (each with a handler: the compiler asks for them) and what the query returns, then\n` +
       `\`npm run db:generate -- --name ${feature}-${name}-columns\`. Never compare a row's version with an event's aggregateVersion:\n` +
       'the events it does not list leave gaps, and the runtime applies each event once, in order, anyway.',
-    `Show it: read trpc.${api} from the component that shows it in src/app/o/[organizationId]/. Notices of the ${name}\n` +
-      `projector refetch the view '${name}' (src/lib/stale-views.ts); to refresh another view too, list it beside '${name}' in VIEWS_OF_PROJECTOR,\n` +
-      `and add queries to a view's entry of queriesOf in use-organization-changes.ts. Commands appending ${r.event.type} now wait for it (read-your-writes).`,
+    `Show it: read trpc.${api} from the component that shows it in src/app/o/[slug]/. Notices of the ${name}\n` +
+      `projector refetch ${api} (QUERIES_OF_PROJECTOR in src/server/app/live-queries.ts); if another query reads its tables too,\n` +
+      `list it beside ${api} there. Commands appending ${r.event.type} now wait for it (read-your-writes).`,
     'On a running app the worker fills it by itself, from the archive (event_log) and then the streams\n' +
       `(src/server/projectors/archive-fill.ts). Once deployed, a change to what it keeps takes \`npm run projections -- rebuild ${name}\`.`,
     `Check it: npm run typecheck && npm run lint\n` +
       `npx vitest run --project integration test/integration/fuzz.test.ts test/integration/organizations.test.ts test/integration/live-views.test.ts`,
   ];
-  return { title: `New read model ${name} in ${feature}: table ${r.table}, projector and view ${name}, query ${api}.`, files: [...plan.summary(), ...migration], steps };
+  return { title: `New read model ${name} in ${feature}: table ${r.table}, projector ${name}, live query ${api}.`, files: [...plan.summary(), ...migration], steps };
 }

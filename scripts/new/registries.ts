@@ -1,8 +1,8 @@
 /**
  * The one-line registrations a feature needs outside its folder, each found
  * by an anchor: the decider in the catalogue, the projector in the runtime's
- * list, the router in the app router, the view a projector's notices make
- * stale (and the queries the page refetches for it), and the lines the
+ * list, the router in the app router, the queries a projector's notices make
+ * stale (and the read model a router's mutations wait for), and the lines the
  * fuzz (G12) and tenant-isolation (G11) tests ask every procedure for.
  * A missing anchor stops the generator with the line to add by hand.
  */
@@ -13,8 +13,7 @@ export const FILES = {
   catalogue: 'src/server/app/catalogue.ts',
   projectors: 'src/server/app/projectors.ts',
   router: 'src/server/app/router.ts',
-  views: 'src/lib/stale-views.ts',
-  pageViews: 'src/app/o/[organizationId]/use-organization-changes.ts',
+  liveQueries: 'src/server/app/live-queries.ts',
   fuzz: 'test/integration/fuzz.test.ts',
   tenants: 'test/integration/organizations.test.ts',
 } as const;
@@ -49,26 +48,21 @@ export function registerRouter(plan: Plan, feature: string, routerKey: string, r
 }
 
 /**
- * A view for the projector's notices: in ALL_VIEWS (which makes the `View`
- * type) and the projector → views map, and the queries the organization's
- * pages refetch for it (`queryKeys`, an entry of `queriesOf` in useRefetchViews).
+ * The queries a projector's notices make stale (`paths`, each a query of the
+ * app router: `comments.list`), one line in QUERIES_OF_PROJECTOR; with
+ * `ownWritesOf`, that router's mutations wait for this read model
+ * (read-your-writes), one line in OWN_WRITES_OF_ROUTER.
  */
-export function registerView(plan: Plan, view: string, projector: string, queryKeys: ReadonlyArray<string>): void {
-  const file = FILES.views;
-  plan.edit(file, `view '${view}' for projector ${projector}`, (source) => {
-    if (source.includes(`'${view}'`)) throw new ScaffoldError(`${file} has a view '${view}' already; choose another name.`);
-    const text = appendAtAnchor(source, { file, pattern: /export const ALL_VIEWS\b[\s\S]*?= \[/, what: 'ALL_VIEWS', byHand: `'${view}' in ALL_VIEWS` }, `'${view}'`);
-    return appendAtAnchor(
-      text,
-      { file, pattern: /const VIEWS_OF_PROJECTOR\b[\s\S]*?= \{/, what: 'VIEWS_OF_PROJECTOR', byHand: `${key(projector)}: ['${view}'], in VIEWS_OF_PROJECTOR` },
-      `${key(projector)}: ['${view}']`,
-    );
+export function registerLiveQueries(plan: Plan, projector: string, paths: ReadonlyArray<string>, ownWritesOf?: string): void {
+  const file = FILES.liveQueries;
+  const line = `${key(projector)}: [${paths.map((p) => `'${p}'`).join(', ')}]`;
+  plan.edit(file, `queries of projector ${projector}`, (source) => {
+    if (new RegExp(`\n\s*${key(projector)}:`).test(source)) throw new ScaffoldError(`${file} has queries for a projector ${projector} already; choose another name.`);
+    const text = appendAtAnchor(source, { file, pattern: /export const QUERIES_OF_PROJECTOR\b[\s\S]*?= \{/, what: 'QUERIES_OF_PROJECTOR', byHand: `${line}, in QUERIES_OF_PROJECTOR` }, line);
+    if (ownWritesOf === undefined) return text;
+    const own = `${key(ownWritesOf)}: '${projector}'`;
+    return appendAtAnchor(text, { file, pattern: /export const OWN_WRITES_OF_ROUTER\b[\s\S]*?= \{/, what: 'OWN_WRITES_OF_ROUTER', byHand: `${own}, in OWN_WRITES_OF_ROUTER` }, own);
   });
-  const page = FILES.pageViews;
-  const entry = `${key(view)}: () => [${queryKeys.join(', ')}]`;
-  plan.edit(page, `which queries view '${view}' refetches`, (source) =>
-    appendAtAnchor(source, { file: page, pattern: /const queriesOf\b[\s\S]*?= \{/, what: "the views' queries (queriesOf) in useRefetchViews", byHand: `${entry}, in queriesOf` }, entry),
-  );
 }
 
 /** `lines`: procedure path → a function of the fuzz fixture `f` giving a well-formed input. */

@@ -3,6 +3,7 @@
  * The browser's tRPC client. Queries and mutations go over one batched,
  * streamed HTTP link; subscriptions over server-sent events. Components use
  * `useTRPC()` with TanStack Query: `useQuery(trpc.system.ping.queryOptions())`.
+ * Every mutation is followed for read-your-writes here (./read-your-writes.ts).
  */
 import { MutationCache, QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import {
@@ -20,6 +21,8 @@ import { toast } from 'sonner';
 import type { AppRouter } from '~/server/app/router';
 import { describeError, hasFieldErrors } from './errors';
 import { makeQueryClient } from './query-client';
+import { OwnWritesContext, ownWritesCallbacks, ownWritesFor } from './read-your-writes';
+import type { OwnWritesTracker } from '~/lib/own-writes';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -35,9 +38,13 @@ declare module '@tanstack/react-query' {
   }
 }
 
-/** Every failed mutation becomes one error toast, in one place; components only decide what to refresh. */
-const mutationCache = () =>
+/**
+ * Every failed mutation becomes one error toast, in one place; and the user's
+ * own writes are followed until their read models have them (read-your-writes).
+ */
+const mutationCache = (ownWrites: OwnWritesTracker) =>
   new MutationCache({
+    ...ownWritesCallbacks(ownWrites),
     onError: (error, _variables, _context, mutation) => {
       if (mutation.meta?.fieldErrorsInline && hasFieldErrors(error)) return;
       const { title, description } = describeError(error);
@@ -45,16 +52,25 @@ const mutationCache = () =>
     },
   });
 
-let browserQueryClient: QueryClient | undefined;
-function getQueryClient(): QueryClient {
-  if (typeof window === 'undefined') return makeQueryClient(); // a fresh one per server render
-  return (browserQueryClient ??= makeQueryClient({ mutationCache: mutationCache() }));
+let browserClients: { queryClient: QueryClient; ownWrites: OwnWritesTracker } | undefined;
+function getClients(): { queryClient: QueryClient; ownWrites: OwnWritesTracker } {
+  if (typeof window === 'undefined') {
+    // A fresh one per server render, where nothing is written.
+    const queryClient = makeQueryClient();
+    return { queryClient, ownWrites: ownWritesFor(() => queryClient) };
+  }
+  if (!browserClients) {
+    const ownWrites = ownWritesFor(() => queryClient);
+    const queryClient = makeQueryClient({ mutationCache: mutationCache(ownWrites) });
+    browserClients = { queryClient, ownWrites };
+  }
+  return browserClients;
 }
 
 const url = '/api/trpc';
 
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
-  const queryClient = getQueryClient();
+  const { queryClient, ownWrites } = getClients();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
@@ -73,7 +89,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        {children}
+        <OwnWritesContext value={ownWrites}>{children}</OwnWritesContext>
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { staleViews } from '~/lib/stale-views';
+import { stalePaths } from '~/server/app/live-queries';
 import { catalogue, deciders } from '~/server/app/catalogue';
 import { appEventCatalogue } from '~/server/app/event-catalogue';
 import { projectors } from '~/server/app/projectors';
@@ -93,7 +93,7 @@ describe('a new event type', () => {
     const described = describeEvents({
       deciders: [...deciders, flagDecider],
       projectors: [...projectors, flagBoard, flagMailer],
-      viewsOf: (projector) => (projector === 'flag-board' ? ['flags'] : staleViews({ projector })),
+      viewsOf: (projector) => (projector === 'flag-board' ? ['flags'] : stalePaths({ projector })),
     });
     expect(described.events).toHaveLength(catalogue.types.length + 1);
     expect(described.events.find((e) => e.type === 'flag.raised')).toEqual({
@@ -141,7 +141,7 @@ describe('catalogue.events (the event catalogue page)', () => {
     const answer = await admin.api.catalogue.events({ organizationId });
     expect(answer).toEqual(appEventCatalogue());
     expect(answer.events.map((e) => e.type)).toEqual([...catalogue.types]);
-    expect(answer.events.find((e) => e.type === 'task.moved')).toMatchObject({ aggregate: 'task', views: expect.arrayContaining(['board']) });
+    expect(answer.events.find((e) => e.type === 'task.moved')).toMatchObject({ aggregate: 'task', views: expect.arrayContaining(['tasks.board']) });
     await expect(owner.api.catalogue.events({ organizationId })).resolves.toEqual(answer);
     await expect(member.api.catalogue.events({ organizationId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

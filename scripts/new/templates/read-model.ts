@@ -8,7 +8,7 @@ import { camel, prose, snake } from '../names';
 
 export interface ReadModelSpec {
   feature: string;
-  /** The read model's, projector's and view's name: `comments`, `comment-stats`. */
+  /** The read model's and its projector's name: `comments`, `comment-stats`. */
   name: string;
   /** The creation event it reads: its constant, type, and where it is imported from. */
   event: { constName: string; type: string; from: string };
@@ -20,7 +20,7 @@ export interface ReadModelSpec {
 
 export function readModelNames(spec: ReadModelSpec) {
   const base = camel(spec.name);
-  return { ...spec, table: snake(spec.name), tableConst: base, projector: `${base}Projector`, query: `${base}Of`, procedure: base, view: spec.name };
+  return { ...spec, table: snake(spec.name), tableConst: base, projector: `${base}Projector`, query: `${base}Of`, procedure: base };
 }
 export type ReadModelNames = ReturnType<typeof readModelNames>;
 

@@ -1,7 +1,8 @@
 /**
  * Every page of an organization: signs the visitor in first (and back to the
  * same page), answers 404 to anyone who is not a member, sends old id URLs
- * to the slug URL, and hands the pages the organization.
+ * to the slug URL, and hands the pages the organization and its one live
+ * connection (./live-updates.tsx).
  */
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
@@ -10,6 +11,7 @@ import { PATH_HEADER } from '~/proxy';
 import { auth } from '~/server/auth';
 import { HydrateClient } from '~/trpc/server';
 import { organizationFor } from './organization';
+import { LiveUpdates } from './live-updates';
 import { OrganizationProvider } from './organization-context';
 
 export default async function OrganizationLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
@@ -21,7 +23,10 @@ export default async function OrganizationLayout({ children, params }: { childre
   if (organization.slug !== slug) redirect(`/o/${organization.slug}${path.slice(`/o/${slug}`.length)}`);
   return (
     <HydrateClient>
-      <OrganizationProvider organization={organization}>{children}</OrganizationProvider>
+      <OrganizationProvider organization={organization}>
+        {/* One per organization: its state (a removal seen) never carries over to another. */}
+        <LiveUpdates key={organization.id}>{children}</LiveUpdates>
+      </OrganizationProvider>
     </HydrateClient>
   );
 }

@@ -5,16 +5,16 @@ import { useTRPC } from '~/trpc/react';
 import { LiveStatus } from '../../_components/live-indicator';
 import { ActivityFeed } from './activity-feed';
 import { DashboardSection } from './dashboard';
+import { useLiveStatus } from './live-updates';
 import { useOrganizationHref } from './organization-context';
 import { Projects } from './projects';
-import { useOrganizationChanges } from './use-organization-changes';
 
 /** An organization's home: its projects, the dashboard and the activity feed, live. */
 export function OrganizationView({ organizationId }: { organizationId: string }) {
   const trpc = useTRPC();
   const href = useOrganizationHref();
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
-  const changes = useOrganizationChanges(organizationId, { enabled: !org.isError });
+  const live = useLiveStatus();
 
   if (org.isError) {
     return (
@@ -43,7 +43,7 @@ export function OrganizationView({ organizationId }: { organizationId: string })
             {canManage && <Link href={href('/events')} className="hover:underline">Event catalogue</Link>}
           </nav>
         </div>
-        <LiveStatus syncing={false} status={changes.status} connected={changes.connected} />
+        <LiveStatus syncing={live.syncing} status={live.status} connected={live.connected} />
       </div>
 
       <Projects organizationId={organizationId} />

@@ -1,5 +1,5 @@
 'use client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { Button } from '~/components/ui/button';
@@ -13,17 +13,16 @@ import { useOrganizationHref } from './organization-context';
 export function Projects({ organizationId }: { organizationId: string }) {
   const trpc = useTRPC();
   const href = useOrganizationHref();
-  const queryClient = useQueryClient();
   const projects = useQuery(trpc.tasks.projects.queryOptions({ organizationId }));
   const [name, setName] = useState('');
   // One key per request: submitting the same name again after an error (a lost response) creates one project.
   const [keys] = useState(() => idempotencyKeys());
+  // The list refetches once the board read model has the project (read-your-writes, ~/trpc/react).
   const create = useMutation(
     trpc.tasks.createProject.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: () => {
         keys.renew();
         setName('');
-        await queryClient.invalidateQueries({ queryKey: trpc.tasks.projects.queryKey({ organizationId }) });
       },
     }),
   );

@@ -1,5 +1,5 @@
 'use client';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Badge } from '~/components/ui/badge';
 import { Button } from '~/components/ui/button';
@@ -14,30 +14,28 @@ import { useTRPC } from '~/trpc/react';
 const INVITABLE_ROLES = ['member', 'admin'] as const;
 
 /** For owners and admins: invite by link (shown to copy, and mailed), and the pending invitations with Revoke. */
-export function Invitations({ organizationId, onError }: { organizationId: string; onError: () => void }) {
+export function Invitations({ organizationId }: { organizationId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const pending = useQuery(trpc.organizations.invitations.queryOptions({ organizationId }));
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<(typeof INVITABLE_ROLES)[number]>('member');
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.organizations.invitations.queryKey({ organizationId }) });
   // One key per request: inviting the same email and role again after an error (a lost response) creates one invitation.
   const [keys] = useState(() => idempotencyKeys());
+  // The pending invitations refetch once the directory read model has the change (read-your-writes, ~/trpc/react).
   const invite = useMutation(
     trpc.organizations.invite.mutationOptions({
-      onSuccess: async ({ url }) => {
+      onSuccess: ({ url }) => {
         keys.renew();
         setLink(new URL(url, window.location.origin).toString());
         setCopied(false);
         setEmail('');
-        await refresh();
       },
       meta: { fieldErrorsInline: true },
     }),
   );
-  const revoke = useMutation(trpc.organizations.revokeInvitation.mutationOptions({ onSuccess: refresh, onError }));
+  const revoke = useMutation(trpc.organizations.revokeInvitation.mutationOptions());
   const emailError = invite.error?.data?.zodError?.fieldErrors.email?.[0];
 
   const submit = (e: FormEvent) => {

@@ -11,10 +11,8 @@ import { Input } from '~/components/ui/input';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
 import { LiveStatus } from '../../../_components/live-indicator';
 import { Invitations } from './invitations';
+import { useLiveStatus } from '../live-updates';
 import { useOrganizationHref } from '../organization-context';
-import { useOrganizationChanges, useRefetchViews } from '../use-organization-changes';
-import { useReadYourWrites } from '../use-read-your-writes';
-import { ALL_VIEWS } from '~/lib/stale-views';
 import { ROLE_LABELS, ROLE_ORDER } from '~/lib/labels';
 
 type Member = RouterOutputs['organizations']['members'][number];
@@ -27,37 +25,25 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
   const org = useQuery(trpc.organizations.get.queryOptions({ organizationId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
   const queryClient = useQueryClient();
-  const refetch = useRefetchViews(organizationId);
-  const refresh = () => refetch(ALL_VIEWS);
-  // The user's own changes stay on screen until the directory read model has them (G10).
-  const ownWrites = useReadYourWrites({ view: 'organization', projector: 'directory' }, () => refetch(['organization']));
-  const changes = useOrganizationChanges(organizationId, {
-    enabled: !org.isError,
-    hold: ownWrites.hold,
-    onChange: (_views, notice) => ownWrites.observed(notice),
-  });
-  // Failures are toasted for every mutation (see ~/trpc/react); after a CONFLICT (someone
-  // else changed things) the refetch once nothing is pending shows the current state.
+  const live = useLiveStatus();
+  // Failures are toasted for every mutation, and the user's own changes stay on screen until the
+  // directory read model has them (G10), for every mutation too (see ~/trpc/react); after a CONFLICT
+  // (someone else changed things) the refetch once nothing is pending shows the current state.
   const rename = useMutation(
     trpc.organizations.rename.mutationOptions({
-      ...ownWrites.mutationHooks,
       onMutate: ({ name }) => {
-        ownWrites.started();
         queryClient.setQueryData(trpc.organizations.get.queryKey({ organizationId }), (old) => (old ? { ...old, name: name.trim() } : old));
       },
     }),
   );
   const changeRole = useMutation(
     trpc.organizations.changeRole.mutationOptions({
-      ...ownWrites.mutationHooks,
       onMutate: ({ userId, role }) => {
-        ownWrites.started();
         queryClient.setQueryData(trpc.organizations.members.queryKey({ organizationId }), (old) => old?.map((m) => (m.userId === userId ? { ...m, role } : m)));
       },
     }),
   );
-  const remove = useMutation(trpc.organizations.removeMember.mutationOptions(ownWrites.mutationHooks));
-  const onError = () => void refresh();
+  const remove = useMutation(trpc.organizations.removeMember.mutationOptions());
   const leave = useMutation(
     trpc.organizations.leave.mutationOptions({
       onSuccess: async () => {
@@ -90,12 +76,12 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
           )}
           {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
         </div>
-        <LiveStatus syncing={ownWrites.syncing} status={changes.status} connected={changes.connected} />
+        <LiveStatus syncing={live.syncing} status={live.status} connected={live.connected} />
       </div>
 
       {canManage && org.data && <RenameForm current={org.data.name} pending={rename.isPending} onRename={(name) => rename.mutate({ organizationId, name })} />}
 
-      {canManage && <Invitations organizationId={organizationId} onError={onError} />}
+      {canManage && <Invitations organizationId={organizationId} />}
 
       <Card className="p-0">
         <h2 className="border-b border-zinc-200 px-6 py-4 text-lg font-semibold dark:border-zinc-800">Members</h2>

@@ -3,8 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { generateKeyBetween } from 'fractional-indexing';
 import { useState } from 'react';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
-import { useOrganizationChanges, useRefetchViews } from '../../../use-organization-changes';
-import { useReadYourWrites } from '../../../use-read-your-writes';
+import { useChangeNotices, useLiveStatus } from '../../../live-updates';
 import { byRank, type Placement } from './arrangement';
 
 export type Task = RouterOutputs['tasks']['board']['tasks'][number];
@@ -25,18 +24,11 @@ export function useBoard({ organizationId, projectId }: { organizationId: string
   const board = useQuery(trpc.tasks.board.queryOptions({ organizationId, projectId }));
   const members = useQuery(trpc.organizations.members.queryOptions({ organizationId }));
   const [announcement, setAnnouncement] = useState('');
-  // Both boards (open and archived tasks) and any open task history.
-  const refetch = useRefetchViews(organizationId);
-  const refresh = () => refetch(['board', 'activity']);
   // A change the server accepted but the board's read model had not shown yet (a slow projector):
-  // the board keeps the user's own state, marked "Syncing…", until the projector catches up.
-  const ownWrites = useReadYourWrites({ view: 'board', projector: 'board' }, refresh);
-  const changes = useOrganizationChanges(organizationId, {
-    hold: ownWrites.hold,
-    onChange: (views, notice) => {
-      ownWrites.observed(notice);
-      if (views.includes('board')) setAnnouncement('The board was updated.');
-    },
+  // the board keeps the user's own state, marked "Syncing…", until the projector catches up (~/trpc/read-your-writes).
+  const live = useLiveStatus();
+  useChangeNotices((paths) => {
+    if (paths.includes('tasks.board')) setAnnouncement('The board was updated.');
   });
 
   // Failures are toasted for every mutation (see ~/trpc/react). Success or not, the board
@@ -44,9 +36,7 @@ export function useBoard({ organizationId, projectId }: { organizationId: string
   // change won) it shows the board as it is now.
   const move = useMutation(
     trpc.tasks.move.mutationOptions({
-      ...ownWrites.mutationHooks,
       onMutate: async ({ taskId, placement }) => {
-        ownWrites.started();
         // Optimistic: the same rank the server will compute from the same neighbours.
         await queryClient.cancelQueries({ queryKey: boardKey });
         const previous = queryClient.getQueryData(boardKey);
@@ -61,13 +51,13 @@ export function useBoard({ organizationId, projectId }: { organizationId: string
       },
     }),
   );
-  const create = useMutation(trpc.tasks.create.mutationOptions(ownWrites.mutationHooks));
-  const archive = useMutation(trpc.tasks.archive.mutationOptions(ownWrites.mutationHooks));
-  const assign = useMutation(trpc.tasks.assign.mutationOptions(ownWrites.mutationHooks));
-  const edit = useMutation(trpc.tasks.edit.mutationOptions(ownWrites.mutationHooks));
-  const label = useMutation(trpc.tasks.label.mutationOptions(ownWrites.mutationHooks));
-  const restore = useMutation(trpc.tasks.restore.mutationOptions(ownWrites.mutationHooks));
-  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions(ownWrites.mutationHooks));
+  const create = useMutation(trpc.tasks.create.mutationOptions());
+  const archive = useMutation(trpc.tasks.archive.mutationOptions());
+  const assign = useMutation(trpc.tasks.assign.mutationOptions());
+  const edit = useMutation(trpc.tasks.edit.mutationOptions());
+  const label = useMutation(trpc.tasks.label.mutationOptions());
+  const restore = useMutation(trpc.tasks.restore.mutationOptions());
+  const renameProject = useMutation(trpc.tasks.renameProject.mutationOptions());
 
   const tasks = byRank(board.data?.tasks ?? []);
   const emailOf = (userId: string | null) => members.data?.find((m) => m.userId === userId)?.email ?? null;
@@ -77,7 +67,7 @@ export function useBoard({ organizationId, projectId }: { organizationId: string
     members,
     tasks,
     emailOf,
-    live: { syncing: ownWrites.syncing, status: changes.status, connected: changes.connected },
+    live: { syncing: live.syncing, status: live.status, connected: live.connected },
     /** Polite news for screen readers ("The board was updated."). */
     announcement,
     moveTask: (taskId: string, placement: Placement) => move.mutate({ organizationId, taskId, placement }),
