@@ -12,6 +12,7 @@ import { runCommand, type CommandScope } from '~/server/commands/handler';
 import { accounts, users } from '~/server/db/auth-schema';
 import { subjects } from '~/server/events/personal';
 import { forgetKeys } from '~/server/events/personal-keys';
+import { devMailbox } from '~/server/mail/dev-mailbox';
 import { organizationsOf } from '~/server/modules/organizations/read-models/directory';
 import { accountDecider } from './commands';
 import { displayNameSchema } from './events';
@@ -60,6 +61,8 @@ export const accountRouter = router({
     await revokeSessions(id);
     await ctx.db.delete(accounts).where(eq(accounts.userId, id));
     await ctx.db.update(users).set({ name: null, email: null, image: null }).where(eq(users.id, id));
+    // The development mailbox stands in for their inbox (sign-in links, invitations): it goes with them.
+    await ctx.db.delete(devMailbox).where(eq(devMailbox.to, email.toLowerCase()));
     return { ...result, left: organizations.length };
   }),
 });
