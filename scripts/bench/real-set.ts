@@ -8,7 +8,9 @@
 import { count, eq, inArray } from 'drizzle-orm';
 import { catalogue } from '../../src/server/app/catalogue';
 import { deadLetters, eventLog, projectorCheckpoints } from '../../src/server/db/event-core-schema';
+import type { Db } from '../../src/server/db/client';
 import type { EventStore } from '../../src/server/events/append';
+import { ensureKeys } from '../../src/server/events/personal-keys';
 import { devMailbox } from '../../src/server/mail/dev-mailbox';
 import { invitations, memberships, organizations } from '../../src/server/modules/organizations/read-models/directory';
 import { projects, tasks } from '../../src/server/modules/tasks/read-models/board';
@@ -25,8 +27,8 @@ export { catalogue as appCatalogue };
 /** The app's events live under their own prefix, apart from the bench stream. */
 export const appKeys = createKeys('bench-real-set');
 
-export function appStore(redis: Redis, keys: Keys): EventStore {
-  return { redis, keys, catalogue, partitions: PARTITIONS, durability: BENCH_DURABILITY };
+export function appStore(redis: Redis, keys: Keys, db: Db): EventStore {
+  return { redis, keys, catalogue, partitions: PARTITIONS, durability: BENCH_DURABILITY, personalKeys: (subjects) => ensureKeys(db, subjects) };
 }
 
 /** The app's projectors, archive and mailer included. The composition root reads the environment when imported: the runner has set it by now. */
@@ -39,7 +41,7 @@ export async function appProjectors(): Promise<ReadonlyArray<Projector>> {
 export async function preloadApp(bench: Bench, clients: Clients, keys: Keys, total: number, limitMs: number, scenario: string): Promise<AppPlan> {
   bench.progress(scenario, 'planning the app events…');
   const plan = planAppEvents(total);
-  const appended = await preloadAppEvents(appStore(clients.redis, keys), plan, limitMs, (events) =>
+  const appended = await preloadAppEvents(appStore(clients.redis, keys, clients.db), plan, limitMs, (events) =>
     bench.progress(scenario, `preloading app events: ${fmt(events)} / ${fmt(plan.events)}…`),
   );
   const e = plan.expected;

@@ -43,6 +43,7 @@ describe('a worked example: note.written v1 → v2', () => {
   it('bumping to v3 without a v3 fixture fails, naming the missing file', () => {
     const v3 = defineEvent({
       ...noteWritten,
+      personal: undefined, // typed for the v2 data
       version: 3,
       example: { text: 'Order the banners', pinned: true, color: 'yellow' },
       data: z.object({ text: z.string(), pinned: z.boolean(), color: z.string() }),
@@ -59,7 +60,7 @@ describe('a worked example: note.written v1 → v2', () => {
   });
 
   it('a fixture of a type or version the code does not know is reported', () => {
-    const v1Only = defineEvent({ ...noteWritten, version: 1, example: { body: 'x' }, data: z.object({ body: z.string() }), upcast: {} });
+    const v1Only = defineEvent({ ...noteWritten, personal: undefined, version: 1, example: { body: 'x' }, data: z.object({ body: z.string() }), upcast: {} });
     const { problems } = checkFixtures(createCatalogue([v1Only]), folder);
     expect(problems).toEqual([expect.stringContaining('note.written.v2.json is not a version of any event type this code knows')]);
   });

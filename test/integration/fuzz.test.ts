@@ -44,6 +44,7 @@ interface Fixture {
  */
 const INPUTS: Record<string, (f: Fixture) => Record<string, unknown> | undefined> = {
   'system.live': () => ({ lastEventId: null }),
+  'account.rename': () => ({ name: 'Fuzzy Name' }),
   'organizations.create': () => ({ name: 'Fuzz', slug: 'fuzz-org', idempotencyKey: randomUUID() }),
   'organizations.resolve': () => ({ slugOrId: 'fuzz-org' }),
   'organizations.get': (f) => ({ organizationId: f.organizationId }),

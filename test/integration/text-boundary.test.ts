@@ -22,6 +22,10 @@ const { activity, activityTaskTitles } = await import('~/server/modules/activity
 const { invitations, organizations } = await import('~/server/modules/organizations/read-models/directory');
 const { projects, tasks } = await import('~/server/modules/tasks/read-models/board');
 const { append } = await import('~/server/app/event-store');
+const { catalogue } = await import('~/server/app/catalogue');
+const { envelopeOfRow } = await import('~/server/events/log');
+const { sealedSubjects } = await import('~/server/events/personal');
+const { findKeys } = await import('~/server/events/personal-keys');
 const { writeSide } = await import('~/server/app/context');
 const { loadState } = await import('~/server/commands/handler');
 const { InvalidEventError } = await import('~/server/errors');
@@ -81,12 +85,17 @@ async function one<T>(rows: Promise<T[]>, what: string): Promise<T> {
 }
 
 /** The archived event at a position a command returned. */
-function archivedAt(position: { partition: number; id: string } | null) {
+/** The archived event at `position`, its personal fields opened with their keys (the archive holds them sealed). */
+async function archivedAt(position: { partition: number; id: string } | null) {
   if (!position) throw new Error('the command appended nothing');
-  return one(
+  const row = await one(
     db.select().from(eventLog).where(and(eq(eventLog.partition, position.partition), eq(eventLog.streamId, position.id))),
     `archived event ${position.partition}/${position.id}`,
   );
+  const fields = { e: JSON.stringify(envelopeOfRow(row)) };
+  const decoded = catalogue.decode(fields, position, await findKeys(db, sealedSubjects([fields])));
+  if (!decoded.ok) throw new Error(decoded.error);
+  return { ...row, data: decoded.event.data };
 }
 
 async function summaryOf(eventId: string): Promise<string> {
@@ -210,6 +219,17 @@ const CASES: Case[] = [
       return async (stored) => {
         expect((await taskRow(labeledTaskId)).labels).toEqual([stored]);
         if (changed) expect(await archivedAt(position)).toMatchObject({ type: 'task.labeled', data: { labels: [stored] } });
+      };
+    },
+  }),
+  textCase({
+    path: 'account.rename',
+    field: 'name',
+    send: async (name) => {
+      const { position } = await api.account.rename({ name });
+      return async (stored) => {
+        // Sealed in the archive: archivedAt opens it with the person's key.
+        expect(await archivedAt(position)).toMatchObject({ type: 'user.renamed', data: { name: stored } });
       };
     },
   }),

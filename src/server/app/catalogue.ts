@@ -7,10 +7,11 @@
  */
 import { createCatalogue } from '~/server/events/catalogue';
 import type { AnyDecider } from '~/server/events/decider';
+import { accountDecider } from '~/server/modules/account/commands';
 import { organizationDecider } from '~/server/modules/organizations/commands';
 import { projectDecider, taskDecider } from '~/server/modules/tasks/commands';
 
-export const deciders = [organizationDecider, projectDecider, taskDecider] as const satisfies ReadonlyArray<AnyDecider>; // a tuple: the catalogue keeps each event's type
+export const deciders = [organizationDecider, projectDecider, taskDecider, accountDecider] as const satisfies ReadonlyArray<AnyDecider>; // a tuple: the catalogue keeps each event's type
 
 /** Every decider's events, typed as the union of them all. */
 type AppEvent = (typeof deciders)[number]['events'][number];

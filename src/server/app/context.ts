@@ -8,6 +8,7 @@ import type { Session } from '~/server/auth';
 import type { WriteSide } from '~/server/commands/handler';
 import { db } from '~/server/db';
 import { assertPaired } from '~/server/events/identity';
+import { ensureKeys } from '~/server/events/personal-keys';
 import { logger } from '~/server/logger';
 import { metricsObserver } from '~/server/metrics';
 import { noticeHub } from '~/server/realtime';
@@ -29,6 +30,7 @@ export function writeSide(): WriteSide {
     guard: pairing,
     logger: commandLog,
     observer: metricsObserver(),
+    personalKeys: (subjects) => ensureKeys(db, subjects),
   };
 }
 

@@ -6,6 +6,7 @@
 import { env } from '~/env';
 import { db } from '~/server/db';
 import { assertPaired } from '~/server/events/identity';
+import { ensureKeys } from '~/server/events/personal-keys';
 import { getRedis, keys } from '~/server/redis';
 import { appendEvents, type AppendInput, type AppendResult, type EventStore } from '~/server/events/append';
 import { catalogue } from './catalogue';
@@ -13,7 +14,7 @@ import { catalogue } from './catalogue';
 export type { AppendInput, AppendResult } from '~/server/events/append';
 
 export function eventStore(): EventStore {
-  return { redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS, durability: env.EVENT_LOG_DURABILITY };
+  return { redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS, durability: env.EVENT_LOG_DURABILITY, personalKeys: (subjects) => ensureKeys(db, subjects) };
 }
 
 export async function append(input: AppendInput): Promise<AppendResult> {

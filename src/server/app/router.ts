@@ -2,6 +2,7 @@
  * The app router: one line per feature module. Add your module's router here.
  */
 import { createCallerFactory, router } from '~/server/api/trpc';
+import { accountRouter } from '~/server/modules/account/router';
 import { activityRouter } from '~/server/modules/activity/router';
 import { mailboxRouter } from '~/server/modules/mailbox/router';
 import { operationsRouter } from '~/server/modules/operations/router';
@@ -18,6 +19,7 @@ export const appRouter = router({
   mailbox: mailboxRouter,
   operations: operationsRouter,
   catalogue: catalogueRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

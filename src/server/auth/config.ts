@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { env } from '~/env';
 import { db } from '~/server/db';
 import { accounts, sessions, users, verificationTokens } from '~/server/db/auth-schema';
+import { isRevoked } from './revocations';
 import { logger } from '~/server/logger';
 import { providerMailer } from '~/server/mail';
 import { upsertUserByEmail } from './users';
@@ -117,6 +118,8 @@ export const authConfig = {
   // Errors (an expired or used link, a mail that could not be sent) come back to the sign-in page as ?error=<type>.
   pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in/check-email' },
   callbacks: {
+    // A token issued before "sign out everywhere" (or an account deletion) ends the session: null signs it out.
+    jwt: async ({ token }) => (token.sub && typeof token.iat === 'number' && (await isRevoked(token.sub, token.iat)) ? null : token),
     session: ({ session, token }) => {
       if (token.sub) session.user.id = token.sub;
       return session;

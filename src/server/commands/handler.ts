@@ -17,7 +17,7 @@
 import type { Logger } from 'pino';
 import type { Position } from '~/lib/positions';
 import { AppError, ConflictError } from '~/server/errors';
-import { appendEvents, storedAppendResult, type AppendResult } from '~/server/events/append';
+import { appendEvents, storedAppendResult, type AppendResult, type EventStore } from '~/server/events/append';
 import { createCatalogue, type AnyCatalogue } from '~/server/events/catalogue';
 import { fold, type AnyDecider, type CommandContext, type DecidedEvent, type Decider } from '~/server/events/decider';
 import type { EventDefinition } from '~/server/events/define-event';
@@ -64,6 +64,8 @@ export interface WriteSide {
   logger?: Logger;
   /** Told of every append (metrics). */
   observer?: Observer;
+  /** Seals personal fields before they reach Redis (src/server/events/personal.ts); the app passes `ensureKeys` over its database. */
+  personalKeys?: EventStore['personalKeys'];
 }
 
 export interface CommandRequest<S, C, D extends readonly EventDefinition[]> {
@@ -158,7 +160,7 @@ function assertSameAggregate(result: AppendResult, aggregateId: string): void {
 
 /** Appends a decider's events at the loaded version, with the state after them stored beside the new version. */
 function appendDecided<S, C, D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now' | 'observer'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now' | 'observer' | 'personalKeys'>,
   decider: Decider<S, C, D>,
   input: {
     organizationId: string;
@@ -171,9 +173,9 @@ function appendDecided<S, C, D extends readonly EventDefinition[]>(
     claims?: ReadonlyArray<{ scope: string; value: string; owner: string }>;
   },
 ): Promise<AppendResult> {
-  const { redis, keys, partitions, durability, now, observer } = writeSide;
+  const { redis, keys, partitions, durability, now, observer, personalKeys } = writeSide;
   return appendEvents(
-    { redis, keys, partitions, durability, now, observer, catalogue: catalogueOf(decider) },
+    { redis, keys, partitions, durability, now, observer, personalKeys, catalogue: catalogueOf(decider) },
     {
       organizationId: input.organizationId,
       actorId: input.actorId,
@@ -256,7 +258,7 @@ export function runCommand<S, C, const D extends readonly EventDefinition[]>(
  * so every later command decides on it correctly.
  */
 export async function recordEvents<S, C, const D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'guard' | 'now' | 'observer'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'guard' | 'now' | 'observer' | 'personalKeys'>,
   request: { decider: Decider<S, C, D>; organizationId: string; aggregateId: string; actorId: string; events: ReadonlyArray<DecidedEvent<D>> },
 ): Promise<AppendResult> {
   const { decider, organizationId, aggregateId } = request;

@@ -20,7 +20,8 @@ import { report, type AppendOutcome, type Observer } from '~/server/observer';
 import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
-import { isValidatedDraft, type EventDraft } from './define-event';
+import { isValidatedDraft, type EventDefinition, type EventDraft } from './define-event';
+import { seal } from './personal';
 import { assertDurable, type DurabilityPolicy } from './durability';
 import { encodeState } from './write-state';
 import type { Position, RawEnvelope } from './envelope';
@@ -127,6 +128,12 @@ export interface EventStore {
   now?: () => Date;
   /** Told of every append's outcome and latency (metrics); never fails it. */
   observer?: Observer;
+  /**
+   * The data keys of these subjects, created on first use (`ensureKeys`,
+   * ./personal-keys.ts): events with personal fields are sealed with them
+   * before they reach Redis. Without it such events are refused.
+   */
+  personalKeys?: (subjects: ReadonlyArray<string>) => Promise<ReadonlyMap<string, Buffer>>;
 }
 
 const storedResult = z.object({ ids: z.array(z.string()), meta: z.string() });
@@ -175,6 +182,7 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
   const envelopes: string[] = [];
   const eventIds: string[] = [];
   const types: string[] = [];
+  const drafted: Array<{ envelope: RawEnvelope; personal: { subject: string; fields: ReadonlyArray<string> } | null }> = [];
   const versions: Record<string, number> = {};
   const seen = new Set<string>();
   for (const stream of streams) {
@@ -206,9 +214,7 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
         occurredAt: now,
         data: data.data,
       };
-      const json = JSON.stringify(envelope);
-      if (json.length > MAX_ENVELOPE_BYTES) throw new InvalidEventError(`Event ${draft.type} is larger than ${MAX_ENVELOPE_BYTES} bytes.`);
-      envelopes.push(json);
+      drafted.push({ envelope, personal: personalOf(definition, envelope.data) });
       eventIds.push(id);
       types.push(draft.type);
     }
@@ -219,6 +225,16 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
       String(aggregateVersion),
       stream.state ? encodeState({ type: stream.state.type, organizationId, value: stream.state.value }) : '',
     );
+  }
+  const sealing = await keysToSeal(store, drafted);
+  for (const { envelope, personal } of drafted) {
+    const key = personal && sealing.get(personal.subject);
+    if (personal && !key) throw new Error(`No data key for ${personal.subject}.`);
+    // The data parsed above is an object whenever its type has personal fields (defineEvent requires z.object).
+    const data = personal && key ? seal(envelope.data as Record<string, unknown>, personal, key) : envelope.data;
+    const json = JSON.stringify(data === envelope.data ? envelope : { ...envelope, data });
+    if (json.length > MAX_ENVELOPE_BYTES) throw new InvalidEventError(`Event ${envelope.type} is larger than ${MAX_ENVELOPE_BYTES} bytes.`);
+    envelopes.push(json);
   }
   if (envelopes.length === 0) throw new InvalidEventError('Nothing to append.');
   if (envelopes.length > MAX_EVENTS_PER_APPEND) throw new InvalidEventError(`At most ${MAX_EVENTS_PER_APPEND} events per append.`);
@@ -256,6 +272,20 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
       return { partition, positions: reply.ids.map((id) => ({ partition, id })), eventIds, types, versions, duplicate: false };
     }
   }
+}
+
+/** Whose personal data an event's data holds, if its type has personal fields. */
+function personalOf(definition: EventDefinition, data: unknown): { subject: string; fields: ReadonlyArray<string> } | null {
+  if (!definition.personal) return null;
+  return { subject: definition.personal.subject(data), fields: definition.personal.fields };
+}
+
+/** The keys an append's personal fields are sealed with, in one call (none when no event has any). */
+async function keysToSeal(store: EventStore, drafted: ReadonlyArray<{ personal: { subject: string } | null }>): Promise<ReadonlyMap<string, Buffer>> {
+  const subjects = drafted.flatMap((d) => (d.personal ? [d.personal.subject] : []));
+  if (subjects.length === 0) return new Map();
+  if (!store.personalKeys) throw new InvalidEventError('These events hold personal data, and this event store has no personalKeys to seal it with.');
+  return store.personalKeys(subjects);
 }
 
 let isoMs = Number.NaN;

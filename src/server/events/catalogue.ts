@@ -9,6 +9,7 @@
 import { errorMessage } from '~/server/errors';
 import type { EventData, EventDefinition } from './define-event';
 import { envelopeSchema, type Position, type RawEnvelope, type StoredEvent } from './envelope';
+import { sealedOf, unseal } from './personal';
 
 export type EventTypeOf<D extends readonly EventDefinition[]> = D[number]['type'];
 
@@ -32,8 +33,13 @@ export interface Catalogue<D extends readonly EventDefinition[] = readonly Event
   readonly definitions: D;
   readonly types: ReadonlyArray<EventTypeOf<D>>;
   get(type: string): EventDefinition | undefined;
-  /** Decodes the fields of a stream entry. Never throws. */
-  decode(fields: Record<string, string>, position: Position): DecodeResult<D>;
+  /**
+   * Decodes the fields of a stream entry. Never throws. An event with sealed
+   * personal data needs `keys` (fetch a batch's with `findKeys(db,
+   * sealedSubjects(entries))`, ./personal-keys.ts); a subject missing from
+   * them was erased, and its fields read as "Deleted user".
+   */
+  decode(fields: Record<string, string>, position: Position, keys?: ReadonlyMap<string, Buffer>): DecodeResult<D>;
 }
 
 /** What the runtime needs of any catalogue, whatever its event types. */
@@ -66,14 +72,16 @@ export function createCatalogue<const D extends readonly EventDefinition[]>(defi
     definitions,
     types: definitions.map((d) => d.type),
     get: (type) => byType.get(type),
-    decode(fields, position) {
+    decode(fields, position, keys) {
       const envelope = decodeEnvelope(fields);
       if (!envelope.ok) return envelope;
       const definition = byType.get(envelope.envelope.type);
       if (!definition) return undecodable(`unknown event type "${envelope.envelope.type}"`, envelope.envelope);
-      const upcast = upcastData(definition, envelope.envelope);
+      const opened = openPersonal(envelope.envelope.data, keys);
+      if (!opened.ok) return undecodable(`${definition.type}: ${opened.error}`, envelope.envelope);
+      const upcast = upcastData(definition, envelope.envelope.v, opened.data);
       if (!upcast.ok) return undecodable(upcast.error, envelope.envelope);
-      const data = definition.data.safeParse(upcast.data);
+      const data = (opened.erased ? (definition.erasedData ?? definition.data) : definition.data).safeParse(upcast.data);
       if (!data.success) return undecodable(`invalid data for ${definition.type}: ${errorMessage(data.error)}`, envelope.envelope);
       const e = envelope.envelope;
       const event: StoredEvent = {
@@ -95,12 +103,26 @@ export function createCatalogue<const D extends readonly EventDefinition[]>(defi
   };
 }
 
-function upcastData(definition: EventDefinition, envelope: RawEnvelope): { ok: true; data: unknown } | { ok: false; error: string } {
-  if (envelope.v > definition.version) {
-    return { ok: false, error: `${definition.type} v${envelope.v} is newer than this code knows (v${definition.version})` };
+/** Stored data with its sealed personal fields opened (./personal.ts); `erased` when the key is gone. */
+function openPersonal(data: unknown, keys: ReadonlyMap<string, Buffer> | undefined): { ok: true; data: unknown; erased: boolean } | { ok: false; error: string } {
+  const sealed = sealedOf(data);
+  if (sealed === null) return { ok: true, data, erased: false };
+  if (sealed instanceof Error) return { ok: false, error: sealed.message };
+  if (!keys) return { ok: false, error: 'sealed personal data was read without its keys (findKeys in ./personal-keys.ts)' };
+  try {
+    // sealedOf found an object holding the sealed field.
+    return { ok: true, ...unseal(data as Record<string, unknown>, sealed, keys.get(sealed.s)) };
+  } catch (error) {
+    return { ok: false, error: `sealed personal data does not open: ${errorMessage(error)}` };
   }
-  let data = envelope.data;
-  for (let v = envelope.v; v < definition.version; v++) {
+}
+
+function upcastData(definition: EventDefinition, version: number, stored: unknown): { ok: true; data: unknown } | { ok: false; error: string } {
+  if (version > definition.version) {
+    return { ok: false, error: `${definition.type} v${version} is newer than this code knows (v${definition.version})` };
+  }
+  let data = stored;
+  for (let v = version; v < definition.version; v++) {
     const step = definition.upcast[v];
     if (!step) return { ok: false, error: `${definition.type}: no upcaster from v${v}` };
     try {

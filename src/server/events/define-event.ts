@@ -16,6 +16,12 @@
  * ./describe.ts). A missing upcaster, a description that does not say when
  * the event is emitted, or an example its schema refuses stops start-up.
  *
+ * Fields holding a person's personal data (an email, a name they gave) are
+ * marked with `personal`, and are then stored sealed with that person's key
+ * and read as "Deleted user" once they are erased (./personal.ts):
+ *
+ *   personal: { subject: (d) => subjects.user(d.userId), fields: ['email'] },
+ *
  * To change a schema incompatibly: bump `version`, add `upcast[oldVersion]`
  * turning data of the old version into data of the next one, update the
  * example, and keep a fixture of the old version in test/fixtures/events/.
@@ -23,6 +29,7 @@
  */
 import { z } from 'zod';
 import { InvalidEventError } from '~/server/errors';
+import { erasedSchema, type PersonalFields } from './personal';
 
 export interface EventDefinition<TType extends string = string, TSchema extends z.ZodType = z.ZodType> {
   readonly type: TType;
@@ -34,6 +41,10 @@ export interface EventDefinition<TType extends string = string, TSchema extends 
   readonly data: TSchema;
   /** upcast[n] turns data written at version n into data of version n + 1. */
   readonly upcast: Readonly<Record<number, (data: unknown) => unknown>>;
+  /** The person whose data this is and which fields are personal: stored sealed, erasable (./personal.ts). */
+  readonly personal?: PersonalFields<z.output<TSchema>>;
+  /** With `personal`: the schema that reads data of an erased person (each personal field may be "Deleted user"). */
+  readonly erasedData?: z.ZodType;
   /** Validates data and returns a draft ready to append. Throws InvalidEventError. */
   create(data: z.input<TSchema>): EventDraft<TType, z.output<TSchema>>;
 }
@@ -61,6 +72,7 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
   example: z.input<TSchema>;
   data: TSchema;
   upcast?: Record<number, (data: unknown) => unknown>;
+  personal?: PersonalFields<z.output<TSchema>>;
 }): EventDefinition<TType, TSchema> {
   if (!TYPE_NAME.test(def.type)) {
     throw new Error(`Event type "${def.type}" must be namespaced lower-case, like "task.created".`);
@@ -83,6 +95,7 @@ export function defineEvent<const TType extends string, TSchema extends z.ZodTyp
     example: example.data,
     data: def.data,
     upcast: def.upcast ?? {},
+    ...(def.personal ? { personal: def.personal, erasedData: erasedSchema(def.type, def.data, def.personal.fields) } : {}),
     create(data) {
       const parsed = def.data.safeParse(data);
       if (!parsed.success) {

@@ -16,6 +16,8 @@ import type { Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
 import type { AnyDecider } from './decider';
 import { readPartitionLog } from './log';
+import { sealedSubjects } from './personal';
+import { findKeys } from './personal-keys';
 import { encodeState } from './write-state';
 
 /** Sets version and state unless the store already holds a newer version. */
@@ -71,9 +73,11 @@ export async function rebuildWriteState(opts: {
     const folding = new Map<string, Folding>();
     const broken = new Map<string, string>();
     for await (const page of readPartitionLog({ db: opts.db, redis: opts.redis, keys: opts.keys, partition })) {
+      const subjects = sealedSubjects(page.map((entry) => entry.fields));
+      const keys = subjects.length > 0 ? await findKeys(opts.db, subjects) : new Map<string, Buffer>();
       for (const entry of page) {
         result.events += 1;
-        const decoded = opts.catalogue.decode(entry.fields, { partition, id: entry.id });
+        const decoded = opts.catalogue.decode(entry.fields, { partition, id: entry.id }, keys);
         if (!decoded.ok) {
           broken.set(decoded.aggregateId, `${entry.id}: ${decoded.error}`);
           continue;

@@ -27,7 +27,7 @@ import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { errorMessage } from '~/server/errors';
 import { noteTouched, type TouchedOrganizations } from '~/server/realtime/notice-writer';
-import { collectForBatch, entryLogFields, prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
+import { collectForBatch, entryLogFields, keysFor, prepareEntry, type ApplyOutcome, type EntryFacts, type PreparedEntry } from './apply-entry';
 import { unappliedAfter } from './batch';
 import type { Projector, Tx } from './define-projector';
 import { assertFence } from './leases';
@@ -115,6 +115,7 @@ function run(
     const unapplied = unappliedAfter(batch, checkpoint.lastId);
     const entries = await deps.contiguousRun(partition, checkpoint.lastId, unapplied, fresh);
 
+    const keys = await keysFor(projector, tx, entries.map((entry) => entry.fields));
     let lastId = checkpoint.lastId;
     let applied = 0;
     const touched: TouchedOrganizations = new Map();
@@ -124,7 +125,7 @@ function run(
       lastId = entry.id;
       if (!entry.fields) continue; // trimmed away while pending: nothing left to apply
       const position = { partition, id: entry.id };
-      const prepared = prepareEntry(projector, deps.catalogue, entry.fields, position, deps.log);
+      const prepared = prepareEntry(projector, deps.catalogue, entry.fields, position, deps.log, keys);
       if (!prepared.ok) {
         await park(tx, projector.name, partition, entry, prepared, { status: 'failed', error: prepared.error, attempts: 0 });
         parked.add(prepared.aggregateId);
@@ -153,7 +154,10 @@ function run(
         continue;
       }
       applied += 1;
-      if (result.outcome === 'applied' && prepared.notifies) noteTouched(touched, prepared.facts.organizationId, prepared.facts.aggregateId, entry.id);
+      if (result.outcome === 'applied' && prepared.notifies) {
+        noteTouched(touched, prepared.facts.organizationId, prepared.facts.aggregateId, entry.id);
+        for (const organizationId of prepared.alsoNotified ?? []) noteTouched(touched, organizationId, prepared.facts.aggregateId, entry.id);
+      }
     }
     try {
       await together?.apply(tx);

@@ -20,6 +20,8 @@
 import pino, { type Logger } from 'pino';
 import { decodeEnvelope, type AnyCatalogue } from '~/server/events/catalogue';
 import type { Position, StoredEvent } from '~/server/events/envelope';
+import { sealedSubjects } from '~/server/events/personal';
+import { findKeys, type KeyReader } from '~/server/events/personal-keys';
 import { reactorEffects } from '~/server/db/event-core-schema';
 import type { HandlerContext, Projector, RawEvent, Tx } from './define-projector';
 
@@ -42,9 +44,12 @@ export function entryLogFields(projector: string, position: Position, facts: Ent
 }
 
 /** A handler's context; its logger is made on first use, as most handlers never log. */
-function contextFor(log: Logger, fields: () => Record<string, unknown>): HandlerContext {
+function contextFor(log: Logger, fields: () => Record<string, unknown>, also?: Set<string>): HandlerContext {
   let bound: Logger | undefined;
   return {
+    notify(organizationId) {
+      also?.add(organizationId);
+    },
     get log() {
       bound ??= log.child(fields());
       return bound;
@@ -61,6 +66,8 @@ export type PreparedEntry =
       facts: EntryFacts & { organizationId: string; eventId: string; type: string; correlationId: string };
       /** Whether applying it changes what live subscribers see (a handler exists for its type). */
       notifies: boolean;
+      /** Other organizations whose live views the handler said it changed (`context.notify`), filled as it applies. */
+      alsoNotified?: ReadonlySet<string>;
       /** Runs the projector on the entry inside `tx`. */
       apply: (tx: Tx) => Promise<ApplyOutcome>;
       /** The entry as its projector reads it, for one that applies a batch at once: the envelope as written (raw) or decoded. */
@@ -68,8 +75,18 @@ export type PreparedEntry =
     }
   | ({ ok: false; error: string } & EntryFacts);
 
-/** Decodes `fields` the way `projector` wants them, and binds its handler (logging through `log`). Never throws. */
-export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fields: Record<string, string>, position: Position, log: Logger = quiet): PreparedEntry {
+/**
+ * Decodes `fields` the way `projector` wants them, and binds its handler (logging through `log`). Never throws.
+ * `keys`: the data keys of the batch's sealed personal fields (`keysFor` below); raw projectors keep them sealed.
+ */
+export function prepareEntry(
+  projector: Projector,
+  catalogue: AnyCatalogue,
+  fields: Record<string, string>,
+  position: Position,
+  log: Logger = quiet,
+  keys?: ReadonlyMap<string, Buffer>,
+): PreparedEntry {
   if (projector.raw) {
     const decoded = decodeEnvelope(fields);
     if (!decoded.ok) return decoded;
@@ -84,16 +101,18 @@ export function prepareEntry(projector: Projector, catalogue: AnyCatalogue, fiel
       batchable: { raw: true, event: raw },
     };
   }
-  const decoded = catalogue.decode(fields, position);
+  const decoded = catalogue.decode(fields, position, keys);
   if (!decoded.ok) return decoded;
   const event = decoded.event;
   const handled = projector.handles(event.type);
   const facts = factsOf(event);
-  const context = contextFor(log, () => entryLogFields(projector.name, position, facts));
+  const also = new Set<string>();
+  const context = contextFor(log, () => entryLogFields(projector.name, position, facts), also);
   return {
     ok: true,
     facts,
     notifies: handled,
+    alsoNotified: also,
     // A type it does not read passes by without a statement (a reactor records only the effects it has).
     apply: handled ? (tx) => guarded(projector, event.id, tx, () => projector.apply(event, tx, context)) : async () => 'applied',
     batchable: { raw: false, event },
@@ -119,6 +138,13 @@ export function collectForBatch(projector: Projector) {
       if (!projector.raw && events.length > 0) await projector.applyBatch?.(events, tx);
     },
   };
+}
+
+/** The data keys a batch of entries needs to open its personal fields, in one query at most (none for raw projectors). */
+export async function keysFor(projector: Projector, tx: KeyReader, entries: Iterable<Record<string, string> | null | undefined>): Promise<ReadonlyMap<string, Buffer> | undefined> {
+  if (projector.raw) return undefined;
+  const subjects = sealedSubjects(entries);
+  return subjects.length === 0 ? new Map() : findKeys(tx, subjects);
 }
 
 async function guarded(projector: Projector, eventId: string, tx: Tx, effect: () => Promise<void>): Promise<ApplyOutcome> {

@@ -19,7 +19,7 @@ import { deadLetters, projectorCheckpoints } from '~/server/db/event-core-schema
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { compareStreamIds } from '~/server/events/envelope';
 import { AppError, errorMessage } from '~/server/errors';
-import { prepareEntry } from './apply-entry';
+import { keysFor, prepareEntry } from './apply-entry';
 import type { Projector, Tx } from './define-projector';
 
 interface Ops {
@@ -68,8 +68,9 @@ async function replayParked(tx: Tx, ops: Ops, aggregateId: string): Promise<{ ap
   }
   const ordered = rows.sort((a, b) => a.partition - b.partition || compareStreamIds(a.streamId, b.streamId));
   let applied = 0;
+  const keys = await keysFor(ops.projector, tx, ordered.map((row) => toFields(row.entry)));
   for (const row of ordered) {
-    const prepared = prepareEntry(ops.projector, ops.catalogue, toFields(row.entry), { partition: row.partition, id: row.streamId }, ops.logger);
+    const prepared = prepareEntry(ops.projector, ops.catalogue, toFields(row.entry), { partition: row.partition, id: row.streamId }, ops.logger, keys);
     try {
       if (!prepared.ok) throw new Error(prepared.error);
       if ((await prepared.apply(tx)) === 'applied') applied += 1;

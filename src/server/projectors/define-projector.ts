@@ -40,6 +40,13 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
  */
 export interface HandlerContext {
   readonly log: Logger;
+  /**
+   * Tells the live views of another organization that this handler changed
+   * its rows: for an event of one person's account (`user.renamed`) that
+   * changes rows of every organization they belong to. The event's own
+   * organization is always told.
+   */
+  notify(organizationId: string): void;
 }
 
 export type Handler<E> = (event: E, tx: Tx, context: HandlerContext) => Promise<void>;

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { eventLog } from '~/server/db/event-core-schema';
 import { envelopeOfRow } from '~/server/events/log';
-import { collectForBatch, prepareEntry } from './apply-entry';
+import { collectForBatch, keysFor, prepareEntry } from './apply-entry';
 import type { Projector, Tx } from './define-projector';
 
 const PAGE = 2_000;
@@ -37,8 +37,10 @@ export async function replayArchive(opts: {
       .limit(PAGE);
     if (rows.length === 0) break;
     const together = batched ? collectForBatch(opts.projector) : null;
-    for (const row of rows) {
-      const prepared = prepareEntry(opts.projector, opts.catalogue, { e: JSON.stringify(envelopeOfRow(row)) }, { partition: row.partition, id: row.streamId }, opts.logger);
+    const entries = rows.map((row) => ({ row, fields: { e: JSON.stringify(envelopeOfRow(row)) } }));
+    const keys = await keysFor(opts.projector, opts.tx, entries.map((entry) => entry.fields));
+    for (const { row, fields } of entries) {
+      const prepared = prepareEntry(opts.projector, opts.catalogue, fields, { partition: row.partition, id: row.streamId }, opts.logger, keys);
       replayed += 1;
       if (!prepared.ok) failed.push({ eventId: row.eventId, error: prepared.error });
       else if (together) together.add(prepared);

@@ -17,7 +17,7 @@ export const activityRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const [page, members] = await Promise.all([activityOf(ctx.db, ctx.organizationId, input), membersOf(ctx.db, ctx.organizationId)]);
-      const emails = new Map(members.map((m) => [m.userId, m.email]));
+      const emails = new Map(members.map((m) => [m.userId, m.displayName ?? m.email]));
       return {
         items: page.items.map((item) => ({
           id: item.eventId,

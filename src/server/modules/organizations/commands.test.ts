@@ -102,7 +102,6 @@ const invitationId = '0190a5f0-0000-7000-8000-000000000001';
 const tokenHash = 'a'.repeat(64);
 const invitation = (over: Partial<Invitation> = {}): Invitation => ({
   id: invitationId,
-  email: 'cy@example.com',
   role: 'member',
   tokenHash,
   expiresAt: new Date(now.getTime() + 1_000).toISOString(),

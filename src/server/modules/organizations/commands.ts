@@ -35,9 +35,9 @@ import {
 const memberSchema = z.object({ userId: z.string(), email: z.string(), role: roleSchema });
 export type Member = z.infer<typeof memberSchema>;
 
+/** No email: the state lives in Redis in plain JSON, and an invitee's address is personal data (sealed in the events only). */
 const invitationSchema = z.object({
   id: z.string(),
-  email: z.string(),
   role: invitableRoleSchema,
   /** SHA-256 (hex) of the link's secret token. */
   tokenHash: z.string(),
@@ -218,8 +218,8 @@ export function evolveOrganization(state: OrganizationState | null, event: Organ
     case 'member.removed':
       return { ...state, members: state.members.filter((m) => m.userId !== event.data.userId) };
     case 'invitation.created': {
-      const { invitationId, ...invitation } = event.data;
-      return { ...state, invitations: [...state.invitations, { id: invitationId, ...invitation, status: 'pending' }] };
+      const { invitationId, role, tokenHash, expiresAt } = event.data;
+      return { ...state, invitations: [...state.invitations, { id: invitationId, role, tokenHash, expiresAt, status: 'pending' }] };
     }
     case 'invitation.revoked':
       return setInvitation(state, event.data.invitationId, 'revoked');

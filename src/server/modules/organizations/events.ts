@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { userText } from '~/lib/text';
 import { defineEvent } from '~/server/events/define-event';
+import { subjects } from '~/server/events/personal';
 
 export const ROLES = ['owner', 'admin', 'member'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -41,6 +42,7 @@ export const memberAdded = defineEvent({
   description: 'Emitted when the creator joins as owner, or someone accepts an invitation.',
   example: { userId: 'user-ada', email: 'ada@example.com', role: 'owner' },
   data: z.object({ userId, email: z.email().max(254), role: roleSchema }),
+  personal: { subject: (data) => subjects.user(data.userId), fields: ['email'] },
 });
 
 export const memberRoleChanged = defineEvent({
@@ -84,6 +86,8 @@ export const invitationCreated = defineEvent({
     tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
     expiresAt: z.iso.datetime(),
   }),
+  // The invitee may have no account yet: their data is keyed by their address.
+  personal: { subject: (data) => subjects.email(data.email), fields: ['email'] },
 });
 
 export const invitationRevoked = defineEvent({
@@ -100,6 +104,7 @@ export const invitationAccepted = defineEvent({
   description: 'Emitted when a signed-in user accepts a pending invitation with its token. Always followed by `member.added` for them.',
   example: { invitationId: '0190f5a2-7c3e-7d4a-9b1e-2f6c8d0a1b2c', userId: 'user-grace', email: 'grace@example.com' },
   data: z.object({ invitationId, userId, email: z.email().max(254) }),
+  personal: { subject: (data) => subjects.user(data.userId), fields: ['email'] },
 });
 
 export const organizationEvents = [

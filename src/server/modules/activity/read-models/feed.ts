@@ -9,6 +9,8 @@ import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { STATUS_LABELS } from '~/lib/labels';
 import type { Db } from '~/server/db/client';
 import type { StoredEvent } from '~/server/events/envelope';
+import { subjects } from '~/server/events/personal';
+import { userForgotten } from '~/server/modules/account/events';
 import {
   invitationCreated,
   invitationRevoked,
@@ -20,7 +22,8 @@ import {
 } from '~/server/modules/organizations/events';
 import { projectCreated, projectRenamed, taskArchived, taskAssigned, taskCreated, taskEdited, taskLabeled, taskMoved, taskRestored } from '~/server/modules/tasks/events';
 import { defineRowProjector, type RowsOf } from '~/server/projectors/define-projector';
-import { aggregateRows, appendRows } from '~/server/projectors/rows';
+import { erasableRows } from '~/server/projectors/erasable-rows';
+import { aggregateRows } from '~/server/projectors/rows';
 
 export const activity = pgTable(
   'activity',
@@ -31,6 +34,9 @@ export const activity = pgTable(
     actorId: text('actor_id').notNull(),
     /** What happened, in words, without the actor: "moved “Ship it” to Done". */
     summary: text('summary').notNull(),
+    /** Whose personal data the summary quotes (an invitee's email), and the value quoted: erased when they are forgotten. */
+    subject: text('subject'),
+    personal: text('personal'),
     occurredAt: timestamp('occurred_at', { mode: 'date', withTimezone: true }).notNull(),
   },
   (t) => [index('activity_org_time').on(t.organizationId, t.occurredAt), index('activity_task_time').on(t.taskId, t.occurredAt)],
@@ -41,11 +47,12 @@ export const activityTaskTitles = pgTable('activity_task_titles', {
   title: text('title').notNull(),
 });
 
-const feedRows = { feed: appendRows(activity), titles: aggregateRows(activityTaskTitles, 'taskId') };
+const feedRows = { feed: erasableRows(activity, { subject: 'subject', personal: 'personal', text: 'summary' }), titles: aggregateRows(activityTaskTitles, 'taskId') };
 type Rows = RowsOf<typeof feedRows>;
 
-function record(rows: Rows, event: StoredEvent, summary: string, taskId: string | null = null) {
-  rows.feed.add({ eventId: event.id, organizationId: event.organizationId, taskId, actorId: event.actorId, summary, occurredAt: event.occurredAt });
+function record(rows: Rows, event: StoredEvent, summary: string, taskId: string | null = null, quotes: { subject: string; personal: string } | null = null) {
+  const { subject = null, personal = null } = quotes ?? {};
+  rows.feed.add({ eventId: event.id, organizationId: event.organizationId, taskId, actorId: event.actorId, summary, subject, personal, occurredAt: event.occurredAt });
 }
 
 const titleOf = (rows: Rows, taskId: string) => rows.titles.get(taskId)?.title ?? 'a task';
@@ -73,6 +80,7 @@ export const activityProjector = defineRowProjector({
     taskArchived,
     taskRestored,
     taskLabeled,
+    userForgotten,
   ],
   rows: feedRows,
   handlers: {
@@ -82,7 +90,7 @@ export const activityProjector = defineRowProjector({
     'member.added': (e, rows) => record(rows, e, `joined as ${e.data.role}`),
     'member.role-changed': (e, rows) => record(rows, e, `changed a member's role to ${e.data.role}`),
     'member.removed': (e, rows) => record(rows, e, e.data.left ? 'left the organization' : 'removed a member'),
-    'invitation.created': (e, rows) => record(rows, e, `invited ${e.data.email} as ${e.data.role}`),
+    'invitation.created': (e, rows) => record(rows, e, `invited ${e.data.email} as ${e.data.role}`, null, { subject: subjects.email(e.data.email), personal: e.data.email }),
     'invitation.revoked': (e, rows) => record(rows, e, 'revoked an invitation'),
     'project.created': (e, rows) => record(rows, e, `created the project “${e.data.name}”`),
     'project.renamed': (e, rows) => record(rows, e, `renamed a project to “${e.data.name}”`),
@@ -101,6 +109,9 @@ export const activityProjector = defineRowProjector({
     'task.restored': (e, rows) => aboutTask(rows, e, (title) => `restored “${title}”`),
     'task.labeled': (e, rows) =>
       aboutTask(rows, e, (title) => (e.data.labels.length > 0 ? `labeled “${title}” ${e.data.labels.join(', ')}` : `removed the labels of “${title}”`)),
+    'user.forgotten': (e, rows) => {
+      for (const subject of e.data.subjects) rows.feed.erase(subject);
+    },
   },
 });
 

@@ -5,10 +5,12 @@
  * invitations admins see. Commands never read it: they decide from the
  * organization's write-side state (../commands.ts).
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Db } from '~/server/db/client';
 import { defineProjector, type Tx } from '~/server/projectors/define-projector';
+import { ERASED } from '~/server/events/personal';
+import { userForgotten, userRenamed } from '~/server/modules/account/events';
 import { organizationEvents, type InvitableRole, type Role } from '../events';
 
 export const organizations = pgTable(
@@ -28,6 +30,8 @@ export const memberships = pgTable(
     organizationId: text('organization_id').notNull(),
     userId: text('user_id').notNull(),
     email: text('email').notNull(),
+    /** Their display name (`user.renamed`), null until they set one; "Deleted user" once forgotten. */
+    displayName: text('display_name'),
     role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull(),
     joinedAt: timestamp('joined_at', { mode: 'date', withTimezone: true }).notNull(),
   },
@@ -53,7 +57,7 @@ export const invitations = pgTable(
 
 export const directoryProjector = defineProjector({
   name: 'directory',
-  events: organizationEvents,
+  events: [...organizationEvents, userRenamed, userForgotten],
   tables: [organizations, memberships, invitations],
   handlers: {
     'organization.created': async (event, tx) => {
@@ -102,6 +106,33 @@ export const directoryProjector = defineProjector({
     'invitation.accepted': async (event, tx) => {
       await setInvitationStatus(tx, event.aggregateId, event.data.invitationId, 'accepted');
     },
+    // An account's event: it changes the rows of each organization the person belongs to, and tells each one.
+    'user.renamed': async (event, tx, context) => {
+      const rows = await tx
+        .update(memberships)
+        .set({ displayName: event.data.name })
+        .where(eq(memberships.userId, event.data.userId))
+        .returning({ organizationId: memberships.organizationId });
+      for (const row of rows) context.notify(row.organizationId);
+    },
+    // Their keys are gone: whatever plain copy of their email or name is left here reads as a rebuild would show it.
+    'user.forgotten': async (event, tx, context) => {
+      const members = await tx
+        .update(memberships)
+        .set({ email: ERASED, displayName: ERASED })
+        .where(eq(memberships.userId, event.data.userId))
+        .returning({ organizationId: memberships.organizationId });
+      const invited = event.data.subjects.flatMap((subject) => (subject.startsWith('email:') ? [subject.slice('email:'.length)] : []));
+      const invitationRows =
+        invited.length === 0
+          ? []
+          : await tx
+              .update(invitations)
+              .set({ email: ERASED })
+              .where(inArray(sql`encode(sha256(convert_to(lower(trim(${invitations.email})), 'UTF8')), 'hex')`, invited))
+              .returning({ organizationId: invitations.organizationId });
+      for (const row of [...members, ...invitationRows]) context.notify(row.organizationId);
+    },
   },
 });
 
@@ -138,7 +169,7 @@ export async function organizationsOf(db: Db, userId: string) {
 
 export async function membersOf(db: Db, organizationId: string) {
   return db
-    .select({ userId: memberships.userId, email: memberships.email, role: memberships.role, joinedAt: memberships.joinedAt })
+    .select({ userId: memberships.userId, email: memberships.email, displayName: memberships.displayName, role: memberships.role, joinedAt: memberships.joinedAt })
     .from(memberships)
     .where(eq(memberships.organizationId, organizationId))
     .orderBy(asc(memberships.joinedAt));
