@@ -65,8 +65,8 @@ describe('dashboard', () => {
     expect(dashboard.completedPerDay.slice(0, -1).every((d) => d.count === 0)).toBe(true);
     expect(dashboard.completedPerDay[0]?.day).toBe(shift(-13));
     expect(dashboard.mostActive).toEqual([
-      { userId: ada.session.user.id, email: ada.session.user.email, events: 9 },
-      { userId: bob.session.user.id, email: bob.session.user.email, events: 5 },
+      { userId: ada.session.user.id, email: ada.session.user.email, name: ada.session.user.email, events: 9 },
+      { userId: bob.session.user.id, email: bob.session.user.email, name: bob.session.user.email, events: 5 },
     ]);
 
     // Restoring puts the task back in its column; moving within a column changes nothing but activity.

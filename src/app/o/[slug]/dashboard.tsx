@@ -70,7 +70,7 @@ function DashboardBody({ data }: { data: Dashboard }) {
             <ol aria-label="Most active members" className="space-y-2">
               {data.mostActive.map((m) => (
                 <li key={m.userId} className="flex items-baseline justify-between gap-3 text-sm">
-                  <span className="truncate" title={m.email}>{m.email}</span>
+                  <span className="truncate" title={m.email}>{m.name}</span>
                   <span className="shrink-0 tabular-nums text-muted-foreground">{m.events} {m.events === 1 ? 'event' : 'events'}</span>
                 </li>
               ))}

@@ -1,11 +1,8 @@
 /** A person's avatar: their initials, and the Gravatar image of their email (which the page falls back from when there is none). */
 import { createHash } from 'node:crypto';
+import { initials } from '~/lib/initials';
 
-export function initialsOf(name: string | null, email: string): string {
-  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 0 ? words.slice(0, 2).map((w) => w[0] ?? '') : [email[0] ?? '?'];
-  return letters.join('').toUpperCase();
-}
+export const initialsOf = (name: string | null, email: string): string => initials({ name, email });
 
 /** Gravatar by the SHA-256 of the trimmed, lower-cased address; `d=404` so a missing image shows the initials instead. */
 export function gravatarUrl(email: string): string {

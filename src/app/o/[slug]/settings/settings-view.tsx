@@ -13,7 +13,10 @@ import { LiveStatus } from '../../../_components/live-indicator';
 import { Invitations } from './invitations';
 import { useLiveStatus } from '../live-updates';
 import { useOrganizationHref } from '../organization-context';
+import { Avatar, AvatarFallback } from '~/components/ui/avatar';
+import { initials } from '~/lib/initials';
 import { ROLE_LABELS, ROLE_ORDER } from '~/lib/labels';
+import { personName } from '~/lib/people';
 
 type Member = RouterOutputs['organizations']['members'][number];
 
@@ -95,8 +98,14 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
           <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Members">
             {members.data.map((m: Member) => (
               <li key={m.userId} className="flex flex-wrap items-center justify-between gap-3 px-6 py-3">
-                <span className="text-sm">
-                  {m.email}
+                <span className="flex items-center gap-3 text-sm">
+                  <Avatar className="size-8">
+                    <AvatarFallback>{initials({ name: m.displayName, email: m.email })}</AvatarFallback>
+                  </Avatar>
+                  <span>
+                    <span className="block font-medium">{personName(m)}</span>
+                    {m.displayName && <span className="block text-xs text-muted-foreground">{m.email}</span>}
+                  </span>
                   {m.userId === viewerId && <span className="ml-2 text-xs text-zinc-500">(you)</span>}
                 </span>
                 <span className="flex items-center gap-2">

@@ -34,6 +34,7 @@ import { membersOf } from '~/server/modules/organizations/read-models/directory'
 import { defineRowProjector, type RowsOf } from '~/server/projectors/define-projector';
 import { aggregateRows, counterRows } from '~/server/projectors/rows';
 import { projectEvents, STATUSES, taskEvents, type Status } from '../events';
+import { personName } from '~/lib/people';
 
 /** Days shown in the throughput chart and summed for "most active". */
 export const DASHBOARD_DAYS = 14;
@@ -219,11 +220,11 @@ export async function dashboardOf(db: Db, organizationId: string, today: string)
     mostActiveOf(db, organizationId, today),
     membersOf(db, organizationId),
   ]);
-  const emails = new Map(members.map((m) => [m.userId, m.email]));
+  const byId = new Map(members.map((m) => [m.userId, m]));
   const mostActive = activity
     .flatMap(({ actorId, events: n }) => {
-      const email = emails.get(actorId);
-      return email === undefined ? [] : [{ userId: actorId, email, events: n }];
+      const member = byId.get(actorId);
+      return member === undefined ? [] : [{ userId: actorId, email: member.email, name: personName(member), events: n }];
     })
     .slice(0, MOST_ACTIVE);
   return { counts, completedPerDay, mostActive };

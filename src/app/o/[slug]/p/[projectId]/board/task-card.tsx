@@ -6,6 +6,7 @@ import { cn } from '~/lib/cn';
 import { STATUS_LABELS } from '~/lib/labels';
 import { EditTaskForm } from './edit-task-form';
 import type { Status, Task } from './use-board';
+import { personName } from '~/lib/people';
 
 export type CardActions = {
   members: ReadonlyArray<{ userId: string; email: string }>;
@@ -81,7 +82,7 @@ export function TaskCard({ task, status, actions }: { task: Task; status: Status
           className="max-w-40 truncate rounded bg-transparent"
         >
           <option value="">Unassigned</option>
-          {actions.members.map((m) => <option key={m.userId} value={m.userId}>{m.email}</option>)}
+          {actions.members.map((m) => <option key={m.userId} value={m.userId}>{personName(m)}</option>)}
         </select>
         {actions.emailOf(task.assigneeId) === null && task.assigneeId && <span>former member</span>}
         <span className="flex shrink-0 gap-1">
