@@ -59,7 +59,7 @@ export function AccountSettings() {
         <h2 className="text-lg font-semibold">Delete account</h2>
         <p className="text-sm text-muted-foreground">
           You leave every organization, and your name and email are erased from this app for good: in its history they read “Deleted user”. If you are the
-          last owner of an organization, make someone else owner first (or delete the organization).
+          last owner of an organization, make someone else owner there first.
         </p>
         {remove.isError && <p role="alert" className="text-sm text-destructive">{remove.error.message}</p>}
         <ConfirmButton variant="danger" disabled={remove.isPending} question="Delete your account for good?" confirmLabel="Delete account" onConfirm={() => remove.mutate()}>

@@ -8,13 +8,13 @@ import { AppError } from '~/server/errors';
 import { loadState, runCommand, type CommandScope } from '~/server/commands/handler';
 import { organizationDecider } from '~/server/modules/organizations/commands';
 
-/** The caller is the last owner of these organizations: someone else must become owner first (or the organization be deleted). */
+/** The caller is the last owner of these organizations: someone else must become owner first. */
 export class LastOwnerError extends AppError {
   constructor(readonly organizations: ReadonlyArray<{ id: string; name: string }>) {
     const names = organizations.map((o) => `“${o.name}”`).join(', ');
     super(
       'CONFLICT',
-      `You are the last owner of ${names}. Before deleting your account, make another member owner there (Members, change role to owner), or delete the organization.`,
+      `You are the last owner of ${names}. Before deleting your account, make another member owner there first (its Settings and members page: change their role to Owner).`,
     );
   }
 }
