@@ -27,7 +27,7 @@ export function LiveStatus({ syncing, status, connected }: { syncing: boolean; s
   return (
     <div className="flex items-center gap-2">
       {syncing && (
-        <span className="text-xs text-zinc-500" title="Saved; this page will catch up in a moment">
+        <span className="text-xs text-muted-foreground" title="Saved; this page will catch up in a moment">
           Syncing…
         </span>
       )}

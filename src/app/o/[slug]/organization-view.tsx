@@ -20,7 +20,7 @@ export function OrganizationView({ organizationId }: { organizationId: string })
     return (
       <div className="py-16 text-center">
         <h1 className="text-xl font-semibold">Organization not found</h1>
-        <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">It does not exist, or you are not a member.</p>
+        <p className="mt-2 text-sm text-zinc-600 dark:text-muted-foreground">It does not exist, or you are not a member.</p>
         <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
       </div>
     );
@@ -31,13 +31,13 @@ export function OrganizationView({ organizationId }: { organizationId: string })
     <div className="space-y-8">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <Link href="/" className="text-sm text-zinc-500 hover:underline">← All organizations</Link>
+          <Link href="/" className="text-sm text-muted-foreground hover:underline">← All organizations</Link>
           {org.isPending ? (
             <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" aria-label="Loading" />
           ) : (
             <h1 className="mt-1 text-2xl font-semibold tracking-tight">{org.data.name}</h1>
           )}
-          {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
+          {org.data && <p className="mt-1 text-sm text-muted-foreground">Your role: <span className="capitalize">{org.data.role}</span></p>}
           <nav aria-label="Organization" className="mt-1 flex gap-4 text-sm font-medium text-brand-600">
             <Link href={href('/settings')} className="hover:underline">{canManage ? 'Settings and members' : 'Members'}</Link>
             {canManage && <Link href={href('/events')} className="hover:underline">Event catalogue</Link>}

@@ -38,7 +38,7 @@ export function Projects({ organizationId }: { organizationId: string }) {
       ) : projects.isError ? (
         <p role="alert" className="text-sm text-red-600">{projects.error.message}</p>
       ) : projects.data.length === 0 ? (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">No projects yet. Create one to start a board.</p>
+        <p className="text-sm text-zinc-600 dark:text-muted-foreground">No projects yet. Create one to start a board.</p>
       ) : (
         <ul className="flex flex-wrap gap-2" aria-label="Projects">
           {projects.data.map((p) => (

@@ -63,7 +63,7 @@ export function EventCatalogue({ organizationId }: { organizationId: string }) {
         <h1 className="text-2xl font-semibold tracking-tight">Event catalogue</h1>
         <p className="max-w-2xl text-sm text-muted-foreground">
           Every event type the app records, with its schema, an example and what reads it, generated from the code.{' '}
-          <code className="rounded bg-muted px-1 py-0.5 text-xs">npm run catalogue</code> prints the same as Markdown.
+          <code className="rounded bg-muted px-1 py-0.5 text-xs text-foreground">npm run catalogue</code> prints the same as Markdown.
         </p>
       </div>
 

@@ -16,7 +16,7 @@ function Names({ label, names }: { label: string; names: ReadonlyArray<string> }
   return (
     <div className="flex flex-wrap items-center gap-1.5">
       <dt className="w-20 text-xs font-medium text-muted-foreground">{label}</dt>
-      {names.length === 0 ? <dd className="text-xs text-muted-foreground/70">none</dd> : names.map((n) => <Badge asChild key={n} variant="secondary"><dd>{n}</dd></Badge>)}
+      {names.length === 0 ? <dd className="text-xs text-muted-foreground">none</dd> : names.map((n) => <Badge asChild key={n} variant="secondary"><dd>{n}</dd></Badge>)}
     </div>
   );
 }

@@ -60,7 +60,7 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
     return (
       <div className="py-16 text-center">
         <h1 className="text-xl font-semibold">Organization not found</h1>
-        <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">It does not exist, or you are not a member.</p>
+        <p className="mt-2 text-sm text-zinc-600 dark:text-muted-foreground">It does not exist, or you are not a member.</p>
         <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
       </div>
     );
@@ -71,13 +71,13 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
     <div className="space-y-8">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <Link href={href()} className="text-sm text-zinc-500 hover:underline">← {org.data?.name ?? 'Organization'}</Link>
+          <Link href={href()} className="text-sm text-muted-foreground hover:underline">← {org.data?.name ?? 'Organization'}</Link>
           {org.isPending ? (
             <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" aria-label="Loading" />
           ) : (
             <h1 className="mt-1 text-2xl font-semibold tracking-tight">Settings</h1>
           )}
-          {org.data && <p className="mt-1 text-sm text-zinc-500">Your role: <span className="capitalize">{org.data.role}</span></p>}
+          {org.data && <p className="mt-1 text-sm text-muted-foreground">Your role: <span className="capitalize">{org.data.role}</span></p>}
         </div>
         <LiveStatus syncing={live.syncing} status={live.status} connected={live.connected} />
       </div>
@@ -106,7 +106,7 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
                     <span className="block font-medium">{personName(m)}</span>
                     {m.displayName && <span className="block text-xs text-muted-foreground">{m.email}</span>}
                   </span>
-                  {m.userId === viewerId && <span className="ml-2 text-xs text-zinc-500">(you)</span>}
+                  {m.userId === viewerId && <span className="ml-2 text-xs text-muted-foreground">(you)</span>}
                 </span>
                 <span className="flex items-center gap-2">
                   {canManage && m.userId !== viewerId ? (

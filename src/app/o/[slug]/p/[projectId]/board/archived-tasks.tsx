@@ -25,7 +25,7 @@ export function ArchivedTasks({
       ) : archived.isError ? (
         <p role="alert" className="mt-3 text-sm text-red-600">{archived.error.message}</p>
       ) : archived.data.tasks.length === 0 ? (
-        <p className="mt-3 px-1 text-sm text-zinc-500">No archived tasks.</p>
+        <p className="mt-3 px-1 text-sm text-muted-foreground">No archived tasks.</p>
       ) : (
         <ul className="mt-3 divide-y divide-zinc-200 rounded-xl bg-white dark:divide-zinc-700 dark:bg-zinc-800" aria-label="Archived tasks">
           {archived.data.tasks.map((task) => (

@@ -33,7 +33,7 @@ export function Column({
     <section aria-label={title} className="flex min-h-40 flex-col rounded-2xl bg-zinc-100 p-3 md:min-h-64 dark:bg-zinc-900">
       <h2 className="mb-3 flex items-center justify-between px-1 text-sm font-semibold">
         {title}
-        <span className="rounded-full bg-white px-2 text-xs text-zinc-500 dark:bg-zinc-800">{tasks === null ? '…' : tasks.length}</span>
+        <span className="rounded-full bg-white px-2 text-xs text-muted-foreground dark:bg-zinc-800">{tasks === null ? '…' : tasks.length}</span>
       </h2>
       <SortableContext id={status} items={tasks?.map((t) => t.id) ?? []} strategy={verticalListSortingStrategy}>
         <ul ref={setNodeRef} className={cn('flex flex-1 flex-col gap-2 rounded-xl', isOver && 'ring-2 ring-brand-500/40')}>
@@ -41,7 +41,7 @@ export function Column({
             ? [0, 1].map((i) => <li key={i} className="h-16 animate-pulse rounded-xl bg-white/70 dark:bg-zinc-800" />)
             : tasks.map((task) => <TaskCard key={task.id} task={task} status={status} actions={actions} />)}
           {tasks?.length === 0 && (
-            <li className="rounded-xl border border-dashed border-zinc-300 p-4 text-center text-xs text-zinc-500 dark:border-zinc-700">Nothing here yet</li>
+            <li className="rounded-xl border border-dashed border-zinc-300 p-4 text-center text-xs text-muted-foreground dark:border-zinc-700">Nothing here yet</li>
           )}
         </ul>
       </SortableContext>

@@ -9,7 +9,7 @@ export function ProjectHeader({ name, backHref, onRename }: { name: string | nul
   const [renaming, setRenaming] = useState(false);
   return (
     <div>
-      <Link href={backHref} className="text-sm text-zinc-500 hover:underline">← Organization</Link>
+      <Link href={backHref} className="text-sm text-muted-foreground hover:underline">← Organization</Link>
       {name === null ? (
         <div className="mt-2 h-8 w-48 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
       ) : renaming ? (
@@ -24,13 +24,13 @@ export function ProjectHeader({ name, backHref, onRename }: { name: string | nul
       ) : (
         <div className="mt-1 flex items-baseline gap-3">
           <h1 className="text-2xl font-semibold tracking-tight">{name}</h1>
-          <button type="button" className="rounded text-sm text-zinc-500 hover:underline" onClick={() => setRenaming(true)}>
+          <button type="button" className="rounded text-sm text-muted-foreground hover:underline" onClick={() => setRenaming(true)}>
             Rename<span className="sr-only"> project</span>
           </button>
         </div>
       )}
-      <p className="mt-1 hidden text-sm text-zinc-500 md:block">Drag a card by its handle (⠿), or focus the handle, press Space, move it with the arrow keys and press Space again.</p>
-      <p className="mt-1 text-sm text-zinc-500 md:hidden">Hold a card’s handle (⠿), then drag it.</p>
+      <p className="mt-1 hidden text-sm text-muted-foreground md:block">Drag a card by its handle (⠿), or focus the handle, press Space, move it with the arrow keys and press Space again.</p>
+      <p className="mt-1 text-sm text-muted-foreground md:hidden">Hold a card’s handle (⠿), then drag it.</p>
     </div>
   );
 }

@@ -57,13 +57,13 @@ export function TaskCard({ task, status, actions }: { task: Task; status: Status
             aria-label={`Move ${task.title} (${STATUS_LABELS[status]})`}
             // No scrolling, text selection or callout menu from a finger held on the handle: that hold picks the card up.
             style={{ WebkitTouchCallout: 'none' }}
-            className="-m-1 flex size-8 shrink-0 cursor-grab touch-none items-center justify-center rounded text-zinc-400 select-none hover:text-zinc-700 active:cursor-grabbing dark:hover:text-zinc-200"
+            className="-m-1 flex size-8 shrink-0 cursor-grab touch-none items-center justify-center rounded text-muted-foreground select-none hover:text-zinc-700 active:cursor-grabbing dark:hover:text-zinc-200"
           >
             <span aria-hidden>⠿</span>
           </button>
         </div>
       )}
-      {task.description && <p className="mt-1 line-clamp-2 text-xs text-zinc-500">{task.description}</p>}
+      {task.description && <p className="mt-1 line-clamp-2 text-xs text-muted-foreground">{task.description}</p>}
       {task.labels.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-1" aria-label={`Labels of ${task.title}`}>
           {task.labels.map((name) => (
@@ -73,7 +73,7 @@ export function TaskCard({ task, status, actions }: { task: Task; status: Status
           ))}
         </ul>
       )}
-      <div className="mt-2 flex items-center justify-between gap-2 text-xs text-zinc-500">
+      <div className="mt-2 flex items-center justify-between gap-2 text-xs text-muted-foreground">
         <label className="sr-only" htmlFor={`assignee-${task.id}`}>Assignee of {task.title}</label>
         <select
           id={`assignee-${task.id}`}
