@@ -8,6 +8,7 @@ import { DashboardSection } from './dashboard';
 import { useLiveStatus } from './live-updates';
 import { useOrganizationHref } from './organization-context';
 import { Projects } from './projects';
+import OrganizationNotFound from '../not-found';
 
 /** An organization's home: its projects, the dashboard and the activity feed, live. */
 export function OrganizationView({ organizationId }: { organizationId: string }) {
@@ -17,13 +18,8 @@ export function OrganizationView({ organizationId }: { organizationId: string })
   const live = useLiveStatus();
 
   if (org.isError) {
-    return (
-      <div className="py-16 text-center">
-        <h1 className="text-xl font-semibold">Organization not found</h1>
-        <p className="mt-2 text-sm text-zinc-600 dark:text-muted-foreground">It does not exist, or you are not a member.</p>
-        <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
-      </div>
-    );
+    // Removed from the organization while the page was open: the same page as for a stranger.
+    return <OrganizationNotFound />;
   }
   const canManage = org.data?.role === 'owner' || org.data?.role === 'admin';
 

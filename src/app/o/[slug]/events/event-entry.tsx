@@ -5,7 +5,7 @@ import type { RouterOutputs } from '~/trpc/react';
 
 type Entry = RouterOutputs['catalogue']['events']['events'][number];
 
-const code = 'rounded bg-muted px-1 py-0.5 font-mono text-[0.8em]';
+const code = 'rounded bg-muted px-1 py-0.5 font-mono text-[0.8em] text-foreground';
 
 /** Text with `backticked` parts shown as code, as descriptions are written. */
 function WithCode({ text }: { text: string }) {

@@ -17,6 +17,7 @@ import { Avatar, AvatarFallback } from '~/components/ui/avatar';
 import { initials } from '~/lib/initials';
 import { ROLE_LABELS, ROLE_ORDER } from '~/lib/labels';
 import { personName } from '~/lib/people';
+import OrganizationNotFound from '../../not-found';
 
 type Member = RouterOutputs['organizations']['members'][number];
 
@@ -57,13 +58,8 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
   );
 
   if (org.isError) {
-    return (
-      <div className="py-16 text-center">
-        <h1 className="text-xl font-semibold">Organization not found</h1>
-        <p className="mt-2 text-sm text-zinc-600 dark:text-muted-foreground">It does not exist, or you are not a member.</p>
-        <Link href="/" className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to your organizations</Link>
-      </div>
-    );
+    // Removed from the organization while the page was open: the same page as for a stranger.
+    return <OrganizationNotFound />;
   }
   const canManage = org.data?.role === 'owner' || org.data?.role === 'admin';
 
