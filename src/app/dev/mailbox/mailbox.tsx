@@ -10,7 +10,7 @@ import { useTRPC } from '~/trpc/react';
 function linkify(text: string) {
   return text.split(/(\s+)/).map((part, i) =>
     /^(https?:\/\/|\/invite\/)\S+$/.test(part) ? (
-      <a key={i} href={part} className="break-all text-primary hover:underline">{part}</a>
+      <a key={i} href={part} className="break-all text-blue-700 dark:text-blue-400 hover:underline">{part}</a>
     ) : (
       part
     ),

@@ -34,7 +34,7 @@ export function OrganizationView({ organizationId }: { organizationId: string })
             <h1 className="mt-1 text-2xl font-semibold tracking-tight">{org.data.name}</h1>
           )}
           {org.data && <p className="mt-1 text-sm text-muted-foreground">Your role: <span className="capitalize">{org.data.role}</span></p>}
-          <nav aria-label="Organization" className="mt-1 flex gap-4 text-sm font-medium text-brand-600">
+          <nav aria-label="Organization" className="mt-1 flex gap-4 text-sm font-medium text-blue-700 dark:text-blue-400">
             <Link href={href('/settings')} className="hover:underline">{canManage ? 'Settings and members' : 'Members'}</Link>
             {canManage && <Link href={href('/events')} className="hover:underline">Event catalogue</Link>}
           </nav>

@@ -47,7 +47,7 @@ export function EventCatalogue({ organizationId }: { organizationId: string }) {
         </p>
         <div className="mt-6 flex items-center justify-center gap-4">
           {code !== 'NOT_FOUND' && code !== 'FORBIDDEN' && <Button variant="secondary" onClick={() => void catalogue.refetch()}>Try again</Button>}
-          <Link href={code === 'NOT_FOUND' ? '/' : href()} className="text-sm font-medium text-primary hover:underline">
+          <Link href={code === 'NOT_FOUND' ? '/' : href()} className="text-sm font-medium text-blue-700 dark:text-blue-400 hover:underline">
             {code === 'NOT_FOUND' ? 'Back to your organizations' : 'Back to the organization'}
           </Link>
         </div>

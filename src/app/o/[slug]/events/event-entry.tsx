@@ -68,7 +68,7 @@ export function EventEntry({ entry }: { entry: Entry }) {
       </dl>
 
       <details className="group">
-        <summary className="cursor-pointer text-sm font-medium text-primary hover:underline">Example data</summary>
+        <summary className="cursor-pointer text-sm font-medium text-blue-700 dark:text-blue-400 hover:underline">Example data</summary>
         <pre className="mt-2 overflow-x-auto rounded-lg border bg-muted p-3 font-mono text-xs">
           {JSON.stringify(entry.example, null, 2)}
         </pre>

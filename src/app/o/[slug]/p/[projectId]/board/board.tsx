@@ -28,7 +28,7 @@ export function Board({ organizationId, projectId }: { organizationId: string; p
     return (
       <div className="py-16 text-center">
         <h1 className="text-xl font-semibold">Project not found</h1>
-        <Link href={href()} className="mt-6 inline-block text-sm font-medium text-brand-600 hover:underline">Back to the organization</Link>
+        <Link href={href()} className="mt-6 inline-block text-sm font-medium text-blue-700 dark:text-blue-400 hover:underline">Back to the organization</Link>
       </div>
     );
   }

@@ -41,7 +41,7 @@ export function Column({
             ? [0, 1].map((i) => <li key={i} className="h-16 animate-pulse rounded-xl bg-white/70 dark:bg-zinc-800" />)
             : tasks.map((task) => <TaskCard key={task.id} task={task} status={status} actions={actions} />)}
           {tasks?.length === 0 && (
-            <li className="rounded-xl border border-dashed border-zinc-300 p-4 text-center text-xs text-muted-foreground dark:border-zinc-700">Nothing here yet</li>
+            <li className="rounded-xl border border-dashed border-zinc-300 p-4 text-center text-xs text-foreground dark:border-zinc-700">Nothing here yet</li>
           )}
         </ul>
       </SortableContext>
