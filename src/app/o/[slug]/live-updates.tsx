@@ -46,7 +46,12 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       { organizationId },
       {
         enabled: !removed,
-        onStarted: () => setConnected(true),
+        // Notices only tell of changes after the connection starts: what changed between the page's
+        // (server) fetch and now is caught up once, on the first start (a reconnect resumes from its last id).
+        onStarted: () => {
+          if (!connected) void refetchLive(queryClient, organizationId, ALL_LIVE_QUERIES);
+          setConnected(true);
+        },
         // Removed from the organization while watching: refetch everything, and the page shows it is gone.
         onError: (error) => {
           if (error.data?.code !== 'NOT_FOUND') return;
