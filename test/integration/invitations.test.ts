@@ -10,6 +10,7 @@ import { invitationMailer } from '~/server/modules/organizations/invitation-mail
 import { hashInvitationToken, invitationToken } from '~/server/modules/organizations/invitation-token';
 import { organizationDecider } from '~/server/modules/organizations/commands';
 import { catchUp, createAppRuntime } from '~/server/app/projectors';
+import { drainsAfterResponsesDone } from '~/server/app/read-your-writes';
 import { loadState, recordEvents } from '~/server/commands/handler';
 import { getRedis, keys } from '~/server/redis';
 import { as, closeAppClientsAfterAll, codeAndMessageOf } from '../support/callers';
@@ -137,12 +138,15 @@ describe('the invitation mailer', () => {
     expect(await catchUp(position ?? undefined)).toEqual({ settled: true });
     await expect(invitee.api.mailbox.list()).resolves.toHaveLength(1);
 
-    // Deliver every entry to the mailer again: rewind its consumer groups and checkpoints to the start.
+    // Deliver every entry to the mailer again: rewind its checkpoints, then its consumer groups, to the start.
+    // First let the command's drain after the response finish: one still running could read the rewound
+    // group before the checkpoint is rewound, skip every entry as applied, and leave nothing to deliver.
+    await drainsAfterResponsesDone();
+    await db.update(projectorCheckpoints).set({ lastId: '0-0' }).where(eq(projectorCheckpoints.projector, invitationMailer.name));
     const { env } = await import('~/env');
     for (let p = 0; p < env.EVENT_PARTITIONS; p++) {
       await getRedis().xGroupSetId(keys.stream(p), invitationMailer.name, '0').catch(() => undefined);
     }
-    await db.update(projectorCheckpoints).set({ lastId: '0-0' }).where(eq(projectorCheckpoints.projector, invitationMailer.name));
     const runtime = createAppRuntime(`again-${randomUUID().slice(0, 8)}`);
     await eventually(async () => {
       await runtime.drain({ maxMs: 2_000, maxEvents: 10_000, releaseLeases: true });
