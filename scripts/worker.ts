@@ -19,7 +19,7 @@ runMain(async () => {
   const { env } = await import('../src/env');
   await Promise.all([assertPostgresReachable(env.DATABASE_URL), assertRedisReachable(env.REDIS_URL)]);
   const { logger } = await import('../src/server/logger');
-  const { getRedis, keys, createBlockingRedis, connectInBackground } = await import('../src/server/redis');
+  const { getRedis, keys, createAppBlockingReads } = await import('../src/server/redis');
   const { appProjectorsStatus, createAppRuntime, projectorNames, trimAppStreams } = await import('../src/server/app/projectors');
   const { runWorker } = await import('../src/server/projectors/worker');
   const { watchRebuildRequests } = await import('../src/server/projectors/rebuild-records');
@@ -30,8 +30,7 @@ runMain(async () => {
 
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const redis = getRedis();
-  const blockingRedis = createBlockingRedis({ url: env.REDIS_URL, logger, name: 'streamline:worker-wait' });
-  connectInBackground(blockingRedis);
+  const blocking = createAppBlockingReads('streamline:worker-wait');
   const durability = await probeDurability(redis);
   if (durability.class === 'unsafe') {
     logger.warn(`Redis does not make an acknowledged write durable (${durability.detail}): the app refuses to append unless EVENT_LOG_DURABILITY allows it.`);
@@ -50,14 +49,14 @@ runMain(async () => {
       logger.info({ signal }, 'worker stopping after the current batch');
       stop.abort();
       // Wake the blocking read so shutdown does not wait for it.
-      blockingRedis.destroy();
+      blocking.close();
     });
   }
   const rebuilds = watchRebuildRequests({ db, run: (request) => runRequestedAppRebuild(request, stop.signal), logger, signal: stop.signal });
   await runWorker({
     runtime: createAppRuntime(workerId, { leaseMs: env.WORKER_LEASE_MS }),
     redis,
-    blockingRedis,
+    blocking,
     keys,
     partitions: env.EVENT_PARTITIONS,
     workerId,

@@ -57,6 +57,17 @@ export const envSchema = z
     /** Use TLS even for a `redis://` URL (hosts known to need it, like Upstash, get it anyway). */
     REDIS_TLS: bool.default(false),
     /**
+     * Redis Cluster: `true` (REDIS_URL is one node of it) or more seed nodes, comma-separated
+     * (`redis://10.0.0.2:6379,redis://10.0.0.3:6379`). Default `false`: a single server.
+     */
+    REDIS_CLUSTER: z
+      .string()
+      .trim()
+      .refine((v) => /^(true|false|1|0)$/.test(v) || v.split(',').every((url) => redisUrl.safeParse(url.trim()).success), {
+        message: 'must be true, false, or comma-separated redis:// or rediss:// URLs of cluster nodes',
+      })
+      .default('false'),
+    /**
      * Every key the app writes starts with this, so several apps, environments or tests can share one Redis.
      * Default: `sl`, and `sl:pv:<branch>` on a Vercel preview deployment.
      */
@@ -189,6 +200,8 @@ export const envSchema = z
       DATABASE_DIRECT_URL_POOLED: direct.pooled,
       DATABASE_PREPARE: v.DATABASE_PREPARE ?? !database.pooled,
       REDIS_URL: redisUrlWithTls(v.REDIS_URL, v.REDIS_TLS),
+      /** Seed nodes of a Redis Cluster besides REDIS_URL (empty for `true`), or null for a single server. */
+      REDIS_CLUSTER: clusterSeeds(v.REDIS_CLUSTER, v.REDIS_TLS),
       REDIS_KEY_PREFIX: v.REDIS_KEY_PREFIX ?? environmentPrefix(v.VERCEL_ENV, v.VERCEL_GIT_COMMIT_REF),
       PROJECTORS_MODE: v.PROJECTORS_MODE ?? (v.VERCEL === '1' ? 'serverless' : 'worker'),
       AUTH_DEV_SIGNIN: v.AUTH_DEV_SIGNIN ?? v.NODE_ENV !== 'production',
@@ -199,6 +212,12 @@ export const envSchema = z
   });
 
 export type Env = z.output<typeof envSchema>;
+
+function clusterSeeds(value: string, tls: boolean): string[] | null {
+  if (value === 'false' || value === '0') return null;
+  if (value === 'true' || value === '1') return [];
+  return value.split(',').map((url) => redisUrlWithTls(url.trim(), tls));
+}
 
 export type EmailProvider = 'smtp' | 'resend' | null;
 

@@ -19,12 +19,13 @@ import { projectorsCaughtUp } from '../support/app-progress';
 import { as, closeAppClientsAfterAll, codeOf } from '../support/callers';
 import { organizationWithMembers, slug } from '../support/fixtures';
 import { addMembers } from '../support/members';
+import { singleServer } from '../support/redis-node';
 
 /** Where `needle` shows in plain text: every Redis key (streams entry by entry, strings, hashes), and every row of every public table. */
 async function findEverywhere(needle: string): Promise<string[]> {
   const found: string[] = [];
   const lower = needle.toLowerCase();
-  const redis = getRedis();
+  const redis = singleServer(getRedis());
   for await (const batch of redis.scanIterator({ COUNT: 500 })) {
     for (const key of batch) {
       if (key.toLowerCase().includes(lower)) found.push(`redis key ${key}`);

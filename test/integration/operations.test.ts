@@ -20,7 +20,7 @@ import { logger } from '~/server/logger';
 import { organizationDecider } from '~/server/modules/organizations/commands';
 import { organizationRenamed } from '~/server/modules/organizations/events';
 import { runWorker } from '~/server/projectors/worker';
-import { createBlockingRedis, getRedis, keys } from '~/server/redis';
+import { createAppBlockingReads, getRedis, keys } from '~/server/redis';
 import { partitionOf } from '~/server/redis/keys';
 import { projectorsCaughtUp } from '../support/app-progress';
 import { as, closeAppClientsAfterAll } from '../support/callers';
@@ -155,13 +155,12 @@ describe('status', () => {
 
     // A worker takes the partitions over, claims the dead consumer's entries and catches up.
     const workerId = `ops-worker-${randomUUID().slice(0, 6)}`;
-    const blockingRedis = createBlockingRedis({ url: env.REDIS_URL, logger, name: workerId });
-    await blockingRedis.connect();
+    const blocking = createAppBlockingReads(workerId);
     const stop = new AbortController();
     const running = runWorker({
       runtime: createAppRuntime(workerId, { leaseMs: env.WORKER_LEASE_MS }),
       redis: getRedis(),
-      blockingRedis,
+      blocking,
       keys,
       partitions: env.EVENT_PARTITIONS,
       workerId,
@@ -179,7 +178,7 @@ describe('status', () => {
       expect(status.partitions[partition]?.lastId).toBe(status.projectors.find((r) => r.partition === partition && r.projector === 'board')?.position);
     } finally {
       stop.abort();
-      blockingRedis.destroy();
+      blocking.close();
       await running;
     }
     // A stopped worker hands its partitions over and leaves the list at once.

@@ -16,6 +16,7 @@ import { appendEvents } from '~/server/events/append';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import { listDeadLetters, retryDeadLetters } from '~/server/projectors/dead-letters';
 import { runWorker } from '~/server/projectors/worker';
+import { createBlockingReads, type BlockingReads } from '~/server/redis/blocking-reads';
 import { createBlockingRedis, type Redis } from '~/server/redis/client';
 import { partitionOf } from '~/server/redis/keys';
 import { counterIncremented, countersProjector, createCountersTable, testCatalogue } from '../support/event-core';
@@ -35,17 +36,17 @@ const noticesReply = z
 
 let h: Harness;
 /** The worker's wake-up connection, and the test's own for waiting on change notices. */
-let workerWait: Redis;
+let workerWait: BlockingReads;
 let noticeReader: Redis;
 beforeEach(async () => {
   h = await createHarness({ partitions: PARTITIONS });
   const logger = pino({ level: 'silent' });
-  workerWait = createBlockingRedis({ url: inject('redisUrl'), logger, name: 'poison-worker-wait' });
+  workerWait = createBlockingReads({ command: h.redis, open: () => createBlockingRedis({ url: inject('redisUrl'), logger, name: 'poison-worker-wait' }) });
   noticeReader = createBlockingRedis({ url: inject('redisUrl'), logger, name: 'poison-notices' });
-  await Promise.all([workerWait.connect(), noticeReader.connect()]);
+  await noticeReader.connect();
 });
 afterEach(async () => {
-  workerWait.destroy();
+  workerWait.close();
   noticeReader.destroy();
   await h.close();
 });
@@ -90,7 +91,7 @@ describe('G7 one tenant’s poison never slows another', () => {
     const worker = runWorker({
       runtime,
       redis: h.redis,
-      blockingRedis: workerWait,
+      blocking: workerWait,
       keys: h.keys,
       partitions: PARTITIONS,
       workerId,

@@ -18,6 +18,7 @@ import { env } from '~/env';
 import { as, closeAppClientsAfterAll } from '../support/callers';
 import { boardWithTasks, slug } from '../support/fixtures';
 import { runScript } from '../support/run-script';
+import { singleServer } from '../support/redis-node';
 
 closeAppClientsAfterAll();
 
@@ -28,7 +29,7 @@ const runEvents = (...args: string[]) => runScript('scripts/events.ts', args);
 async function forgetWriteSide(): Promise<number> {
   let deleted = 0;
   for (const pattern of [`${keys.prefix}:*:ver:*`, `${keys.prefix}:*:state:*`]) {
-    for await (const batch of getRedis().scanIterator({ MATCH: pattern, COUNT: 500 })) {
+    for await (const batch of singleServer(getRedis()).scanIterator({ MATCH: pattern, COUNT: 500 })) {
       if (batch.length > 0) deleted += await getRedis().del(batch);
     }
   }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRedis, type LocalRedis } from '../../scripts/lib/local-redis';
 import { startWorkerProcess, stopGracefully, type WorkerProcess } from '../support/processes';
 import { eventually } from '../support/log-capture';
+import { singleServer } from '../support/redis-node';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'streamline-round-trips-'));
 let server: LocalRedis;
@@ -64,15 +65,15 @@ describe('round trips of one command', () => {
     await eventually(async () => (await move('doing')).settled && (await move('todo')).settled, 30_000, 'moves settled by the worker');
 
     const ours = new Set<string>();
-    const clientInfo = String(await getRedis().sendCommand(['CLIENT', 'INFO']));
+    const clientInfo = String(await singleServer(getRedis()).sendCommand(['CLIENT', 'INFO']));
     const commandAddr = /addr=(\S+)/.exec(clientInfo)?.[1];
     if (!commandAddr) throw new Error(`no addr in CLIENT INFO: ${clientInfo}`);
     ours.add(commandAddr);
     // The notice reader's connection: only web processes have one (the worker has none).
-    const list = String(await getRedis().sendCommand(['CLIENT', 'LIST']));
+    const list = String(await singleServer(getRedis()).sendCommand(['CLIENT', 'LIST']));
     for (const line of list.split('\n')) if (line.includes('name=streamline:notices')) ours.add(/addr=(\S+)/.exec(line)?.[1] ?? '');
 
-    const monitor = createRedis({ url: server.url, logger, name: 'test:monitor' });
+    const monitor = singleServer(createRedis({ url: server.url, logger, name: 'test:monitor' }));
     await monitor.connect();
     const seen: Array<{ addr: string; command: string }> = [];
     const marker = `end-${randomUUID()}`;
@@ -86,7 +87,7 @@ describe('round trips of one command', () => {
     const statementsBefore = statementCount();
     const result = await move('done');
     const statements = statementCount() - statementsBefore;
-    await getRedis().sendCommand(['ECHO', marker]);
+    await singleServer(getRedis()).sendCommand(['ECHO', marker]);
     await eventually(() => ended, 5_000, 'the end marker in MONITOR');
     monitor.destroy();
 

@@ -11,6 +11,7 @@ import { createDb } from '~/server/db/client';
 import { archiveProjector } from '~/server/projectors/archive';
 import { createProjectorRuntime } from '~/server/projectors/runtime';
 import { runWorker } from '~/server/projectors/worker';
+import { createBlockingReads } from '~/server/redis/blocking-reads';
 import { connectInBackground, createBlockingRedis, createRedis } from '~/server/redis/client';
 import { createKeys } from '~/server/redis/keys';
 import { countersProjector, testCatalogue } from './event-core';
@@ -25,10 +26,11 @@ const workerId = process.env.WORKER_ID ?? `w-${process.pid}-${randomBytes(2).toS
 const crashRate = Number(process.env.CRASH_RATE ?? '0');
 const logger = pino({ level: process.env.WORKER_LOG_LEVEL ?? 'silent' });
 const db = createDb({ url: env('DATABASE_URL'), max: 3 });
-const redis = createRedis({ url: env('REDIS_URL'), logger, name: workerId });
-const blockingRedis = createBlockingRedis({ url: env('REDIS_URL'), logger, name: `${workerId}-wait` });
+// REDIS_CLUSTER=true: REDIS_URL is one node of a cluster.
+const cluster = process.env.REDIS_CLUSTER === 'true' ? [] : null;
+const redis = createRedis({ url: env('REDIS_URL'), cluster, logger, name: workerId });
 connectInBackground(redis);
-connectInBackground(blockingRedis);
+const blocking = createBlockingReads({ command: redis, open: (group) => createBlockingRedis({ url: env('REDIS_URL'), cluster, logger, name: `${workerId}-wait${group}` }) });
 const keys = createKeys(env('KEY_PREFIX'));
 const partitions = Number(env('PARTITIONS'));
 const projectors = [archiveProjector, countersProjector(env('COUNTERS_TABLE'))];
@@ -55,13 +57,13 @@ const runtime = createProjectorRuntime({
 const stop = new AbortController();
 process.once('SIGTERM', () => {
   stop.abort();
-  blockingRedis.destroy();
+  blocking.close();
 });
 process.stdout.write(`ready ${workerId}\n`);
 await runWorker({
   runtime,
   redis,
-  blockingRedis,
+  blocking,
   keys,
   partitions,
   workerId,

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, ClaimTakenError, ConflictError, InvalidEventError } from '~/server/errors';
 import { report, type AppendOutcome, type Observer } from '~/server/observer';
-import type { Redis } from '~/server/redis/client';
+import { nodeFor, sendRaw, type Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
 import { isValidatedDraft, type EventDefinition, type EventDraft } from './define-event';
@@ -264,11 +264,11 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
       throw new ClaimTakenError(claim?.scope ?? '?', claim?.value ?? '?');
     }
     case 'duplicate': {
-      if (waitAof) await waitForAof(store.redis);
+      if (waitAof) await waitForAof(store.redis, scriptKeys[0] ?? '');
       return storedAppendResult(partition, reply.stored);
     }
     case 'appended': {
-      if (waitAof) await waitForAof(store.redis);
+      if (waitAof) await waitForAof(store.redis, scriptKeys[0] ?? '');
       return { partition, positions: reply.ids.map((id) => ({ partition, id })), eventIds, types, versions, duplicate: false };
     }
   }
@@ -322,10 +322,10 @@ function readReply(raw: unknown): ScriptReply {
 /** Runs the script: sent as a raw command, since the typed `evalSha` costs two more promises and a parse on every append. */
 async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
   try {
-    return await redis.sendCommand(['EVALSHA', APPEND_SHA, String(keys.length), ...keys, ...args]);
+    return await sendRaw(redis, keys[0] ?? '', ['EVALSHA', APPEND_SHA, String(keys.length), ...keys, ...args]);
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return redis.sendCommand(['EVAL', APPEND_SCRIPT, String(keys.length), ...keys, ...args]);
+    return sendRaw(redis, keys[0] ?? '', ['EVAL', APPEND_SCRIPT, String(keys.length), ...keys, ...args]);
   }
 }
 
@@ -333,8 +333,10 @@ async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise
  * Waits until the append is fsynced to the AOF. Older servers (no WAITAOF) must
  * run `appendfsync always`, which fsyncs before replying (see ./durability.ts).
  */
-async function waitForAof(redis: Redis): Promise<void> {
-  const reply = z.array(z.number()).parse(await redis.sendCommand(['WAITAOF', '1', '0', '5000']));
+async function waitForAof(redis: Redis, stream: string): Promise<void> {
+  // On the connection that appended: WAITAOF waits for that connection's last write.
+  const node = await nodeFor(redis, stream);
+  const reply = z.array(z.number()).parse(await node.sendCommand(['WAITAOF', '1', '0', '5000']));
   if ((reply[0] ?? 0) < 1) {
     // Said as it is: the events are in the stream, only their fsync is unconfirmed.
     throw new AppError('UNAVAILABLE', 'The change was written but Redis did not confirm it on disk within 5 s, so it may or may not be kept. Retry with the same idempotency key.');

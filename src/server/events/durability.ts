@@ -18,7 +18,8 @@
  */
 import { z } from 'zod';
 import { AppError } from '~/server/errors';
-import type { Redis } from '~/server/redis/client';
+import { isCluster, mastersOf, type Redis, type RedisNode } from '~/server/redis/client';
+import { slotOf } from '~/server/redis/slots';
 
 export type DurabilityClass = 'fsync-per-write' | 'provider-durable' | 'unsafe';
 /** What the operator allows: only proven durability, a provider's promise too, or anything. */
@@ -36,9 +37,19 @@ export interface DurabilityProbe {
 
 const SCRATCH_KEY = 'streamline:durability-probe';
 
-/** Asks the server (several commands; the first is INFO). */
+/**
+ * Asks the server (several commands; the first is INFO). On a cluster, every
+ * master is asked and the weakest answer counts: an append may land on any.
+ */
 export async function probeDurability(redis: Redis): Promise<DurabilityProbe> {
-  const info = String(await redis.sendCommand(['INFO', 'server', 'persistence', 'memory']));
+  const nodes = await mastersOf(redis);
+  const probes = await Promise.all(nodes.map((node) => probeNode(node, isCluster(redis))));
+  return probes.find((p) => p.class === 'unsafe') ?? probes[0] ?? { class: 'unsafe', waitAof: false, detail: 'no Redis master answered' };
+}
+
+async function probeNode(redis: RedisNode, asCluster: boolean): Promise<DurabilityProbe> {
+  const info = String(await redis.sendCommand(['INFO', 'server', 'persistence', 'memory', 'cluster']));
+  if (/cluster_enabled:1/.test(info) && !asCluster) throw new ClusterNotConfiguredError();
   const [major = 0, minor = 0] = (/redis_version:(\d+)\.(\d+)/.exec(info)?.slice(1) ?? []).map(Number);
   const aof = /aof_enabled:(\d)/.exec(info)?.[1] === '1';
   const waitAof = aof && (major > 7 || (major === 7 && minor >= 2));
@@ -51,7 +62,9 @@ export async function probeDurability(redis: Redis): Promise<DurabilityProbe> {
   const promised = (detail: string): DurabilityProbe => ({ class: 'unsafe', waitAof, detail });
 
   if (waitAof) {
-    await redis.set(SCRATCH_KEY, String(Date.now()));
+    // A key of this node's own slots (a node refuses others' keys): its hash tag is chosen by the node.
+    const scratch = asCluster ? `${SCRATCH_KEY}:{${await tagServedBy(redis)}}` : SCRATCH_KEY;
+    await redis.set(scratch, String(Date.now()));
     const [local = 0] = z.array(z.number()).parse(await redis.sendCommand(['WAITAOF', '1', '0', '2000'])); // [local, replicas]
     return local >= 1 ? { class: 'fsync-per-write', waitAof, detail: `Redis ${major}.${minor}, AOF on, WAITAOF confirmed` } : promised('WAITAOF did not confirm a write within 2 s');
   }
@@ -62,6 +75,25 @@ export async function probeDurability(redis: Redis): Promise<DurabilityProbe> {
   );
   if (fsync === 'always') return { class: 'fsync-per-write', waitAof, detail: `Redis ${major}.${minor}, AOF on, appendfsync always` };
   return promised(fsync ? `Redis ${major}.${minor}, AOF on, appendfsync ${fsync}` : `Redis ${major}.${minor}, AOF on, appendfsync not readable (CONFIG refused)`);
+}
+
+/** A hash tag whose slot this cluster node serves: the first of `n0`, `n1`, … that it does. */
+async function tagServedBy(node: RedisNode): Promise<string> {
+  const mine = String(await node.sendCommand(['CLUSTER', 'MYID']));
+  const shards = z.array(z.tuple([z.number(), z.number(), z.tuple([z.string(), z.number(), z.string()])]).rest(z.unknown())).parse(await node.sendCommand(['CLUSTER', 'SLOTS']));
+  const ranges = shards.filter(([, , [, , id]]) => id === mine);
+  for (let i = 0; i < 100_000; i++) {
+    const slot = slotOf(`n${i}`);
+    if (ranges.some(([from, to]) => slot >= from && slot <= to)) return `n${i}`;
+  }
+  throw new Error('this cluster node serves no slot');
+}
+
+/** The app was pointed at one node of a Redis Cluster as if it were a single server. */
+export class ClusterNotConfiguredError extends AppError {
+  constructor() {
+    super('UNAVAILABLE', 'REDIS_URL points at a Redis Cluster node (cluster_enabled:1), but REDIS_CLUSTER is not set: set REDIS_CLUSTER=true (or list more seed nodes) so every command reaches the node that holds its key.');
+  }
 }
 
 /** Refused: the server cannot promise that an acknowledged append survives a crash. */

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { compareStreamIds } from '~/server/events/envelope';
 import { errorMessage } from '~/server/errors';
+import type { BlockingReads, StreamRead } from '~/server/redis/blocking-reads';
 import { MAX_BLOCK_MS, type Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 import type { ProjectorRuntime } from './runtime';
@@ -15,8 +16,8 @@ import type { ProjectorsStatus } from './status';
 export interface WorkerOptions {
   runtime: ProjectorRuntime;
   redis: Redis;
-  /** A dedicated connection for the blocking wake-up read. */
-  blockingRedis: Redis;
+  /** Blocking connections for the wake-up read (one on a single server, one per partition read on a cluster). */
+  blocking: BlockingReads;
   keys: Keys;
   partitions: number;
   workerId: string;
@@ -148,7 +149,7 @@ async function beat(redis: Redis, keys: Keys, workerId: string, now: number, exp
 }
 
 /** Where each held partition's groups have all been delivered up to: the blocking read's starting points. */
-async function deliveredUpTo(opts: WorkerOptions, partitions: ReadonlyArray<number>): Promise<Array<{ key: string; id: string }>> {
+async function deliveredUpTo(opts: WorkerOptions, partitions: ReadonlyArray<number>): Promise<StreamRead[]> {
   const streams = [];
   for (const partition of partitions) {
     const key = opts.keys.stream(partition);
@@ -159,15 +160,45 @@ async function deliveredUpTo(opts: WorkerOptions, partitions: ReadonlyArray<numb
   return streams;
 }
 
-/** Blocks until one of `streams` has an entry after its id, or `ms` passes. True when woken by an entry. */
-async function waitForEntries(opts: WorkerOptions, streams: Array<{ key: string; id: string }>, ms: number): Promise<boolean> {
+/**
+ * Blocks until one of `streams` has an entry after its id, or `ms` passes. True when woken by an entry.
+ * On a cluster the partitions' streams are in different slots: one read per slot, all at once; the
+ * first to see an entry ends the others.
+ */
+async function waitForEntries(opts: WorkerOptions, streams: ReadonlyArray<StreamRead>, ms: number): Promise<boolean> {
   if (ms <= 0) return false;
   if (streams.length === 0) {
     await sleep(ms, opts.signal);
     return false;
   }
-  const reply = await opts.blockingRedis.xRead(streams, { BLOCK: Math.max(1, Math.round(ms)), COUNT: 1 });
-  return reply !== null;
+  const byGroup = new Map<string, StreamRead[]>();
+  for (const stream of streams) {
+    const name = opts.blocking.groupOf(stream.key);
+    byGroup.set(name, [...(byGroup.get(name) ?? []), stream]);
+  }
+  const pending = new Set(byGroup.keys());
+  let woken = false;
+  const wakeOthers = async () => {
+    for (let attempt = 0; attempt < 100 && pending.size > 0; attempt++) {
+      for (const name of pending) if (await opts.blocking.group(name).wake()) pending.delete(name);
+      if (pending.size > 0) await sleep(5, opts.signal); // a read not blocked yet: it reaches Redis in a moment
+    }
+  };
+  await Promise.all(
+    [...byGroup].map(async ([name, group]) => {
+      try {
+        const reply = await opts.blocking.group(name).read(group, { blockMs: ms, count: 1 });
+        pending.delete(name);
+        if (reply !== null && !woken) {
+          woken = true;
+          if (pending.size > 0) await wakeOthers();
+        }
+      } finally {
+        pending.delete(name);
+      }
+    }),
+  );
+  return woken;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

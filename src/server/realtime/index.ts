@@ -1,24 +1,23 @@
 /** The process's notice hub, created on first use. */
-import { env } from '~/env';
 import { logger } from '~/server/logger';
 import { metricsObserver } from '~/server/metrics';
-import { connectInBackground, createBlockingRedis, getRedis, keys, type Redis } from '~/server/redis';
+import { createAppBlockingReads, getRedis, keys } from '~/server/redis';
+import type { BlockingReads } from '~/server/redis/blocking-reads';
 import { createNoticeHub, type NoticeHub } from './notices';
 
 // globalThis has no such slot in its type; one instance survives dev hot reloads there.
-const globalForHub = globalThis as unknown as { streamlineNoticeHub?: { hub: NoticeHub; blocking: Redis } };
+const globalForHub = globalThis as unknown as { streamlineNoticeHub?: { hub: NoticeHub; reads: BlockingReads } };
 
 export function noticeHub(): NoticeHub {
   if (!globalForHub.streamlineNoticeHub) {
-    const blocking = createBlockingRedis({ url: env.REDIS_URL, logger, name: 'streamline:notices' });
-    connectInBackground(blocking);
-    globalForHub.streamlineNoticeHub = { hub: createNoticeHub({ redis: getRedis(), blocking, keys, logger, observer: metricsObserver() }), blocking };
+    const reads = createAppBlockingReads('streamline:notices');
+    globalForHub.streamlineNoticeHub = { hub: createNoticeHub({ redis: getRedis(), reads, keys, logger, observer: metricsObserver() }), reads };
   }
   return globalForHub.streamlineNoticeHub.hub;
 }
 
-/** Closes the hub's blocking connection, so a script or test process can exit. */
+/** Closes the hub's blocking connections, so a script or test process can exit. */
 export function closeNoticeHub(): void {
-  globalForHub.streamlineNoticeHub?.blocking.destroy();
+  globalForHub.streamlineNoticeHub?.reads.close();
   delete globalForHub.streamlineNoticeHub;
 }

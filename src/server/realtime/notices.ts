@@ -3,7 +3,8 @@
  * each organization's stream after every committed batch (./notice-writer.ts,
  * which must write the fields `toNotice` reads); here, one reader
  * per server process follows the streams that have subscribers (a single
- * blocking Redis connection, never one per browser tab) and fans notices out
+ * blocking Redis connection, never one per browser tab; on a cluster one per
+ * hash tag of the watched streams, at most NOTICE_TAGS) and fans notices out
  * in memory.
  *
  * A subscription first registers (so nothing new is missed), then backfills
@@ -14,6 +15,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { compareStreamIds } from '~/server/events/envelope';
 import { report, type Observer } from '~/server/observer';
+import type { BlockingReads } from '~/server/redis/blocking-reads';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 
@@ -37,9 +39,6 @@ type Listener = (notice: Notice) => void;
 const BLOCK_MS = 25_000;
 /** Pause after a failed read before the next. */
 const RETRY_MS = 1_000;
-const streamsReply = z
-  .array(z.object({ name: z.string(), messages: z.array(z.object({ id: z.string(), message: z.record(z.string(), z.string()) })) }))
-  .nullable();
 
 function toNotice(id: string, fields: Record<string, string>): Notice {
   const aggregates = z.array(z.string()).safeParse(JSON.parse(fields.aggregates ?? '[]'));
@@ -51,29 +50,36 @@ function toNotice(id: string, fields: Record<string, string>): Notice {
   };
 }
 
-export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Keys; logger: Logger; /** Told when live subscriptions open and end (metrics). */ observer?: Observer }) {
+export function createNoticeHub(opts: { redis: Redis; reads: BlockingReads; keys: Keys; logger: Logger; /** Told when live subscriptions open and end (metrics). */ observer?: Observer }) {
   const listeners = new Map<string, Set<Listener>>();
   const cursors = new Map<string, string>();
-  let reading = false;
-  /** The organizations the blocked read is waiting on, and the connection id to unblock it with. */
-  let readingFor: ReadonlySet<string> = new Set();
-  let blockingId: string | null = null;
+  /** Per read group (one on a single server, one per hash tag on a cluster): whether its loop runs, and which organizations its blocked read waits on. */
+  const loops = new Map<string, { reading: boolean; readingFor: ReadonlySet<string> }>();
+  const groupOf = (organizationId: string) => opts.reads.groupOf(opts.keys.changes(organizationId));
+  const loopOf = (group: string) => {
+    let loop = loops.get(group);
+    if (!loop) {
+      loop = { reading: false, readingFor: new Set() };
+      loops.set(group, loop);
+    }
+    return loop;
+  };
+  const watched = (group: string) => [...listeners.keys()].filter((org) => groupOf(org) === group);
 
-  async function readLoop() {
-    if (reading) return;
-    reading = true;
+  async function readLoop(group: string) {
+    const loop = loopOf(group);
+    if (loop.reading) return;
+    loop.reading = true;
     try {
-      while (listeners.size > 0) {
+      for (;;) {
+        // Taken right before the read is sent: a watch added after this point is what `rewatch` wakes the read for.
+        const organizations = watched(group);
+        if (organizations.length === 0) break;
+        loop.readingFor = new Set(organizations);
         try {
-          blockingId ??= String(await opts.blocking.sendCommand(['CLIENT', 'ID']));
-          // Taken right before the read is sent: a watch added after this point is what `rewatch` wakes the read for.
-          const organizations = [...listeners.keys()];
-          readingFor = new Set(organizations);
-          const reply = streamsReply.parse(
-            await opts.blocking.xRead(
-              organizations.map((org) => ({ key: opts.keys.changes(org), id: cursors.get(org) ?? '$' })),
-              { BLOCK: BLOCK_MS, COUNT: 100 },
-            ),
+          const reply = await opts.reads.group(group).read(
+            organizations.map((org) => ({ key: opts.keys.changes(org), id: cursors.get(org) ?? '$' })),
+            { blockMs: BLOCK_MS, count: 100 },
           );
           for (const stream of reply ?? []) {
             const organizationId = organizations.find((org) => opts.keys.changes(org) === stream.name);
@@ -85,43 +91,44 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
             }
           }
         } catch (error) {
-          blockingId = null; // a reconnected connection has a new id
           opts.logger.warn({ err: error }, 'change notice reader failed; retrying');
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         }
       }
     } finally {
-      reading = false;
-      readingFor = new Set();
+      loop.reading = false;
+      loop.readingFor = new Set();
     }
   }
 
-  /** A new organization to watch: end the blocked read now (it answers as if timed out) rather than after BLOCK_MS. */
-  function rewatch() {
-    if (!reading) {
-      void readLoop();
+  /** A new organization to watch: end its group's blocked read now (it answers as if timed out) rather than after BLOCK_MS. */
+  function rewatch(organizationId: string) {
+    const group = groupOf(organizationId);
+    if (!loopOf(group).reading) {
+      void readLoop(group);
       return;
     }
-    void wake().catch((error: unknown) => opts.logger.warn({ err: error }, 'could not wake the change notice reader'));
+    void wake(group).catch((error: unknown) => opts.logger.warn({ err: error }, 'could not wake the change notice reader'));
   }
 
-  let waking = false;
+  const waking = new Set<string>();
   /**
    * CLIENT UNBLOCK from the command connection. It can reach Redis before the
    * read it is meant for (two connections), and then unblocks nothing (0):
    * tried again, briefly, until the read is blocked or already covers the new watch.
    */
-  async function wake() {
-    if (waking) return;
-    waking = true;
+  async function wake(group: string) {
+    if (waking.has(group)) return;
+    waking.add(group);
     try {
-      const behind = () => reading && [...listeners.keys()].some((org) => !readingFor.has(org));
+      const loop = loopOf(group);
+      const behind = () => loop.reading && watched(group).some((org) => !loop.readingFor.has(org));
       for (let attempt = 0; attempt < 100 && behind(); attempt++) {
-        if (blockingId && Number(await opts.redis.sendCommand(['CLIENT', 'UNBLOCK', blockingId])) === 1) return;
+        if (await opts.reads.group(group).wake()) return;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     } finally {
-      waking = false;
+      waking.delete(group);
     }
   }
 
@@ -139,12 +146,12 @@ export function createNoticeHub(opts: { redis: Redis; blocking: Redis; keys: Key
         listeners.set(organizationId, new Set());
         cursors.set(organizationId, start);
         // A read still blocked from an earlier watch of it reads from its old cursor, maybe past `start`: not fresh then.
-        fresh = startAfter !== undefined && !readingFor.has(organizationId);
+        fresh = startAfter !== undefined && !loopOf(groupOf(organizationId)).readingFor.has(organizationId);
       }
     }
     const set = listeners.get(organizationId) ?? new Set<Listener>();
     set.add(listener);
-    rewatch();
+    rewatch(organizationId);
     const unlisten = () => {
       set.delete(listener);
       if (set.size === 0) {

@@ -10,11 +10,20 @@
  *
  * Both reconnect on their own with capped exponential backoff and log each
  * loss and recovery once. `rediss://` URLs use TLS.
+ *
+ * With `cluster` set, either kind is a Redis Cluster client: node-redis routes
+ * each command to the master of its key's slot and follows `MOVED`/`ASK`. The
+ * app's multi-key commands and scripts touch one partition's keys, which share
+ * a hash tag and so a slot (see ./keys.ts); a command without a key goes to
+ * the node that serves a key the caller names (`nodeFor`, `sendRaw`).
  */
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import type { Logger } from 'pino';
 
-export type Redis = RedisClientType;
+/** A single server's client or a cluster's: the typed commands are the same. */
+export type Redis = RedisClientType | RedisClusterType;
+/** One connection to one server (a single Redis, or one node of a cluster). */
+export type RedisNode = RedisClientType;
 
 export interface RedisOptions {
   url: string;
@@ -27,6 +36,8 @@ export interface RedisOptions {
   tlsCa?: string;
   /** Keep-alive PING every so many ms (default 60 s: below common idle cut-offs, one command a minute idle); `null` for none. */
   pingIntervalMs?: number | null;
+  /** A Redis Cluster: more seed nodes besides `url` (may be empty); `null`/absent for a single server (env REDIS_CLUSTER). */
+  cluster?: ReadonlyArray<string> | null;
 }
 
 /** Longest `BLOCK` a blocking client may use; its command timeout is this plus a margin. */
@@ -45,7 +56,28 @@ export function redisSocketOptions(url: string, tlsCa?: string) {
 
 export function createRedis(opts: RedisOptions): Redis {
   const log = opts.logger.child({ component: 'redis', client: opts.name });
-  const client: Redis = createClient({
+  const client = opts.cluster ? createClusterClient(opts) : createSingleClient(opts);
+
+  let down = false;
+  const lost = (error: unknown) => {
+    if (down) return; // one line per outage, not one per retry
+    down = true;
+    log.warn({ err: describe(error) }, `redis connection lost (${redactUrl(opts.url)}); reconnecting`);
+  };
+  const restored = () => {
+    if (down) log.info('redis connection restored');
+    down = false;
+  };
+  client.on('error', lost);
+  client.on('ready', restored);
+  // A cluster reports its nodes' connections apart from its own.
+  client.on('node-error', lost);
+  client.on('node-ready', restored);
+  return client;
+}
+
+function createSingleClient(opts: RedisOptions): RedisClientType {
+  return createClient({
     url: opts.url,
     name: opts.name,
     socket: redisSocketOptions(opts.url, opts.tlsCa),
@@ -53,18 +85,47 @@ export function createRedis(opts: RedisOptions): Redis {
     // Keeps idle connections alive through proxies and NATs that drop silent sockets.
     ...(opts.pingIntervalMs === null ? {} : { pingInterval: opts.pingIntervalMs ?? 60_000 }),
   });
+}
 
-  let down = false;
-  client.on('error', (error: unknown) => {
-    if (down) return; // one line per outage, not one per retry
-    down = true;
-    log.warn({ err: describe(error) }, `redis connection lost (${redactUrl(opts.url)}); reconnecting`);
+/**
+ * A cluster client. Its seed URLs only find the topology: the connections to
+ * the nodes it discovers take credentials and TLS from `defaults`, so they are
+ * read from `url` here. It connects to a node when a command first needs it.
+ */
+function createClusterClient(opts: RedisOptions): RedisClusterType {
+  const url = new URL(opts.url);
+  return createCluster({
+    rootNodes: [opts.url, ...(opts.cluster ?? [])].map((seed) => ({ url: seed })),
+    defaults: {
+      name: opts.name,
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      socket: redisSocketOptions(opts.url, opts.tlsCa),
+      ...(opts.pingIntervalMs === null ? {} : { pingInterval: opts.pingIntervalMs ?? 60_000 }),
+    },
+    commandOptions: { timeout: opts.commandTimeoutMs ?? 5_000 },
+    minimizeConnections: true,
   });
-  client.on('ready', () => {
-    if (down) log.info('redis connection restored');
-    down = false;
-  });
-  return client;
+}
+
+/** Whether `redis` is a cluster client. */
+export function isCluster(redis: Redis): redis is RedisClusterType {
+  return 'masters' in redis;
+}
+
+/** The connection that serves `key`'s slot: the client itself on a single server. */
+export async function nodeFor(redis: Redis, key: string): Promise<RedisNode> {
+  return isCluster(redis) ? redis.getNodeClientForKey(key) : redis;
+}
+
+/** Every master's connection: the client itself on a single server. */
+export async function mastersOf(redis: Redis): Promise<RedisNode[]> {
+  return isCluster(redis) ? Promise.all(redis.masters.map((master) => redis.nodeClient(master))) : [redis];
+}
+
+/** A raw command, routed by `key` on a cluster (the key must be one the command touches, or name the node it is meant for). */
+export function sendRaw(redis: Redis, key: string, args: string[]): Promise<unknown> {
+  return isCluster(redis) ? redis.sendCommand(key, false, args) : redis.sendCommand(args);
 }
 
 /** A dedicated connection for blocking reads; its timeout outlasts any allowed `BLOCK`. */

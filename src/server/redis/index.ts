@@ -4,7 +4,8 @@
  */
 import { env } from '~/env';
 import { logger } from '~/server/logger';
-import { connectInBackground, createRedis, type Redis } from './client';
+import { createBlockingReads, type BlockingReads } from './blocking-reads';
+import { connectInBackground, createBlockingRedis, createRedis, type Redis } from './client';
 import { createKeys } from './keys';
 
 export { createRedis, createBlockingRedis, connectInBackground, redactUrl, MAX_BLOCK_MS, type Redis } from './client';
@@ -21,9 +22,17 @@ const globalForRedis = globalThis as unknown as { streamlineRedis?: Redis };
  */
 export function getRedis(): Redis {
   if (!globalForRedis.streamlineRedis) {
-    const client = createRedis({ url: env.REDIS_URL, logger, name: 'streamline:command' });
+    const client = createRedis({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER, logger, name: 'streamline:command' });
     connectInBackground(client);
     globalForRedis.streamlineRedis = client;
   }
   return globalForRedis.streamlineRedis;
+}
+
+/** Blocking reads on the app's Redis (see ./blocking-reads.ts); connections are named `name`, plus the group on a cluster. */
+export function createAppBlockingReads(name: string): BlockingReads {
+  return createBlockingReads({
+    command: getRedis(),
+    open: (group) => createBlockingRedis({ url: env.REDIS_URL, cluster: env.REDIS_CLUSTER, logger, name: group ? `${name}:${group}` : name }),
+  });
 }

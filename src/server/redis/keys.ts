@@ -9,6 +9,9 @@
  */
 export type Keys = ReturnType<typeof createKeys>;
 
+/** Hash-tag buckets of the notice streams (see `changes`); fixed, so changing EVENT_PARTITIONS moves no notice stream. */
+export const NOTICE_TAGS = 16;
+
 export function createKeys(prefix: string) {
   const partition = (p: number) => `${prefix}:{p${p}}`;
   return {
@@ -26,8 +29,12 @@ export function createKeys(prefix: string) {
     /** Which worker reads the partition now, and the fence token of that lease. */
     lease: (p: number) => `${partition(p)}:lease`,
     fence: (p: number) => `${partition(p)}:fence`,
-    /** Change notices for one organization, read by live subscriptions. */
-    changes: (organizationId: string) => `${prefix}:{org:${organizationId}}:changes`,
+    /**
+     * Change notices for one organization, read by live subscriptions. Tagged with one of
+     * NOTICE_TAGS buckets, not the organization: on a cluster one blocking read covers every
+     * watched organization of a bucket, so a web process needs at most NOTICE_TAGS readers.
+     */
+    changes: (organizationId: string) => `${prefix}:{n${fnv1a32(organizationId) % NOTICE_TAGS}}:changes:${organizationId}`,
     /** The identity this key space shares with its database (see src/server/events/identity.ts). */
     identity: () => `${prefix}:identity`,
     /** Recent hits of one subject (a user id, `sign-in-link:<email>`) for a rate limit (see src/server/rate-limit.ts). */
