@@ -91,10 +91,16 @@ function createSingleClient(opts: RedisOptions): RedisClientType {
  * A cluster client. Its seed URLs only find the topology: the connections to
  * the nodes it discovers take credentials and TLS from `defaults`, so they are
  * read from `url` here. It connects to a node when a command first needs it.
+ *
+ * Unlike a single server's client, node-redis's cluster client fails commands
+ * sent before it has found the topology, and gives up when no seed answers.
+ * So it is wrapped: every command waits for the first discovery (bounded by the
+ * command timeout), and discovery is retried with the reconnect backoff.
  */
 function createClusterClient(opts: RedisOptions): RedisClusterType {
   const url = new URL(opts.url);
-  return createCluster({
+  const timeoutMs = opts.commandTimeoutMs ?? 5_000;
+  const cluster: RedisClusterType = createCluster({
     rootNodes: [opts.url, ...(opts.cluster ?? [])].map((seed) => ({ url: seed })),
     defaults: {
       name: opts.name,
@@ -103,8 +109,82 @@ function createClusterClient(opts: RedisOptions): RedisClusterType {
       socket: redisSocketOptions(opts.url, opts.tlsCa),
       ...(opts.pingIntervalMs === null ? {} : { pingInterval: opts.pingIntervalMs ?? 60_000 }),
     },
-    commandOptions: { timeout: opts.commandTimeoutMs ?? 5_000 },
+    commandOptions: { timeout: timeoutMs },
     minimizeConnections: true,
+  });
+  let closed = false;
+  let connecting: Promise<void> | null = null;
+  const connect = (): Promise<void> => {
+    connecting ??= (async () => {
+      const { reconnectStrategy } = redisSocketOptions(opts.url);
+      for (let attempt = 0; !closed; attempt++) {
+        try {
+          await cluster.connect();
+          return;
+        } catch (error) {
+          if (closed) return;
+          cluster.emit('error', error);
+          await new Promise((resolve) => setTimeout(resolve, reconnectStrategy(attempt)));
+        }
+      }
+    })();
+    return connecting;
+  };
+  const ready = async (): Promise<void> => {
+    if (cluster.isReady) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis Cluster not reachable within ${timeoutMs} ms (${redactUrl(opts.url)})`)), timeoutMs);
+    });
+    try {
+      await Promise.race([connect(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  /** Members called as they are: events, and what only reads state. */
+  const direct = new Set<PropertyKey>(['on', 'once', 'off', 'emit', 'addListener', 'removeListener', 'removeAllListeners', 'listeners', 'listenerCount']);
+  const closing = new Set<PropertyKey>(['destroy', 'close', 'quit', 'disconnect']);
+  return new Proxy(cluster, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || direct.has(property)) return value;
+      if (property === 'connect') return connect;
+      if (closing.has(property)) {
+        return (...args: unknown[]) => {
+          closed = true;
+          return Reflect.apply(value, target, args);
+        };
+      }
+      if (property === 'multi' || property === 'MULTI') {
+        return (...args: unknown[]) => {
+          const multi: unknown = Reflect.apply(value, target, args);
+          return typeof multi === 'object' && multi !== null ? waitingExec(multi, ready) : multi;
+        };
+      }
+      return (...args: unknown[]) => (target.isReady ? Reflect.apply(value, target, args) : ready().then(() => Reflect.apply(value, target, args)));
+    },
+  });
+}
+
+/** A transaction builder whose `exec` waits for the cluster, like every command. */
+function waitingExec<T extends object>(multi: T, ready: () => Promise<void>): T {
+  return new Proxy(multi, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'exec' || property === 'EXEC' || property === 'execAsPipeline') {
+        return async (...args: unknown[]) => {
+          await ready();
+          return Reflect.apply(value, target, args);
+        };
+      }
+      // A chained command returns the builder: keep the wrapper around it.
+      return (...args: unknown[]) => {
+        const result: unknown = Reflect.apply(value, target, args);
+        return result === target ? receiver : result;
+      };
+    },
   });
 }
 
@@ -120,7 +200,9 @@ export async function nodeFor(redis: Redis, key: string): Promise<RedisNode> {
 
 /** Every master's connection: the client itself on a single server. */
 export async function mastersOf(redis: Redis): Promise<RedisNode[]> {
-  return isCluster(redis) ? Promise.all(redis.masters.map((master) => redis.nodeClient(master))) : [redis];
+  if (!isCluster(redis)) return [redis];
+  await redis.sendCommand(undefined, true, ['PING']); // the topology is known once a command went through
+  return Promise.all(redis.masters.map((master) => redis.nodeClient(master)));
 }
 
 /** A raw command, routed by `key` on a cluster (the key must be one the command touches, or name the node it is meant for). */
