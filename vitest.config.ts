@@ -28,6 +28,22 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          // The guarantees again, on a three-master Redis Cluster: the suites that prove them, unchanged,
+          // plus what only a cluster has (test/cluster). The harness starts the cluster like the single server.
+          name: 'cluster',
+          include: [
+            'test/cluster/**/*.test.ts',
+            ...['append', 'idempotency', 'workers', 'projectors', 'organizations', 'tasks', 'live-views', 'write-side-state', 'invitations'].map((f) => `test/integration/${f}.test.ts`),
+          ],
+          globalSetup: ['./test/support/global-services.ts'],
+          setupFiles: ['./test/support/setup-file.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['./test/support/global-app.ts'],

@@ -27,7 +27,9 @@ export async function createHarness(opts: { partitions?: number; redisUrl?: stri
   const partitions = opts.partitions ?? 4;
   const { logger } = captureLogs();
   const db = createDb({ url: process.env.DATABASE_URL ?? '', max: 5 });
-  const redis = createRedis({ url: opts.redisUrl ?? inject('redisUrl'), logger, name: 'test' });
+  // The cluster project (see vitest.config.ts) runs these files against a Redis Cluster.
+  const cluster = !opts.redisUrl && process.env.REDIS_CLUSTER === 'true' ? [] : null;
+  const redis = createRedis({ url: opts.redisUrl ?? inject('redisUrl'), cluster, logger, name: 'test' });
   await redis.connect();
   const keys = createKeys(`${process.env.REDIS_KEY_PREFIX ?? 't'}:${randomBytes(3).toString('hex')}`);
   const store: EventStore = { redis, keys, catalogue: testCatalogue, partitions };

@@ -49,7 +49,7 @@ async function startTheRest(project: TestProject, services: TestServices, starte
   const url = `http://localhost:${port}`;
   const appEnv = {
     DATABASE_URL: databaseUrl,
-    REDIS_URL: services.redis.url,
+    REDIS_URL: services.redisUrl,
     REDIS_KEY_PREFIX: 'e2e',
     AUTH_SECRET: randomBytes(32).toString('base64url'),
     AUTH_URL: url,
@@ -72,7 +72,8 @@ async function startTheRest(project: TestProject, services: TestServices, starte
   project.provide('appUrl', url);
   project.provide('appEnv', appEnv);
   project.provide('postgresServerUrl', serverUrl);
-  project.provide('redisUrl', services.redis.url);
+  project.provide('redisUrl', services.redisUrl);
+  project.provide('redisCluster', false);
   project.provide('mailDir', mailDir);
   return stopAll;
 }

@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalPostgres, type LocalPostgres } from '../../scripts/lib/local-postgres';
-import { startLocalRedis, type LocalRedis } from '../../scripts/lib/local-redis';
+import { startLocalRedis } from '../../scripts/lib/local-redis';
+import { startLocalRedisCluster } from '../../scripts/lib/local-redis-cluster';
 import { runMigrations } from '../../src/server/db/migrate';
 
 export const TEMPLATE_DATABASE = 'streamline_template';
@@ -27,16 +28,20 @@ export async function createDatabaseFromTemplate(serverUrl: string, name: string
 
 export interface TestServices {
   postgres: LocalPostgres;
-  redis: LocalRedis;
+  /** The Redis URL to use: the single server's, or one node's of the cluster. */
+  redisUrl: string;
   stop: () => Promise<void>;
 }
 
-export async function startTestServices(): Promise<TestServices> {
+/** `cluster`: a three-master Redis Cluster (AOF, fsync on every write) instead of one server. */
+export async function startTestServices(opts: { cluster?: boolean } = {}): Promise<TestServices> {
   const root = mkdtempSync(path.join(tmpdir(), 'streamline-test-'));
   chmodSync(root, 0o755); // Postgres runs as its own user when we are root; it must reach its directory.
   const started = await Promise.allSettled([
     startLocalPostgres({ dir: path.join(root, 'postgres'), persistent: false, fast: true }),
-    startLocalRedis({ dir: path.join(root, 'redis') }),
+    opts.cluster
+      ? startLocalRedisCluster({ dir: path.join(root, 'redis-cluster') }).then((c) => ({ url: c.urls[0] ?? '', stop: c.stop }))
+      : startLocalRedis({ dir: path.join(root, 'redis') }),
   ]);
   const stop = async () => {
     await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
@@ -48,7 +53,7 @@ export async function startTestServices(): Promise<TestServices> {
     if (redis.status === 'rejected') throw redis.reason;
     await postgres.value.ensureDatabase(TEMPLATE_DATABASE);
     await runMigrations(postgres.value.url(TEMPLATE_DATABASE));
-    return { postgres: postgres.value, redis: redis.value, stop };
+    return { postgres: postgres.value, redisUrl: redis.value.url, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -60,6 +65,8 @@ declare module 'vitest' {
     /** `postgres://…/` without a database name. */
     postgresServerUrl: string;
     redisUrl: string;
+    /** Whether `redisUrl` is a node of a Redis Cluster (the cluster project). */
+    redisCluster: boolean;
     /** Base URL of the built app (end-to-end project only). */
     appUrl: string;
     /** The app's own environment (end-to-end project only), to run `npm run worker` beside it. */

@@ -17,6 +17,8 @@ Object.assign(process.env, {
   NODE_ENV: 'test',
   DATABASE_URL: databaseUrl,
   REDIS_URL: inject('redisUrl'),
+  // The cluster project: REDIS_URL is one node of a three-master Redis Cluster.
+  REDIS_CLUSTER: inject('redisCluster') ? 'true' : 'false',
   REDIS_KEY_PREFIX: `t:${id}`,
   AUTH_SECRET: randomBytes(32).toString('base64url'),
   HEALTH_TOKEN: randomBytes(16).toString('hex'),
