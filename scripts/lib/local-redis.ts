@@ -27,6 +27,8 @@ export interface LocalRedisOptions {
   appendfsync?: 'always' | 'everysec' | 'no';
   /** Memory limit and what Redis does at it, e.g. `{ maxmemory: '64mb', policy: 'allkeys-lru' }`; default: no limit, no eviction. */
   memory?: { maxmemory: string; policy: string };
+  /** Further `redis-server` arguments, after the ones above (cluster mode: see ./local-redis-cluster.ts). */
+  extraArgs?: string[];
 }
 
 export interface LocalRedis {
@@ -78,6 +80,7 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
          '--tls-ca-cert-file', opts.tls.caFile, '--tls-auth-clients', 'no']
       : ['--port', String(port)]),
     ...(opts.memory ? ['--maxmemory', opts.memory.maxmemory, '--maxmemory-policy', opts.memory.policy] : []),
+    ...(opts.extraArgs ?? []),
   ];
 
   let child: ChildProcess | undefined;
