@@ -51,7 +51,11 @@ export interface LocalRedisCluster {
   urls: string[];
   /** Every node, in start order; `kill()` is SIGKILL, `restart()` keeps port, bus port and directory. */
   nodes: LocalRedisClusterNode[];
-  /** Resolves once every node (a killed one too: restart it first) reports `cluster_state:ok` with all slots served; throws after the timeout. */
+  /**
+   * Resolves once every node (a killed one too: restart it first) reports `cluster_state:ok` with all
+   * slots served by the expected number of masters, and every replica is linked to its master; throws
+   * after the timeout.
+   */
   waitForClusterOk: (timeoutMs?: number) => Promise<void>;
   /** Stops every node (SIGTERM). Deletes nothing: `dir` is the caller's. */
   stop: () => Promise<void>;
@@ -73,11 +77,12 @@ export async function startLocalRedisCluster(opts: LocalRedisClusterOptions): Pr
   const stop = async () => {
     await Promise.allSettled(nodes.map((node) => node.stop()));
   };
-  const waitForClusterOk = (timeoutMs = readyTimeoutMs) => waitUntilOk(cli, nodes, timeoutMs);
+  const shape: Shape = { nodes: masters * (1 + replicas), masters, replicas: masters * replicas };
+  const waitForClusterOk = (timeoutMs = readyTimeoutMs) => waitUntilOk(cli, nodes, shape, timeoutMs);
 
   try {
     const taken = new Set<number>();
-    for (let i = 0; i < masters * (1 + replicas); i++) {
+    for (let i = 0; i < shape.nodes; i++) {
       const dir = path.join(opts.dir, `node-${i}`);
       mkdirSync(dir, { recursive: true });
       // Redis's default bus port is port + 10000, which may be taken or past 65535: pick one of our own.
@@ -136,34 +141,59 @@ async function cliCall(cli: string, port: number, args: string[]): Promise<strin
   return stdout;
 }
 
-/** Why a node is not ok yet, or null when it is. */
-async function notOkReason(cli: string, port: number, knownNodes: number): Promise<string | null> {
-  let info: string;
-  try {
-    info = await cliCall(cli, port, ['cluster', 'info']);
-  } catch (error) {
-    return `unreachable (${describe(error)})`;
-  }
-  const fields = new Map<string, string>();
-  for (const line of info.split(/\r?\n/)) {
+/** `name:value` lines (CLUSTER INFO, INFO) as a map. */
+function fields(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(':');
-    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
+    if (colon > 0) map.set(line.slice(0, colon), line.slice(colon + 1));
   }
-  const state = fields.get('cluster_state');
-  const assigned = Number(fields.get('cluster_slots_assigned'));
-  const served = Number(fields.get('cluster_slots_ok'));
-  const known = Number(fields.get('cluster_known_nodes'));
-  if (state === 'ok' && assigned === ALL_SLOTS && served === ALL_SLOTS && known === knownNodes) return null;
-  return `cluster_state:${state}, ${served}/${ALL_SLOTS} slots served, ${assigned} assigned, ${known}/${knownNodes} nodes known`;
+  return map;
 }
 
-async function waitUntilOk(cli: string, nodes: LocalRedisClusterNode[], timeoutMs: number): Promise<void> {
+interface Shape {
+  nodes: number;
+  masters: number;
+  replicas: number;
+}
+
+/** Why a node is not ok yet (null when it is), and its replication role. */
+async function nodeState(cli: string, port: number, shape: Shape): Promise<{ problem: string | null; role?: string }> {
+  let cluster: Map<string, string>;
+  let replication: Map<string, string>;
+  try {
+    cluster = fields(await cliCall(cli, port, ['cluster', 'info']));
+    replication = fields(await cliCall(cli, port, ['info', 'replication']));
+  } catch (error) {
+    return { problem: `unreachable (${describe(error)})` };
+  }
+  const role = replication.get('role');
+  const state = cluster.get('cluster_state');
+  const assigned = Number(cluster.get('cluster_slots_assigned'));
+  const served = Number(cluster.get('cluster_slots_ok'));
+  const known = Number(cluster.get('cluster_known_nodes'));
+  const size = Number(cluster.get('cluster_size')); // masters that serve slots
+  const problems = [
+    state === 'ok' ? '' : `cluster_state:${state}`,
+    served === ALL_SLOTS && assigned === ALL_SLOTS ? '' : `${served}/${ALL_SLOTS} slots served, ${assigned} assigned`,
+    known === shape.nodes ? '' : `${known}/${shape.nodes} nodes known`,
+    size === shape.masters ? '' : `${size}/${shape.masters} masters serve slots`,
+    // A replica still syncing could not take over from its master.
+    role === 'slave' && replication.get('master_link_status') !== 'up' ? 'replica not linked to its master yet' : '',
+  ].filter(Boolean);
+  return { problem: problems.length ? problems.join(', ') : null, role };
+}
+
+async function waitUntilOk(cli: string, nodes: LocalRedisClusterNode[], shape: Shape, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // Every node, also one that is down: right after a master dies the others still say ok
     // until its silence outlasts the node timeout, so their word alone is not enough.
-    const reasons = await Promise.all(nodes.map((node) => notOkReason(cli, node.port, nodes.length)));
-    const problems = nodes.flatMap((node, i) => (reasons[i] ? [`127.0.0.1:${node.port} ${reasons[i]}`] : []));
+    const states = await Promise.all(nodes.map((node) => nodeState(cli, node.port, shape)));
+    const problems = nodes.flatMap((node, i) => (states[i]?.problem ? [`127.0.0.1:${node.port} ${states[i].problem}`] : []));
+    // Right after `--cluster create`, a node meant as a replica can still be an empty master for a moment.
+    const replicas = states.filter((state) => state.role === 'slave').length;
+    if (problems.length === 0 && replicas !== shape.replicas) problems.push(`${replicas}/${shape.replicas} replicas`);
     if (problems.length === 0) return;
     if (Date.now() >= deadline) throw new Error(`Redis Cluster not ok within ${timeoutMs / 1000} s:\n${problems.join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
