@@ -23,12 +23,13 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-export async function createHarness(opts: { partitions?: number; redisUrl?: string } = {}): Promise<Harness> {
+/** `redisUrl`: another Redis than the project's (`cluster`: a node of a Redis Cluster). */
+export async function createHarness(opts: { partitions?: number; redisUrl?: string; cluster?: boolean } = {}): Promise<Harness> {
   const partitions = opts.partitions ?? 4;
   const { logger } = captureLogs();
   const db = createDb({ url: process.env.DATABASE_URL ?? '', max: 5 });
   // The cluster project (see vitest.config.ts) runs these files against a Redis Cluster.
-  const cluster = !opts.redisUrl && process.env.REDIS_CLUSTER === 'true' ? [] : null;
+  const cluster = (opts.cluster ?? (!opts.redisUrl && process.env.REDIS_CLUSTER === 'true')) ? [] : null;
   const redis = createRedis({ url: opts.redisUrl ?? inject('redisUrl'), cluster, logger, name: 'test' });
   await redis.connect();
   const keys = createKeys(`${process.env.REDIS_KEY_PREFIX ?? 't'}:${randomBytes(3).toString('hex')}`);
