@@ -15,8 +15,9 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, ClaimTakenError, ConflictError, InvalidEventError } from '~/server/errors';
+import { AppError, ClaimTakenError, ConflictError, errorMessage, InvalidEventError } from '~/server/errors';
 import { report, type AppendOutcome, type Observer } from '~/server/observer';
+import { ClientClosedError, ClientOfflineError, ErrorReply, MaxCommandRedirectionsError, RootNodesUnavailableError, SocketClosedUnexpectedlyError, TimeoutError } from 'redis';
 import { nodeFor, sendRaw, type Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { AnyCatalogue } from './catalogue';
@@ -322,10 +323,47 @@ function readReply(raw: unknown): ScriptReply {
 /** Runs the script: sent as a raw command, since the typed `evalSha` costs two more promises and a parse on every append. */
 async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
   try {
-    return await sendRaw(redis, keys[0] ?? '', ['EVALSHA', APPEND_SHA, String(keys.length), ...keys, ...args]);
+    try {
+      return await sendRaw(redis, keys[0] ?? '', ['EVALSHA', APPEND_SHA, String(keys.length), ...keys, ...args]);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return await sendRaw(redis, keys[0] ?? '', ['EVAL', APPEND_SCRIPT, String(keys.length), ...keys, ...args]);
+    }
   } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return sendRaw(redis, keys[0] ?? '', ['EVAL', APPEND_SCRIPT, String(keys.length), ...keys, ...args]);
+    throw EventLogUnavailableError.from(error) ?? error;
+  }
+}
+
+/** Replies of a server that refuses a command for now: a cluster without this slot's master, a failover, a load from disk. */
+const REFUSED_FOR_NOW = /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY)\b/;
+
+/**
+ * Redis did not take the append: it is down or unreachable, or (on a cluster)
+ * the master of this organization's partition is. Other partitions' masters
+ * may still append. Said as it is: a refusal wrote nothing, while an
+ * unanswered script may have run.
+ */
+export class EventLogUnavailableError extends AppError {
+  constructor(
+    readonly written: 'nothing' | 'unknown',
+    cause: unknown,
+  ) {
+    super(
+      'UNAVAILABLE',
+      written === 'nothing'
+        ? `The event log cannot take changes right now (${errorMessage(cause)}); nothing was written. Try again shortly.`
+        : `The event log did not answer (${errorMessage(cause)}), so the change may or may not have been written. Retry with the same idempotency key.`,
+      { cause },
+    );
+  }
+
+  /** The error to throw for a failed append script, or null when it is not about Redis being unavailable. */
+  static from(error: unknown): EventLogUnavailableError | null {
+    if (error instanceof ErrorReply) return REFUSED_FOR_NOW.test(error.message) ? new EventLogUnavailableError('nothing', error) : null;
+    const unreached = error instanceof ClientOfflineError || error instanceof ClientClosedError || error instanceof RootNodesUnavailableError;
+    if (unreached) return new EventLogUnavailableError('nothing', error);
+    const unanswered = error instanceof TimeoutError || error instanceof SocketClosedUnexpectedlyError || error instanceof MaxCommandRedirectionsError;
+    return unanswered ? new EventLogUnavailableError('unknown', error) : null;
   }
 }
 
