@@ -86,6 +86,11 @@ export const envSchema = z
      * `provider-durable` (the provider promises it where Redis cannot show it), `accept-risk` (any).
      */
     EVENT_LOG_DURABILITY: z.enum(['require', 'provider-durable', 'accept-risk']).default('require'),
+    /**
+     * Replicas of a Redis master (or of each cluster master) that must have an append before the
+     * command is acknowledged (`WAIT`). 0 (default): none; a failover may then lose the last writes.
+     */
+    EVENT_LOG_REPLICAS: z.coerce.number().int().min(0).max(5).default(0),
     /** Number of event stream partitions. Changing it on a live system moves organizations between streams. */
     EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
     /**

@@ -27,6 +27,7 @@ export function writeSide(): WriteSide {
     partitions: env.EVENT_PARTITIONS,
     readYourWrites,
     durability: env.EVENT_LOG_DURABILITY,
+    replicas: env.EVENT_LOG_REPLICAS,
     guard: pairing,
     logger: commandLog,
     observer: metricsObserver(),

@@ -14,7 +14,7 @@ import { catalogue } from './catalogue';
 export type { AppendInput, AppendResult } from '~/server/events/append';
 
 export function eventStore(): EventStore {
-  return { redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS, durability: env.EVENT_LOG_DURABILITY, personalKeys: (subjects) => ensureKeys(db, subjects) };
+  return { redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS, durability: env.EVENT_LOG_DURABILITY, replicas: env.EVENT_LOG_REPLICAS, personalKeys: (subjects) => ensureKeys(db, subjects) };
 }
 
 export async function append(input: AppendInput): Promise<AppendResult> {

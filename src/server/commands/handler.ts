@@ -57,6 +57,8 @@ export interface WriteSide {
   readYourWrites: ReadYourWrites;
   /** Which Redis may take appends (see src/server/events/durability.ts); default `require`. */
   durability?: DurabilityPolicy;
+  /** Replicas each append must reach before it is acknowledged (see src/server/events/append.ts); default 0. */
+  replicas?: number;
   /** Checked before every command: the app passes the key space's pairing with its database (src/server/events/identity.ts). */
   guard?: () => Promise<unknown>;
   now?: () => Date;
@@ -160,7 +162,7 @@ function assertSameAggregate(result: AppendResult, aggregateId: string): void {
 
 /** Appends a decider's events at the loaded version, with the state after them stored beside the new version. */
 function appendDecided<S, C, D extends readonly EventDefinition[]>(
-  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'now' | 'observer' | 'personalKeys'>,
+  writeSide: Pick<WriteSide, 'redis' | 'keys' | 'partitions' | 'durability' | 'replicas' | 'now' | 'observer' | 'personalKeys'>,
   decider: Decider<S, C, D>,
   input: {
     organizationId: string;
@@ -173,9 +175,9 @@ function appendDecided<S, C, D extends readonly EventDefinition[]>(
     claims?: ReadonlyArray<{ scope: string; value: string; owner: string }>;
   },
 ): Promise<AppendResult> {
-  const { redis, keys, partitions, durability, now, observer, personalKeys } = writeSide;
+  const { redis, keys, partitions, durability, replicas, now, observer, personalKeys } = writeSide;
   return appendEvents(
-    { redis, keys, partitions, durability, now, observer, personalKeys, catalogue: catalogueOf(decider) },
+    { redis, keys, partitions, durability, replicas, now, observer, personalKeys, catalogue: catalogueOf(decider) },
     {
       organizationId: input.organizationId,
       actorId: input.actorId,

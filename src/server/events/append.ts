@@ -126,6 +126,11 @@ export interface EventStore {
   idempotencyTtlSeconds?: number;
   /** Which servers may take appends (see ./durability.ts). Default: only those that prove every write is on disk. */
   durability?: DurabilityPolicy;
+  /**
+   * Replicas that must have each append before it is acknowledged (`WAIT`); default 0. With
+   * replicas, a failover promotes one; an append it had not received would be lost with the old master.
+   */
+  replicas?: number;
   now?: () => Date;
   /** Told of every append's outcome and latency (metrics); never fails it. */
   observer?: Observer;
@@ -266,10 +271,12 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
     }
     case 'duplicate': {
       if (waitAof) await waitForAof(store.redis, scriptKeys[0] ?? '');
+      if (store.replicas) await waitForReplicas(store.redis, scriptKeys[0] ?? '', store.replicas);
       return storedAppendResult(partition, reply.stored);
     }
     case 'appended': {
       if (waitAof) await waitForAof(store.redis, scriptKeys[0] ?? '');
+      if (store.replicas) await waitForReplicas(store.redis, scriptKeys[0] ?? '', store.replicas);
       return { partition, positions: reply.ids.map((id) => ({ partition, id })), eventIds, types, versions, duplicate: false };
     }
   }
@@ -331,6 +338,23 @@ async function evalAppend(redis: Redis, keys: string[], args: string[]): Promise
     }
   } catch (error) {
     throw EventLogUnavailableError.from(error) ?? error;
+  }
+}
+
+/**
+ * Waits until `replicas` replicas of the master that took the append have it
+ * (`WAIT`, on the connection that appended), so a failover to one of them
+ * keeps it. Replication is asynchronous otherwise: Redis acknowledges a write
+ * before any replica has it.
+ */
+async function waitForReplicas(redis: Redis, stream: string, replicas: number): Promise<void> {
+  const node = await nodeFor(redis, stream);
+  const reached = Number(await node.sendCommand(['WAIT', String(replicas), '5000']));
+  if (reached < replicas) {
+    throw new AppError(
+      'UNAVAILABLE',
+      `The change was written but reached ${reached} of the ${replicas} Redis replicas it must be on within 5 s, so a failover could lose it. Retry with the same idempotency key.`,
+    );
   }
 }
 
