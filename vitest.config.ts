@@ -39,6 +39,8 @@ export default defineConfig({
           setupFiles: ['./test/support/setup-file.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // After the single-server suites: its worker processes and killed masters would load the machine under them.
+          sequence: { groupOrder: 1 },
         },
       },
       {
