@@ -7,41 +7,23 @@
  * of its own.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '~/server/errors';
 import { appendEvents, type EventStore } from '~/server/events/append';
 import { createRedis } from '~/server/redis/client';
 import { partitionOf } from '~/server/redis/keys';
 import { slotOf } from '~/server/redis/slots';
-import { startLocalRedisCluster, type LocalRedisCluster } from '../../scripts/lib/local-redis-cluster';
 import { counterIncremented } from '../support/event-core';
-import { createHarness, readLog, type Harness } from '../support/event-harness';
+import { readLog } from '../support/event-harness';
+import { ownCluster } from '../support/own-cluster';
 import { eventually } from '../support/log-capture';
 import { singleServer } from '../support/redis-node';
 
 const PARTITIONS = 4;
-let dir: string;
-let cluster: LocalRedisCluster;
-let h: Harness;
-let store: EventStore;
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'streamline-failover-'));
-  chmodSync(dir, 0o755);
-  cluster = await startLocalRedisCluster({ dir, replicasPerMaster: 1 });
-  h = await createHarness({ partitions: PARTITIONS, redisUrl: cluster.urls[0], cluster: true });
-  store = { ...h.store, replicas: 1 };
-});
-
-afterAll(async () => {
-  await h?.close();
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const own = ownCluster({ partitions: PARTITIONS, replicasPerMaster: 1 });
+/** Appends here wait for one replica. */
+const storeOf = (): EventStore => ({ ...own.harness().store, replicas: 1 });
 
 interface ClusterNodeView {
   id: string;
@@ -54,7 +36,7 @@ interface ClusterNodeView {
 
 /** The cluster as a live node sees it (CLUSTER NODES), skipping failed nodes. */
 async function topology(): Promise<ClusterNodeView[]> {
-  for (const node of cluster.nodes) {
+  for (const node of own.cluster().nodes) {
     const client = createRedis({ url: `redis://127.0.0.1:${node.port}`, logger: pino({ level: 'silent' }), name: 'test:topology', commandTimeoutMs: 1_000 });
     try {
       await client.connect();
@@ -82,7 +64,7 @@ async function topology(): Promise<ClusterNodeView[]> {
 }
 
 const handleOf = (port: number) => {
-  const node = cluster.nodes.find((n) => n.port === port);
+  const node = own.cluster().nodes.find((n) => n.port === port);
   if (!node) throw new Error(`no node on port ${port}`);
   return node;
 };
@@ -98,7 +80,7 @@ describe('one replica per master, appends that wait for it', () => {
   const acknowledged: string[] = [];
   const append = async (org: string) => {
     const expectedVersion = versions.get(org) ?? 0;
-    const result = await appendEvents(store, { organizationId: org, actorId: 'u1', streams: [{ aggregateId: org, expectedVersion, events: [counterIncremented.create({ by: 1, note: '' })] }] });
+    const result = await appendEvents(storeOf(), { organizationId: org, actorId: 'u1', streams: [{ aggregateId: org, expectedVersion, events: [counterIncremented.create({ by: 1, note: '' })] }] });
     versions.set(org, expectedVersion + 1);
     acknowledged.push(`${org}:${result.versions[org] ?? '?'}`);
   };
@@ -107,7 +89,7 @@ describe('one replica per master, appends that wait for it', () => {
     const org = organizationId(0);
     for (let i = 0; i < 20; i++) await append(org);
 
-    const slot = slotOf(h.keys.stream(0));
+    const slot = slotOf(own.harness().keys.stream(0));
     const master = (await topology()).find((n) => n.master && n.serves(slot));
     if (!master) throw new Error('no master for partition 0');
     await handleOf(master.port).kill();
@@ -115,7 +97,7 @@ describe('one replica per master, appends that wait for it', () => {
     // The replica is promoted (after cluster-node-timeout) and the client follows the new topology. The promoted
     // master has no replica of its own yet, so an append is written but not acknowledged: the typed error says so.
     const retried = () =>
-      appendEvents(store, { organizationId: org, actorId: 'u1', idempotencyKey: 'after-failover', streams: [{ aggregateId: org, expectedVersion: 20, events: [counterIncremented.create({ by: 1, note: '' })] }] });
+      appendEvents(storeOf(), { organizationId: org, actorId: 'u1', idempotencyKey: 'after-failover', streams: [{ aggregateId: org, expectedVersion: 20, events: [counterIncremented.create({ by: 1, note: '' })] }] });
     await eventually(
       async () => {
         const [outcome] = await Promise.allSettled([retried()]);
@@ -128,36 +110,36 @@ describe('one replica per master, appends that wait for it', () => {
     expect(promoted?.id).not.toBe(master.id);
 
     // Every acknowledged append survived the failover.
-    const logged = new Set((await readLog(h)).map((e) => `${e.envelope.aggregateId}:${e.envelope.aggregateVersion}`));
+    const logged = new Set((await readLog(own.harness())).map((e) => `${e.envelope.aggregateId}:${e.envelope.aggregateVersion}`));
     expect(acknowledged.filter((a) => !logged.has(a))).toEqual([]);
     expect(acknowledged).toHaveLength(20);
 
     // The old master comes back as the promoted one's replica; the same retry is now acknowledged, once.
     await handleOf(master.port).restart();
-    await cluster.waitForClusterOk();
+    await own.cluster().waitForClusterOk();
     await eventually(async () => (await Promise.allSettled([retried()]))[0]?.status === 'fulfilled', 30_000, 'the retry acknowledged');
     const result = await retried();
     expect(result.versions[org]).toBe(21);
-    expect((await readLog(h)).filter((e) => e.envelope.aggregateId === org)).toHaveLength(21);
+    expect((await readLog(own.harness())).filter((e) => e.envelope.aggregateId === org)).toHaveLength(21);
   });
 
   it('an append whose master has lost its replica is written but not acknowledged', { timeout: 60_000 }, async () => {
     // Partition 2: on another master than partition 0's (see docs/scaling.md for where partitions land).
     const org = organizationId(2);
     await append(org);
-    const slot = slotOf(h.keys.stream(2));
+    const slot = slotOf(own.harness().keys.stream(2));
     const nodes = await topology();
     const master = nodes.find((n) => n.master && n.serves(slot));
     const replica = nodes.find((n) => !n.master && n.of === master?.id);
     if (!replica) throw new Error('partition 2 has no replica');
     await handleOf(replica.port).kill();
     try {
-      const refused = appendEvents(store, { organizationId: org, actorId: 'u1', streams: [{ aggregateId: org, expectedVersion: versions.get(org) ?? 0, events: [counterIncremented.create({ by: 1, note: '' })] }] });
+      const refused = appendEvents(storeOf(), { organizationId: org, actorId: 'u1', streams: [{ aggregateId: org, expectedVersion: versions.get(org) ?? 0, events: [counterIncremented.create({ by: 1, note: '' })] }] });
       await expect(refused).rejects.toBeInstanceOf(AppError);
       await expect(refused).rejects.toThrow(/reached 0 of the 1 Redis replicas/);
     } finally {
       await handleOf(replica.port).restart();
-      await cluster.waitForClusterOk();
+      await own.cluster().waitForClusterOk();
     }
   });
 });

@@ -6,39 +6,21 @@
  * every partition go through again. Runs on a cluster of its own, so the
  * shared one stays whole for the other files.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendEvents, EventLogUnavailableError } from '~/server/events/append';
 import pino from 'pino';
 import { createRedis } from '~/server/redis/client';
 import { slotOf } from '~/server/redis/slots';
 import { partitionOf } from '~/server/redis/keys';
-import { startLocalRedisCluster, type LocalRedisCluster } from '../../scripts/lib/local-redis-cluster';
 import { counterIncremented } from '../support/event-core';
-import { createHarness, readLog, type Harness } from '../support/event-harness';
+import { readLog } from '../support/event-harness';
+import { ownCluster } from '../support/own-cluster';
 import { eventually } from '../support/log-capture';
 import { singleServer } from '../support/redis-node';
 
 const PARTITIONS = 4;
-let dir: string;
-let cluster: LocalRedisCluster;
-let h: Harness;
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'streamline-master-kill-'));
-  chmodSync(dir, 0o755);
-  cluster = await startLocalRedisCluster({ dir });
-  h = await createHarness({ partitions: PARTITIONS, redisUrl: cluster.urls[0], cluster: true });
-});
-
-afterAll(async () => {
-  await h?.close();
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const own = ownCluster({ partitions: PARTITIONS });
 
 /** An organization id in each partition. */
 function organizationPerPartition(): string[] {
@@ -57,15 +39,15 @@ describe('a master killed and restarted', () => {
     const versions = new Map<string, number>();
     const append = async (organizationId: string) => {
       const expectedVersion = versions.get(organizationId) ?? 0;
-      const result = await appendEvents(h.store, { organizationId, actorId: 'u1', streams: [{ aggregateId: organizationId, expectedVersion, events: [counterIncremented.create({ by: 1, note: '' })] }] });
+      const result = await appendEvents(own.harness().store, { organizationId, actorId: 'u1', streams: [{ aggregateId: organizationId, expectedVersion, events: [counterIncremented.create({ by: 1, note: '' })] }] });
       versions.set(organizationId, expectedVersion + 1);
       acknowledged.push(`${organizationId}:${result.versions[organizationId] ?? '?'}`);
     };
     for (let round = 0; round < 5; round++) for (const org of organizations) await append(org);
 
     // The master of partition 0's stream dies: SIGKILL, no chance to flush anything beyond its fsynced AOF.
-    const victim = await masterServing(slotOf(h.keys.stream(0)));
-    const onVictim = organizations.filter((org) => victim.serves(slotOf(h.keys.stream(partitionOf(org, PARTITIONS)))));
+    const victim = await masterServing(slotOf(own.harness().keys.stream(0)));
+    const onVictim = organizations.filter((org) => victim.serves(slotOf(own.harness().keys.stream(partitionOf(org, PARTITIONS)))));
     const elsewhere = organizations.filter((org) => !onVictim.includes(org));
     expect(elsewhere.length).toBeGreaterThan(0);
     await victim.node.kill();
@@ -87,11 +69,11 @@ describe('a master killed and restarted', () => {
     // An append whose reply was lost may have been written: count it only if it is in the log (below), never require it.
 
     await victim.node.restart();
-    await cluster.waitForClusterOk();
+    await own.cluster().waitForClusterOk();
     await eventually(async () => (await Promise.allSettled([append(organizations[0] ?? '')])).every((o) => o.status === 'fulfilled'), 30_000, 'appends to the restarted master');
     for (const org of organizations.slice(1)) await append(org);
 
-    const logged = new Set((await readLog(h)).map((e) => `${e.envelope.aggregateId}:${e.envelope.aggregateVersion}`));
+    const logged = new Set((await readLog(own.harness())).map((e) => `${e.envelope.aggregateId}:${e.envelope.aggregateVersion}`));
     const lost = acknowledged.filter((id) => !logged.has(id));
     expect(lost).toEqual([]);
     expect(acknowledged.length).toBeGreaterThanOrEqual(5 * PARTITIONS + PARTITIONS);
@@ -100,7 +82,7 @@ describe('a master killed and restarted', () => {
 
 /** The node handle of the master that serves `slot`, found from each node's own view (`myself` in CLUSTER NODES). */
 async function masterServing(slot: number) {
-  for (const node of cluster.nodes) {
+  for (const node of own.cluster().nodes) {
     const client = createRedis({ url: `redis://127.0.0.1:${node.port}`, logger: pino({ level: 'silent' }), name: 'test:topology' });
     await client.connect();
     try {
