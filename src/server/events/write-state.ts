@@ -20,6 +20,16 @@ export function encodeState(record: StateRecord): string {
   return JSON.stringify(record);
 }
 
+/** A stored state record, or null when it cannot be read as one. */
+export function parseStateRecord(raw: string): StateRecord | null {
+  try {
+    const record = stateRecord.safeParse(JSON.parse(raw));
+    return record.success ? record.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What the store holds of one aggregate: its version (0 = new) and its state record, if any. */
 export interface StoredAggregate {
   aggregateId: string;
