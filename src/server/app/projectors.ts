@@ -57,7 +57,7 @@ async function assertDrainLayout(partitions: number): Promise<void> {
 
 /** The app's projector runtime; `partitions` (default EVENT_PARTITIONS) is for a partition switch, which drains the old layout's. */
 export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number; logger?: Logger; partitions?: number } = {}) {
-  const { partitions = env.EVENT_PARTITIONS, ...rest } = options;
+  const { partitions, ...rest } = options;
   return createProjectorRuntime({
     logger,
     ...rest,
@@ -66,12 +66,12 @@ export function createAppRuntime(workerId: string, options: { batchSize?: number
     keys,
     catalogue,
     projectors,
-    partitions,
+    partitions: partitions ?? env.EVENT_PARTITIONS,
     workerId,
     observer: metricsObserver(),
     guard: async () => {
       await assertPaired({ db, redis: getRedis(), keys });
-      await assertDrainLayout(partitions);
+      await assertDrainLayout(partitions ?? env.EVENT_PARTITIONS);
     },
   });
 }

@@ -15,7 +15,7 @@ import { partitionLayouts } from '~/server/db/partition-layouts-schema';
 import type { Db } from '~/server/db/client';
 
 /** Anything that runs a Drizzle select: the database or a transaction. */
-type Reader = Pick<Db, 'select'>;
+type Reader = Pick<Db, 'select' | 'selectDistinct'>;
 
 export interface EndedEpoch {
   epoch: number;
@@ -43,6 +43,12 @@ export function logSegments(ended: ReadonlyArray<EndedEpoch>, current: number): 
   }
   for (let partition = 0; partition < current; partition++) segments.push({ partition, upTo: null });
   return segments;
+}
+
+/** Every partition count the log has been laid out in (empty before the first switch). */
+export async function partitionCountsEverUsed(db: Reader): Promise<number[]> {
+  const rows = await db.selectDistinct({ partitions: partitionLayouts.partitions }).from(partitionLayouts);
+  return rows.map((r) => r.partitions);
 }
 
 /** How many partition streams the log has ever used: the highest partition of any layout, plus one. */
