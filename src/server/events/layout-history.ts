@@ -10,7 +10,7 @@
  * within one stream key, so a position in a partition stays valid across
  * epochs.
  */
-import { asc, isNotNull, sql } from 'drizzle-orm';
+import { asc, desc, isNotNull, sql } from 'drizzle-orm';
 import { partitionLayouts } from '~/server/db/partition-layouts-schema';
 import type { Db } from '~/server/db/client';
 
@@ -43,6 +43,12 @@ export function logSegments(ended: ReadonlyArray<EndedEpoch>, current: number): 
   }
   for (let partition = 0; partition < current; partition++) segments.push({ partition, upTo: null });
   return segments;
+}
+
+/** The epoch the database's history says is current (its last row), or null before the first switch. */
+export async function currentEpoch(db: Reader): Promise<{ epoch: number; partitions: number } | null> {
+  const [row] = await db.select({ epoch: partitionLayouts.epoch, partitions: partitionLayouts.partitions }).from(partitionLayouts).orderBy(desc(partitionLayouts.epoch)).limit(1);
+  return row ?? null;
 }
 
 /** Every partition count the log has been laid out in (empty before the first switch). */

@@ -28,7 +28,7 @@ import { MAX_PARTITIONS, type Keys } from '~/server/redis/keys';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './append';
 import type { AnyDecider } from './decider';
 import { carryWriteSide, type CarryCounts } from './layout-carry';
-import { recordEpochEnd } from './layout-history';
+import { currentEpoch, recordEpochEnd } from './layout-history';
 import { frozenValue, layoutValue, readLayoutRecord, recordLayout, setPartitionLayouts, writeLayoutRecord, type LayoutRecord } from './layout';
 
 /** A projector not yet past the tip of an old partition. */
@@ -87,7 +87,12 @@ export async function switchPartitions(deps: SwitchDeps, to: number, opts: { tim
     }
     const refusal = await preflight(deps, record);
     if (refusal) return refuse(refusal);
-    record = { ...record, switching: { to, phase: 'frozen', startedAt: (deps.now?.() ?? new Date()).toISOString(), cutoffs: null } };
+    // Redis may have lost its data since the last switch (and the layout been recorded again, at epoch 0): the database's history knows the epoch.
+    const history = await currentEpoch(deps.db);
+    if (history && history.partitions !== from) {
+      return refuse(`Redis records ${from} partitions, but the database's layout history ends with ${history.partitions} (epoch ${history.epoch}): run every process with EVENT_PARTITIONS=${history.partitions}, or find out which is right, before switching.`);
+    }
+    record = { ...record, epoch: Math.max(record.epoch, history?.epoch ?? 0), switching: { to, phase: 'frozen', startedAt: (deps.now?.() ?? new Date()).toISOString(), cutoffs: null } };
     await writeLayoutRecord(deps.redis, deps.keys, record);
   }
 
