@@ -22,7 +22,7 @@ import type { Db } from '~/server/db/client';
 import { eventLog } from '~/server/db/event-core-schema';
 import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
-import { parseIdempotencyIndexEntry, storedResultWithPartition } from './append';
+import { parseIdempotencyIndexEntry, storedResultWithPartition } from './idempotency-records';
 import type { AnyDecider, HeldClaim } from './decider';
 import { parseStateRecord } from './write-state';
 

@@ -25,7 +25,7 @@
 import type { Db } from '~/server/db/client';
 import type { Redis } from '~/server/redis/client';
 import { MAX_PARTITIONS, type Keys } from '~/server/redis/keys';
-import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './append';
+import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './idempotency-records';
 import type { AnyDecider } from './decider';
 import { carryWriteSide, type CarryCounts } from './layout-carry';
 import { currentEpoch, recordEpochEnd } from './layout-history';
