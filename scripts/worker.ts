@@ -3,6 +3,8 @@
  * many as you like: they share the partitions through leases, and when one
  * dies the others take its partitions over within the lease time.
  * SIGINT/SIGTERM finish the current batch, release the leases and exit.
+ * It refuses to start (one line, exit 1) when EVENT_PARTITIONS is not the
+ * count the event log is laid out in, or a partition switch is under way.
  * With WORKER_METRICS_PORT it serves its own /metrics (see the README's Metrics).
  * It also runs the read-model rebuilds requested from the operations page
  * (one at a time, beside the drain; looked for every 5 s); stopping the
@@ -27,9 +29,12 @@ runMain(async () => {
   const { db } = await import('../src/server/db');
   const { probeDurability } = await import('../src/server/events/durability');
   const { serveMetrics } = await import('../src/server/metrics-server');
+  const { assertLayout } = await import('../src/server/events/layout');
 
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const redis = getRedis();
+  // A worker with another partition count than the log's (or started during a switch) says so and exits, before it holds anything.
+  await assertLayout(redis, keys, env.EVENT_PARTITIONS);
   const blocking = createAppBlockingReads('streamline:worker-wait');
   const durability = await probeDurability(redis);
   if (durability.class === 'unsafe') {

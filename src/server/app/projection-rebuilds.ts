@@ -10,6 +10,7 @@
 import { env } from '~/env';
 import { db } from '~/server/db';
 import { assertPaired } from '~/server/events/identity';
+import { assertLayout } from '~/server/events/layout';
 import { logger } from '~/server/logger';
 import { rebuildableProjector, rebuildableProjectors, rebuildProjection, type RebuildProgress, type RebuildResult } from '~/server/projectors/rebuild';
 import { listRebuilds, recordRebuild, requestRebuild, startRebuild, type ProjectionRebuild } from '~/server/projectors/rebuild-records';
@@ -20,7 +21,9 @@ import { projectors } from './projectors';
 /** The projectors a rebuild accepts, by name: every read model, not the archive or reactors. */
 export const rebuildableNames: ReadonlyArray<string> = rebuildableProjectors(projectors).map((p) => p.name);
 
-function rebuild(name: string, onProgress: (progress: RebuildProgress) => void, signal?: AbortSignal): Promise<RebuildResult> {
+async function rebuild(name: string, onProgress: (progress: RebuildProgress) => void, signal?: AbortSignal): Promise<RebuildResult> {
+  // The log is read up to the current layout's partitions: a process with another count would miss some.
+  await assertLayout(getRedis(), keys, env.EVENT_PARTITIONS);
   return rebuildProjection({ db, redis: getRedis(), keys, catalogue, partitions: env.EVENT_PARTITIONS, projectors, name, logger, onProgress, signal });
 }
 

@@ -13,6 +13,7 @@ import { db } from '~/server/db';
 import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import { compareStreamIds, type Position } from '~/server/events/envelope';
 import { assertPaired } from '~/server/events/identity';
+import { assertLayout } from '~/server/events/layout';
 import { logger } from '~/server/logger';
 import { metricsObserver } from '~/server/metrics';
 import { activityProjector } from '~/server/modules/activity/read-models/feed';
@@ -39,19 +40,39 @@ export const projectors: ReadonlyArray<Projector> = [
 
 export const projectorNames = projectors.map((p) => p.name);
 
-export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number; logger?: Logger } = {}) {
+/** How long a drain trusts its last look at the partition layout (one GET then, none between). */
+const LAYOUT_TRUSTED_MS = 5_000;
+const layoutCheckedAt = new Map<number, number>();
+
+/**
+ * Drains refuse, with the layout's clear error, when this process's count is
+ * not the recorded one (a switch happened under it); draining the old
+ * partitions while a switch waits for them is allowed.
+ */
+async function assertDrainLayout(partitions: number): Promise<void> {
+  if (Date.now() - (layoutCheckedAt.get(partitions) ?? 0) < LAYOUT_TRUSTED_MS) return;
+  await assertLayout(getRedis(), keys, partitions, { draining: true });
+  layoutCheckedAt.set(partitions, Date.now());
+}
+
+/** The app's projector runtime; `partitions` (default EVENT_PARTITIONS) is for a partition switch, which drains the old layout's. */
+export function createAppRuntime(workerId: string, options: { batchSize?: number; leaseMs?: number; logger?: Logger; partitions?: number } = {}) {
+  const { partitions, ...rest } = options;
   return createProjectorRuntime({
     logger,
-    ...options,
+    ...rest,
     db,
     redis: getRedis(),
     keys,
     catalogue,
     projectors,
-    partitions: env.EVENT_PARTITIONS,
+    partitions: partitions ?? env.EVENT_PARTITIONS,
     workerId,
     observer: metricsObserver(),
-    guard: () => assertPaired({ db, redis: getRedis(), keys }),
+    guard: async () => {
+      await assertPaired({ db, redis: getRedis(), keys });
+      await assertDrainLayout(partitions ?? env.EVENT_PARTITIONS);
+    },
   });
 }
 

@@ -25,7 +25,7 @@ import type { DurabilityPolicy } from '~/server/events/durability';
 import { uuidv7 } from '~/server/events/uuid';
 import { readAggregates, WriteStateError, type StoredAggregate } from '~/server/events/write-state';
 import type { Redis } from '~/server/redis/client';
-import type { Keys } from '~/server/redis/keys';
+import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { Observer } from '~/server/observer';
 
 /** What every mutation returns: the aggregate, whether anything changed, where its last event sits, and whether read models have it yet. */
@@ -176,6 +176,8 @@ function appendDecided<S, C, D extends readonly EventDefinition[]>(
   },
 ): Promise<AppendResult> {
   const { redis, keys, partitions, durability, replicas, now, observer, personalKeys } = writeSide;
+  const next = fold(decider, input.state, input.events);
+  assertClaimsHeld(decider, next, input.organizationId, partitions, input.claims ?? []);
   return appendEvents(
     { redis, keys, partitions, durability, replicas, now, observer, personalKeys, catalogue: catalogueOf(decider) },
     {
@@ -189,11 +191,37 @@ function appendDecided<S, C, D extends readonly EventDefinition[]>(
           aggregateId: input.stored.aggregateId,
           expectedVersion: input.stored.version,
           events: input.events,
-          state: { type: decider.name, value: fold(decider, input.state, input.events) },
+          state: { type: decider.name, value: next },
         },
       ],
     },
   );
+}
+
+/**
+ * A command's claims must be claims its aggregate holds in its new state
+ * (`decider.claims`), so that they can be found from the state alone (a
+ * partition switch moves them so); a value-placed claim must be appended in
+ * the value's own partition, where every other claimant meets it.
+ * Programming errors, thrown before anything is written.
+ */
+function assertClaimsHeld<S>(
+  decider: Pick<Decider<S>, 'name' | 'claims'>,
+  state: S,
+  organizationId: string,
+  partitions: number,
+  claims: ReadonlyArray<{ scope: string; value: string }>,
+): void {
+  if (claims.length === 0) return;
+  if (!decider.claims) throw new Error(`Commands of ${decider.name} claim values, so its decider must list the claims a state holds: add claims(state).`);
+  const held = decider.claims(state);
+  for (const claim of claims) {
+    const found = held.find((h) => h.scope === claim.scope && h.value === claim.value);
+    if (!found) throw new Error(`A ${decider.name} command claims ${claim.scope} "${claim.value}", which the ${decider.name} decider's claims(state) does not list.`);
+    if (found.partitionBy === 'value' && partitionOf(claim.value, partitions) !== partitionOf(organizationId, partitions)) {
+      throw new Error(`${claim.scope} "${claim.value}" is claimed in its value's partition, and organization ${organizationId} is not in it.`);
+    }
+  }
 }
 
 /** Reads the stored state of a decider's aggregate (its initial state when new). */

@@ -2,12 +2,16 @@
  * `appendEvents`: the only way events enter the log. One Lua script does it
  * atomically on one partition (all its keys share the partition's hash tag):
  *
+ *   0. layout: the partition must belong to the layout this process appends
+ *      under (./layout.ts), else nothing is written: another count would put
+ *      the organization's events and keys in the wrong partition;
  *   1. idempotency: a key seen before returns the first result, appends nothing;
  *   2. optimistic concurrency: every aggregate must be at its expected version,
  *      else CONFLICT and nothing is written;
  *   3. unique claims: a value held by another owner fails the whole append;
  *   4. XADD of every event, new aggregate versions and write-side states
- *      (see ./decider.ts), claims, and the idempotency result (with a TTL).
+ *      (see ./decider.ts), claims, and the idempotency result (with a TTL,
+ *      listed in the partition's idempotency index until it expires).
  *
  * Then it waits for persistence: WAITAOF where the server has it (Redis 7.2+);
  * otherwise the server must run with `appendfsync always`, which fsyncs before
@@ -25,29 +29,40 @@ import { isValidatedDraft, type EventDefinition, type EventDraft } from './defin
 import { seal } from './personal';
 import { assertDurable, type DurabilityPolicy } from './durability';
 import { encodeState } from './write-state';
+import { assertPartitionLayout, fillPartitionLayout, layoutValue } from './layout';
+import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, idempotencyIndexEntry, storedAppendResult } from './idempotency-records';
+
+export { storedAppendResult } from './idempotency-records';
 import type { Position, RawEnvelope } from './envelope';
 import { uuidv7 } from './uuid';
 
-// KEYS: the stream; each aggregate's version and state; each claim; the idempotency record, only when the command has a key.
-// ARGV: aggregate count, claim count, the claims' owner; each aggregate's expected version, new version and state ('' = none);
-// the envelopes; then, only with an idempotency key, the record's TTL and the result's meta.
+// KEYS: the stream; the partition's layout key; each aggregate's version and state; each claim; the idempotency record and
+// the partition's idempotency index, only when the command has a key.
+// ARGV: aggregate count, claim count, the claims' owner, the layout this process appends under ("4"); each aggregate's
+// expected version, new version and state ('' = none); the envelopes; then, only with an idempotency key, the record's TTL,
+// its index entry and the result's meta.
 // Only what the command uses is passed: every argument costs on both ends, on every append.
 const APPEND_SCRIPT = `
+local layout = redis.call('GET', KEYS[2])
+if layout ~= ARGV[4] then
+  if not layout then return {-3} end
+  return {-4, layout}
+end
 local n_aggs = tonumber(ARGV[1])
 local n_claims = tonumber(ARGV[2])
 local owner = ARGV[3]
-local aggs_at = 4
+local aggs_at = 5
 local events_at = aggs_at + n_aggs * 3
-local claims_at = 1 + n_aggs * 2
+local claims_at = 2 + n_aggs * 2
 local idem = KEYS[claims_at + n_claims + 1]
 local n_events = #ARGV - events_at + 1
 if idem then
-  n_events = n_events - 2
+  n_events = n_events - 3
   local previous = redis.call('GET', idem)
   if previous then return {0, previous} end
 end
 for i = 1, n_aggs do
-  local current = tonumber(redis.call('GET', KEYS[i * 2]) or '0')
+  local current = tonumber(redis.call('GET', KEYS[1 + i * 2]) or '0')
   local expected = tonumber(ARGV[aggs_at + (i - 1) * 3])
   if current ~= expected then return {-1, i, current} end
 end
@@ -60,10 +75,10 @@ for i = 1, n_events do
   reply[i + 1] = redis.call('XADD', KEYS[1], '*', 'e', ARGV[events_at + i - 1])
 end
 for i = 1, n_aggs do
-  redis.call('SET', KEYS[i * 2], ARGV[aggs_at + (i - 1) * 3 + 1])
+  redis.call('SET', KEYS[1 + i * 2], ARGV[aggs_at + (i - 1) * 3 + 1])
   local state = ARGV[aggs_at + (i - 1) * 3 + 2]
   -- A state never outlives the version it belongs to: no new state, no old one either.
-  if state == '' then redis.call('DEL', KEYS[i * 2 + 1]) else redis.call('SET', KEYS[i * 2 + 1], state) end
+  if state == '' then redis.call('DEL', KEYS[2 + i * 2]) else redis.call('SET', KEYS[2 + i * 2], state) end
 end
 for i = 1, n_claims do
   redis.call('SET', KEYS[claims_at + i], owner)
@@ -71,7 +86,13 @@ end
 if idem then
   local ids = {}
   for i = 1, n_events do ids[i] = reply[i + 1] end
-  redis.call('SET', idem, cjson.encode({ids = ids, meta = ARGV[#ARGV]}), 'EX', tonumber(ARGV[#ARGV - 1]))
+  local ttl = tonumber(ARGV[#ARGV - 2])
+  redis.call('SET', idem, cjson.encode({ids = ids, meta = ARGV[#ARGV]}), 'EX', ttl)
+  -- Indexed until it expires, so a partition switch finds every live record without scanning (expired entries go as new ones come).
+  local index = KEYS[claims_at + n_claims + 2]
+  local now = tonumber(redis.call('TIME')[1])
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+  redis.call('ZADD', index, now + ttl, ARGV[#ARGV - 1])
 end
 return reply
 `;
@@ -142,17 +163,6 @@ export interface EventStore {
   personalKeys?: (subjects: ReadonlyArray<string>) => Promise<ReadonlyMap<string, Buffer>>;
 }
 
-const storedResult = z.object({ ids: z.array(z.string()), meta: z.string() });
-// `types` joined the stored result later: a result stored without them reads as "types unknown" ([]).
-const resultMeta = z.object({ eventIds: z.array(z.string()), types: z.array(z.string()).default([]), versions: z.record(z.string(), z.number()) });
-
-/** The first result of an idempotent append, as the script stored it. */
-export function storedAppendResult(partition: number, stored: string): AppendResult {
-  const result = storedResult.parse(JSON.parse(stored));
-  const meta = resultMeta.parse(JSON.parse(result.meta));
-  return { partition, positions: result.ids.map((id) => ({ partition, id })), eventIds: meta.eventIds, types: meta.types, versions: meta.versions, duplicate: true };
-}
-
 const MAX_EVENTS_PER_APPEND = 100;
 const MAX_ENVELOPE_BYTES = 64 * 1024;
 
@@ -183,7 +193,7 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
   const claims = input.claims ?? [];
 
   // The script's keys and arguments are built as the drafts are checked (layout: see APPEND_SCRIPT).
-  const scriptKeys = [keys.stream(partition)];
+  const scriptKeys = [keys.stream(partition), keys.layout(partition)];
   const aggregateArgs: string[] = [];
   const envelopes: string[] = [];
   const eventIds: string[] = [];
@@ -250,17 +260,31 @@ async function append(store: EventStore, input: AppendInput): Promise<AppendResu
     if (claim.owner !== owner) throw new InvalidEventError('All claims of one append must have one owner.');
     scriptKeys.push(keys.claim(partition, claim.scope, claim.value));
   }
-  const args = [String(streams.length), String(claims.length), owner, ...aggregateArgs, ...envelopes];
+  const args = [String(streams.length), String(claims.length), owner, layoutValue(store.partitions), ...aggregateArgs, ...envelopes];
   if (input.idempotencyKey) {
-    scriptKeys.push(keys.idempotency(partition, organizationId, input.idempotencyKey));
+    scriptKeys.push(keys.idempotency(partition, organizationId, input.idempotencyKey), keys.idempotencyIndex(partition));
     // Stored only for idempotent commands: what a retry is answered with.
-    args.push(String(store.idempotencyTtlSeconds ?? 86_400), JSON.stringify({ eventIds, types, versions }));
+    args.push(
+      String(store.idempotencyTtlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS),
+      idempotencyIndexEntry(organizationId, input.idempotencyKey),
+      JSON.stringify({ eventIds, types, versions, partition }),
+    );
   }
 
   // Asked before the script runs: if the question fails, or the answer is no, nothing has been written.
   const { waitAof } = await assertDurable(store.redis, store.durability ?? 'require');
-  const reply = readReply(await evalAppend(store.redis, scriptKeys, args));
+  let reply = readReply(await evalAppend(store.redis, scriptKeys, args));
+  if (reply.kind === 'unrecorded') {
+    // A fresh key space (or partition): record the layout, then the script runs again. Once per partition and key space.
+    await fillPartitionLayout(store.redis, keys, store.partitions, partition);
+    reply = readReply(await evalAppend(store.redis, scriptKeys, args));
+  }
   switch (reply.kind) {
+    case 'unrecorded':
+      throw new Error(`The layout of partition ${partition} could not be recorded in Redis; try again.`);
+    case 'layout':
+      assertPartitionLayout(reply.value, store.partitions);
+      throw new Error(`Partition ${partition} refused the append for its layout "${reply.value}".`); // unreachable: the value differs, so the line above threw
     case 'conflict': {
       const stream = streams[reply.index - 1];
       throw new ConflictError(stream?.aggregateId ?? '?', stream?.expectedVersion ?? -1, reply.actual);
@@ -310,6 +334,8 @@ function isoNow(): string {
 }
 
 type ScriptReply =
+  | { kind: 'unrecorded' }
+  | { kind: 'layout'; value: string }
   | { kind: 'appended'; ids: string[] }
   | { kind: 'duplicate'; stored: string }
   | { kind: 'conflict'; index: number; actual: number }
@@ -323,6 +349,8 @@ function readReply(raw: unknown): ScriptReply {
     if (status === 0 && typeof rest[0] === 'string') return { kind: 'duplicate', stored: rest[0] };
     if (status === -1 && typeof rest[0] === 'number' && typeof rest[1] === 'number') return { kind: 'conflict', index: rest[0], actual: rest[1] };
     if (status === -2 && typeof rest[0] === 'number') return { kind: 'claim-taken', index: rest[0] };
+    if (status === -3) return { kind: 'unrecorded' };
+    if (status === -4 && typeof rest[0] === 'string') return { kind: 'layout', value: rest[0] };
   }
   throw new Error(`Unexpected reply from the append script: ${JSON.stringify(raw)}`);
 }

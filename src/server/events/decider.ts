@@ -4,6 +4,7 @@
  *   initialState                  the state before the aggregate's first event
  *   evolve(state, event)          the state after one of its events (pure)
  *   decide(command, state, ctx)   the events a command causes, or a domain error (pure)
+ *   claims(state)                 the unique values the aggregate holds (only if its commands claim any)
  *
  * The event store keeps every aggregate's state (the fold of `evolve`) beside
  * its version, written by the same atomic script that appends its events, so
@@ -29,6 +30,19 @@ export interface CommandContext {
   now: Date;
 }
 
+/**
+ * A unique value an aggregate holds (see `claims` in appendEvents). Where it
+ * lives: in its organization's partition (`organization`, the default: unique
+ * within the organization), or in the partition of the value itself
+ * (`value`: unique across organizations; the command must then come from an
+ * organization in that partition, as a new organization's id is drawn to be).
+ */
+export interface HeldClaim {
+  scope: string;
+  value: string;
+  partitionBy?: 'organization' | 'value';
+}
+
 export interface Decider<S = unknown, C = never, D extends readonly EventDefinition[] = readonly EventDefinition[]> {
   /** The aggregate type, e.g. "task"; stored with the state, so an id of another type is never decided on. */
   readonly name: string;
@@ -39,6 +53,13 @@ export interface Decider<S = unknown, C = never, D extends readonly EventDefinit
   readonly initialState: S;
   evolve(state: S, event: DecidedEvent<D>): S;
   decide(command: C, state: S, context: CommandContext): ReadonlyArray<DecidedEvent<D>>;
+  /**
+   * The claims an aggregate in `state` holds. Required of a decider whose
+   * commands claim values: a command's claims must be among them (checked as
+   * it appends), so the claims can be found again from the state alone, as a
+   * partition switch does when it moves them (./layout-switch.ts).
+   */
+  claims?(state: S): ReadonlyArray<HeldClaim>;
 }
 
 /** A decider of any state, command and events, as the machinery handles it. */
@@ -48,6 +69,7 @@ export interface AnyDecider {
   readonly state: z.ZodType;
   readonly initialState: unknown;
   evolve(state: unknown, event: { type: string; data: unknown }): unknown;
+  claims?(state: unknown): ReadonlyArray<HeldClaim>;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;

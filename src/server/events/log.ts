@@ -36,14 +36,27 @@ export function envelopeOfRow(row: typeof eventLog.$inferSelect): RawEnvelope {
   };
 }
 
-export async function* readPartitionLog(opts: { db: Db; redis: Redis; keys: Keys; partition: number }): AsyncGenerator<LogEntry[]> {
-  let last = '0-0';
-  let after: { ms: bigint; seq: bigint } | null = null;
+/**
+ * The partition's log after `after` (default: from the start) up to `upTo`
+ * (inclusive; default: the tip), in pages: one stretch of the whole log
+ * (./layout-history.ts says which stretches, in which order).
+ */
+export async function* readPartitionLog(opts: { db: Db; redis: Redis; keys: Keys; partition: number; after?: string; upTo?: string | null }): AsyncGenerator<LogEntry[]> {
+  let last = opts.after ?? '0-0';
+  let after = position(last);
+  const upTo = opts.upTo ?? null;
+  const end = upTo === null ? null : position(upTo);
   for (;;) {
     const rows = await opts.db
       .select()
       .from(eventLog)
-      .where(and(eq(eventLog.partition, opts.partition), after ? sql`(${eventLog.streamMs}, ${eventLog.streamSeq}) > (${after.ms}, ${after.seq})` : undefined))
+      .where(
+        and(
+          eq(eventLog.partition, opts.partition),
+          sql`(${eventLog.streamMs}, ${eventLog.streamSeq}) > (${after.ms}, ${after.seq})`,
+          end ? sql`(${eventLog.streamMs}, ${eventLog.streamSeq}) <= (${end.ms}, ${end.seq})` : undefined,
+        ),
+      )
       .orderBy(asc(eventLog.streamMs), asc(eventLog.streamSeq))
       .limit(PAGE);
     const tail = rows.at(-1);
@@ -52,11 +65,18 @@ export async function* readPartitionLog(opts: { db: Db; redis: Redis; keys: Keys
     last = tail.streamId;
     after = { ms: tail.streamMs, seq: tail.streamSeq };
   }
+  if (upTo !== null && compareStreamIds(last, upTo) >= 0) return;
   for (;;) {
-    const entries = (await opts.redis.xRange(opts.keys.stream(opts.partition), `(${last}`, '+', { COUNT: PAGE })) ?? [];
+    const entries = (await opts.redis.xRange(opts.keys.stream(opts.partition), `(${last}`, upTo ?? '+', { COUNT: PAGE })) ?? [];
     const tail = entries.at(-1);
     if (!tail) return;
     yield entries.filter((entry) => compareStreamIds(entry.id, last) > 0).map((entry) => ({ id: entry.id, fields: entry.message }));
     last = tail.id;
   }
+}
+
+/** A stream id as the archive's two ordering columns. */
+function position(id: string): { ms: bigint; seq: bigint } {
+  const [ms, seq] = id.split('-');
+  return { ms: BigInt(ms ?? '0'), seq: BigInt(seq ?? '0') };
 }

@@ -11,12 +11,23 @@ import { z } from 'zod';
 import { AppError } from '~/server/errors';
 import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
+import { assertPartitionLayout } from './layout';
 
 const stateRecord = z.object({ type: z.string(), organizationId: z.string(), value: z.unknown() });
 export type StateRecord = z.output<typeof stateRecord>;
 
 export function encodeState(record: StateRecord): string {
   return JSON.stringify(record);
+}
+
+/** A stored state record, or null when it cannot be read as one. */
+export function parseStateRecord(raw: string): StateRecord | null {
+  try {
+    const record = stateRecord.safeParse(JSON.parse(raw));
+    return record.success ? record.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What the store holds of one aggregate: its version (0 = new) and its state record, if any. */
@@ -35,7 +46,13 @@ export interface ReadAggregatesResult {
   previous: string | null;
 }
 
-/** Reads versions and states of aggregates of one organization, the partition's lease holder and an earlier result, in one MGET. */
+/**
+ * Reads versions and states of aggregates of one organization, the
+ * partition's lease holder and an earlier result, in one MGET; with them the
+ * partition's layout key, so a process with another partition count (or a
+ * partition frozen by a switch) is refused here with a clear error, before it
+ * decides on state it would have looked for in the wrong partition.
+ */
 export async function readAggregates(
   store: { redis: Redis; keys: Keys; partitions: number },
   organizationId: string,
@@ -45,7 +62,8 @@ export async function readAggregates(
   const partition = partitionOf(organizationId, store.partitions);
   const names = aggregateIds.flatMap((id) => [store.keys.version(partition, id), store.keys.state(partition, id)]);
   const idempotency = idempotencyKey === undefined ? [] : [store.keys.idempotency(partition, organizationId, idempotencyKey)];
-  const values = await store.redis.mGet([...names, store.keys.lease(partition), ...idempotency]);
+  const values = await store.redis.mGet([...names, store.keys.lease(partition), ...idempotency, store.keys.layout(partition)]);
+  assertPartitionLayout(values.at(-1), store.partitions);
   const aggregates = aggregateIds.map((aggregateId, i) => {
     const version = Number(values[i * 2] ?? 0);
     const raw = values[i * 2 + 1];

@@ -8,7 +8,8 @@
  *    (`projector.tables`), and of the checkpoint and dead-letter tables, in a
  *    schema of their own, `rebuild_<projector>` (./rebuild-tables.ts).
  * 2. **Catch up.** Each partition's log, from the archive (`event_log`) and
- *    then the stream tail beyond it (./log-source.ts), goes through the very
+ *    then the stream tail beyond it (./log-source.ts), epoch by epoch after
+ *    partition switches (~/server/events/layout-history.ts), goes through the very
  *    batch transaction the runtime uses (./apply-batch.ts) with `search_path`
  *    pointing at the shadow schema: the same handlers write the shadow
  *    tables, a shadow checkpoint advances with them, and a poison event is
@@ -38,6 +39,8 @@ import type { Db } from '~/server/db/client';
 import { projectorCheckpoints } from '~/server/db/event-core-schema';
 import type { AnyCatalogue } from '~/server/events/catalogue';
 import { AppError } from '~/server/errors';
+import { compareStreamIds } from '~/server/events/envelope';
+import { endedEpochs, logSegments, partitionsEverUsed, type LogSegment } from '~/server/events/layout-history';
 import type { Redis } from '~/server/redis/client';
 import type { Keys } from '~/server/redis/keys';
 import { applyBatch, type BatchDeps, type Transactor } from './apply-batch';
@@ -115,10 +118,14 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildRe
 }
 
 async function rebuildLocked(opts: RebuildOptions, projector: Projector, started: number): Promise<RebuildResult> {
-  const { db, partitions } = opts;
+  const { db } = opts;
   const log = opts.logger.child({ component: 'rebuild', projector: projector.name });
   const shadow = shadowSchemaOf(projector.name);
   const tables = await liveTables(db, projector.tables);
+  // After partition switches: every stream the log ever used, read epoch by epoch.
+  const ended = await endedEpochs(db);
+  const partitions = partitionsEverUsed(ended, opts.partitions);
+  const segments = logSegments(ended, opts.partitions);
   const progress = trackProgress(await streamLengths(opts.redis, opts.keys, partitions), opts.onProgress);
   await createShadow(db, { shadow, tables, projector: projector.name, partitions });
   log.info({ tables: projector.tables, shadow }, 'rebuild started');
@@ -132,10 +139,10 @@ async function rebuildLocked(opts: RebuildOptions, projector: Projector, started
       contiguousRun: async (_partition, _afterId, entries) => entries,
     };
     const positions = Array.from({ length: partitions }, () => '0-0');
-    const source: Source = { opts, projector, deps, reader: db };
+    const source: Source = { opts, projector, deps, reader: db, partitions, segments };
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       let found = 0;
-      for (let partition = 0; partition < partitions; partition++) found += await catchUp(source, partition, positions, progress.add);
+      for (const segment of segments) found += await catchUp(source, segment, positions, progress.add);
       progress.refresh(await streamLengths(opts.redis, opts.keys, partitions));
       log.info({ pass, events: found }, 'catch-up pass');
       if (found < NEAR_TIP) break;
@@ -160,16 +167,22 @@ interface Source {
   deps: BatchDeps;
   /** Reads the archive: the database, or the switch's transaction. */
   reader: Pick<Tx, 'select'>;
+  /** Every partition the log ever used, and the order its stretches are read in. */
+  partitions: number;
+  segments: ReadonlyArray<LogSegment>;
 }
 
-/** Applies the partition's log after its shadow position to the shadow tables, up to the tip; returns the entries applied. */
-async function catchUp(source: Source, partition: number, positions: string[], add: (n: number) => void): Promise<number> {
+/** Applies the partition's log after its shadow position to the shadow tables, up to the segment's end (or the tip); returns the entries applied. */
+async function catchUp(source: Source, segment: LogSegment, positions: string[], add: (n: number) => void): Promise<number> {
   const { opts, projector, deps, reader } = source;
+  const { partition, upTo } = segment;
   let applied = 0;
   for (;;) {
     if (opts.signal?.aborted) throw new Error(`The rebuild of ${projector.name} was stopped before it switched in; the old tables stay.`);
     const after = positions[partition] ?? '0-0';
-    const page = await nextLogPage({ db: reader, redis: opts.redis, keys: opts.keys, partition, after, limit: PAGE });
+    const read = await nextLogPage({ db: reader, redis: opts.redis, keys: opts.keys, partition, after, limit: PAGE });
+    // An ended epoch's stretch stops at its cutoff: what follows in this stream belongs to a later layout.
+    const page = upTo === null ? read : read.filter((entry) => compareStreamIds(entry.id, upTo) <= 0);
     if (page.length === 0) return applied;
     const result = await applyBatch(deps, projector, partition, 0, page, false);
     positions[partition] = result.lastId;
@@ -195,11 +208,11 @@ async function switchOver(source: Source, s: Shadow, log: Logger): Promise<numbe
       const parked = await opts.db.transaction(async (tx) => {
         await tx.execute(sql.raw(`set local lock_timeout = '${LOCK_TIMEOUT}'`));
         // Every partition's row exists and is locked: the live projector's batches wait for the commit.
-        await tx.insert(projectorCheckpoints).values(Array.from({ length: opts.partitions }, (_, partition) => ({ projector: projector.name, partition }))).onConflictDoNothing();
+        await tx.insert(projectorCheckpoints).values(Array.from({ length: source.partitions }, (_, partition) => ({ projector: projector.name, partition }))).onConflictDoNothing();
         await tx.select({ partition: projectorCheckpoints.partition }).from(projectorCheckpoints).where(eq(projectorCheckpoints.projector, projector.name)).for('update');
         const [path] = await tx.execute<{ path: string }>(sql`select current_setting('search_path') as path`);
         const inTx: Source = { ...source, deps: { ...source.deps, db: inShadow(tx satisfies Transactor, s.shadow) }, reader: tx };
-        for (let partition = 0; partition < opts.partitions; partition++) await catchUp(inTx, partition, positions, (n) => (tail += n));
+        for (const segment of source.segments) await catchUp(inTx, segment, positions, (n) => (tail += n));
         await tx.execute(sql`select set_config('search_path', ${path?.path ?? 'public'}, true)`);
         const parked = await swapTables(tx, { shadow: s.shadow, tables: s.tables, projector: projector.name });
         await dropShadow(tx, s.shadow);

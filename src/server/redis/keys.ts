@@ -24,11 +24,21 @@ export function createKeys(prefix: string) {
     state: (p: number, aggregateId: string) => `${partition(p)}:state:${aggregateId}`,
     /** Stored result of an idempotent command, per organization. */
     idempotency: (p: number, organizationId: string, key: string) => `${partition(p)}:idem:${organizationId}:${key}`,
+    /** The partition's idempotency records, scored by when they expire: what a partition switch carries over, without a scan. */
+    idempotencyIndex: (p: number) => `${partition(p)}:idem-index`,
     /** A unique value reserved within the partition (e.g. a member's email in an organization). */
     claim: (p: number, scope: string, value: string) => `${partition(p)}:claim:${scope}:${value}`,
     /** Which worker reads the partition now, and the fence token of that lease. */
     lease: (p: number) => `${partition(p)}:lease`,
     fence: (p: number) => `${partition(p)}:fence`,
+    /**
+     * The partition count this partition belongs to ("4"), or "4>7" while a
+     * switch from 4 to 7 partitions freezes it; the append script checks it
+     * (see src/server/events/layout.ts).
+     */
+    layout: (p: number) => `${partition(p)}:layout`,
+    /** The recorded layout itself (count, epoch, a switch under way), read by processes and the switch; no script reads it. */
+    layoutRecord: () => `${prefix}:layout`,
     /**
      * Change notices for one organization, read by live subscriptions. Tagged with one of
      * NOTICE_TAGS buckets, not the organization: on a cluster one blocking read covers every
@@ -83,6 +93,9 @@ export function fnv1a32(text: string): number {
 function mix(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
+
+/** The most partitions a layout may have (EVENT_PARTITIONS's upper bound). */
+export const MAX_PARTITIONS = 256;
 
 /**
  * The partition of an organization's events. Partitioning by organization keeps

@@ -259,6 +259,10 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
   }
 }
 
+/** The claim scope `organizations.create` holds a slug under; its owner is the organization's id. */
+export const SLUG_CLAIM = 'organization-slug';
+export const slugClaimValue = (slug: string) => `slug:${slug}`;
+
 export const organizationDecider = defineDecider({
   name: 'organization',
   events: organizationEvents,
@@ -266,4 +270,6 @@ export const organizationDecider = defineDecider({
   initialState: null,
   evolve: evolveOrganization,
   decide: decideOrganization,
+  // The slug is unique across organizations: its claim lives in the slug's partition (the router draws the id to match).
+  claims: (state) => (state ? [{ scope: SLUG_CLAIM, value: slugClaimValue(state.slug), partitionBy: 'value' }] : []),
 });

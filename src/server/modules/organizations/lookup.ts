@@ -7,12 +7,10 @@
  */
 import { loadState, type WriteSide } from '~/server/commands/handler';
 import { partitionOf } from '~/server/redis/keys';
-import { organizationDecider } from './commands';
+import { organizationDecider, SLUG_CLAIM, slugClaimValue } from './commands';
 import { slugSchema } from './events';
 
-/** The claim scope `organizations.create` holds a slug under; its owner is the organization's id. */
-export const SLUG_CLAIM = 'organization-slug';
-export const slugClaimValue = (slug: string) => `slug:${slug}`;
+export { SLUG_CLAIM, slugClaimValue } from './commands';
 
 export type FoundOrganization = { id: string; slug: string; name: string; role: 'owner' | 'admin' | 'member' };
 

@@ -6,10 +6,11 @@
  */
 import { tracked, TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { env } from '~/env';
 import { protectedProcedure, router } from '~/server/api/trpc';
 import { loadState, runCommand, type CommandScope } from '~/server/commands/handler';
 import { newId } from '~/server/commands/idempotency';
+import type { Db } from '~/server/db/client';
+import { partitionCountsEverUsed } from '~/server/events/layout-history';
 import { AppError, ClaimTakenError } from '~/server/errors';
 import { noticeHub } from '~/server/realtime';
 import { partitionOf } from '~/server/redis/keys';
@@ -36,22 +37,30 @@ const MEMBERSHIP_RECHECK_MS = 30_000;
  * key's ids for the other partitions are looked up first, and if one of them
  * exists, that organization's stored result wins, as for every creating
  * command. (Two such requests sent at the same moment can still create two.)
+ * The other partitions are those of every partition count the log has been
+ * laid out in: a retry after a switch of the count still finds the
+ * organization its first attempt drew under the old count.
  */
-async function newOrganization(scope: Pick<CommandScope, 'writeSide' | 'session'>, slug: string, idempotencyKey: string | undefined): Promise<{ id: string; slug: string }> {
-  const partitions = env.EVENT_PARTITIONS;
+async function newOrganization(scope: Pick<CommandScope, 'writeSide' | 'session'> & { db: Db }, slug: string, idempotencyKey: string | undefined): Promise<{ id: string; slug: string }> {
+  const { partitions } = scope.writeSide;
+  const draw = (i: number) => newId(scope.session.user.id, idempotencyKey, String(i));
   const target = partitionOf(slugClaimValue(slug), partitions);
-  // Each partition's first id; with a key, until every partition has one (about 8 draws for 4 partitions).
-  const ids = new Map<number, string>();
-  let chosen: string | undefined;
-  for (let i = 0; chosen === undefined || (idempotencyKey !== undefined && ids.size < partitions); i++) {
-    const id = newId(scope.session.user.id, idempotencyKey, String(i));
-    const partition = partitionOf(id, partitions);
-    if (!ids.has(partition)) ids.set(partition, id);
-    if (partition === target) chosen ??= id;
-  }
+  let chosen = draw(0);
+  for (let i = 1; partitionOf(chosen, partitions) !== target; i++) chosen = draw(i);
   if (idempotencyKey === undefined) return { id: chosen, slug };
-  const others = [...ids].filter(([partition]) => partition !== target).map(([, id]) => id);
-  const existing = await Promise.all(others.map(async (id) => ({ id, state: (await loadState(scope.writeSide, organizationDecider, id, id)).state })));
+  // Each partition's first id, under each count (about 8 draws for 4 partitions).
+  const others = new Set<string>();
+  for (const count of new Set([partitions, ...(await partitionCountsEverUsed(scope.db))])) {
+    const seen = new Set<number>();
+    for (let i = 0; seen.size < count; i++) {
+      const id = draw(i);
+      const partition = partitionOf(id, count);
+      if (seen.has(partition)) continue;
+      seen.add(partition);
+      if (id !== chosen) others.add(id);
+    }
+  }
+  const existing = await Promise.all([...others].map(async (id) => ({ id, state: (await loadState(scope.writeSide, organizationDecider, id, id)).state })));
   const first = existing.find((e) => e.state !== null);
   return first?.state ? { id: first.id, slug: first.state.slug } : { id: chosen, slug };
 }
