@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'cluster',
           include: [
             'test/cluster/**/*.test.ts',
-            ...['append', 'idempotency', 'workers', 'projectors', 'organizations', 'tasks', 'live-views', 'write-side-state', 'invitations'].map((f) => `test/integration/${f}.test.ts`),
+            ...['append', 'idempotency', 'workers', 'projectors', 'organizations', 'tasks', 'live-views', 'write-side-state', 'invitations', 'partitions-switch'].map((f) => `test/integration/${f}.test.ts`),
           ],
           globalSetup: ['./test/support/global-services.ts'],
           setupFiles: ['./test/support/setup-file.ts'],
