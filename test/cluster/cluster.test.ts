@@ -3,7 +3,8 @@
  * Cluster the cluster project's harness starts: the app's client is a cluster
  * client, the default partitions land on every master, and live notices
  * reach subscribers of organizations whose notice streams are on all three
- * masters, resumably. (The guarantees themselves run here too: see the
+ * masters, resumably, and a blocked stream read (a worker's) is woken on the
+ * master that serves it. (The guarantees themselves run here too: see the
  * cluster project in vitest.config.ts.)
  */
 import { randomUUID } from 'node:crypto';
@@ -13,7 +14,7 @@ import { env } from '~/env';
 import { ClusterNotConfiguredError } from '~/server/events/durability';
 import { appendEvents } from '~/server/events/append';
 import { noticeHub } from '~/server/realtime';
-import { getRedis, keys } from '~/server/redis';
+import { createAppBlockingReads, getRedis, keys } from '~/server/redis';
 import { createRedis, isCluster, mastersOf, nodeFor, type Redis } from '~/server/redis/client';
 import { partitionOf } from '~/server/redis/keys';
 import { as, closeAppClientsAfterAll } from '../support/callers';
@@ -95,6 +96,29 @@ describe('the app on a three-master Redis Cluster', () => {
       expect(resumed[i]).toBe(kept[0]);
     }
     abort.abort();
+  });
+
+  it('wakes a blocked read on every partition’s stream: CLIENT ID and CLIENT UNBLOCK reach the master that serves it', { timeout: 60_000 }, async () => {
+    // A worker blocks on all its partitions at once and ends the other reads when one sees an entry: a wake
+    // that went to another node would leave them blocked for the whole block time, and new events waiting.
+    const redis = getRedis();
+    const name = `test:wake-${randomUUID().slice(0, 8)}`;
+    const blocking = createAppBlockingReads(name);
+    try {
+      for (let p = 0; p < env.EVENT_PARTITIONS; p++) {
+        const key = keys.stream(p);
+        const group = blocking.group(blocking.groupOf(key));
+        const reading = group.read([{ key, id: '$' }], { blockMs: 30_000, count: 1 });
+        // Blocked once the master that serves the stream lists our connection as blocked (flags=b).
+        const master = await nodeFor(redis, key);
+        const blocked = async () => String(await master.sendCommand(['CLIENT', 'LIST'])).split('\n').some((line) => line.includes(`name=${name}:`) && line.includes(' flags=b '));
+        await eventually(blocked, 10_000, `the read on ${key} blocked on its master`);
+        expect(await group.wake(), `wake of the read on ${key}`).toBe(true);
+        await expect(reading).resolves.toBeNull();
+      }
+    } finally {
+      blocking.close();
+    }
   });
 
   it('a single-server client pointed at a cluster node is refused with a clear error, and writes nothing', async () => {

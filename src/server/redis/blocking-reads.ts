@@ -10,7 +10,7 @@
  * read answers as if it had timed out.
  */
 import { z } from 'zod';
-import { connectInBackground, isCluster, sendRaw, type Redis } from './client';
+import { connectInBackground, isCluster, sendToNodeOf, type Redis } from './client';
 import { hashTag } from './slots';
 
 export interface StreamRead {
@@ -59,7 +59,7 @@ export function createBlockingReads(opts: { command: Redis; open: (group: string
         if (!key) return null;
         try {
           // Asked on the connection that will block: on a cluster, routed by the same key as the read.
-          if (knownId?.key !== key) knownId = { id: String(await sendRaw(connection, key, ['CLIENT', 'ID'])), key };
+          if (knownId?.key !== key) knownId = { id: String(await sendToNodeOf(connection, key, ['CLIENT', 'ID'])), key };
           blocked = knownId;
           return streamsReply.parse(await connection.xRead([...streams], { BLOCK: Math.max(1, Math.round(blockMs)), COUNT: count }));
         } catch (error) {
@@ -72,7 +72,7 @@ export function createBlockingReads(opts: { command: Redis; open: (group: string
       async wake() {
         const target = blocked;
         if (!target) return false;
-        return Number(await sendRaw(opts.command, target.key, ['CLIENT', 'UNBLOCK', target.id])) === 1;
+        return Number(await sendToNodeOf(opts.command, target.key, ['CLIENT', 'UNBLOCK', target.id])) === 1;
       },
     };
     return { group, connection };

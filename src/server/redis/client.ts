@@ -205,9 +205,22 @@ export async function mastersOf(redis: Redis): Promise<RedisNode[]> {
   return Promise.all(redis.masters.map((master) => redis.nodeClient(master)));
 }
 
-/** A raw command, routed by `key` on a cluster (the key must be one the command touches, or name the node it is meant for). */
+/**
+ * A raw command, routed by `key` on a cluster, with the cluster client's MOVED/ASK handling. `key` must be one
+ * the command touches: node-redis sends a command without keys (CLIENT …) to a random node, whatever `key`
+ * says; use `sendToNodeOf` for those.
+ */
 export function sendRaw(redis: Redis, key: string, args: string[]): Promise<unknown> {
   return isCluster(redis) ? redis.sendCommand(key, false, args) : redis.sendCommand(args);
+}
+
+/**
+ * A command for the node that serves `key`'s slot, on that node's connection (the one the cluster client's
+ * commands on `key` use): for commands without keys that are about that node, as `CLIENT ID` and
+ * `CLIENT UNBLOCK` are about one connection to it.
+ */
+export async function sendToNodeOf(redis: Redis, key: string, args: string[]): Promise<unknown> {
+  return (await nodeFor(redis, key)).sendCommand(args);
 }
 
 /** A dedicated connection for blocking reads; its timeout outlasts any allowed `BLOCK`. */
