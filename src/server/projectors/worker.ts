@@ -201,9 +201,15 @@ async function waitForEntries(opts: WorkerOptions, streams: ReadonlyArray<Stream
   return woken;
 }
 
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind (it is called many times a minute). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
