@@ -29,7 +29,7 @@ import { createNoticeHub } from '../../src/server/realtime/notices';
 import { createBlockingReads } from '../../src/server/redis/blocking-reads';
 import { createBlockingRedis, createRedis } from '../../src/server/redis/client';
 import { createKeys } from '../../src/server/redis/keys';
-import { KEY_PREFIX, startBenchApp, type BenchApp } from './app';
+import { KEY_PREFIX, type BenchApp } from './app';
 import type { Bench, Figures } from './contract';
 import { countPairs, openSubscribers, type Subscribers } from './live';
 import { fmt, runPool } from './measure';
@@ -164,8 +164,7 @@ interface SseResult {
   first: Step | null;
 }
 
-async function measureSse(bench: Bench, sizes: FanoutSizes): Promise<SseResult> {
-  const app = await startBenchApp(bench);
+async function measureSse(bench: Bench, app: BenchApp, sizes: FanoutSizes): Promise<SseResult> {
   const redis = createRedis({ url: bench.redisUrl, logger, name: 'bench-capacity-notices' });
   await redis.connect();
   try {
@@ -205,15 +204,15 @@ async function measureSse(bench: Bench, sizes: FanoutSizes): Promise<SseResult> 
     }
   } finally {
     redis.destroy();
-    await app.stop();
   }
 }
 
-export async function measureFanoutCapacity(bench: Bench, sizes: FanoutSizes): Promise<Figures> {
+/** `app`: the running production app (./app.ts), started and stopped by the caller. */
+export async function measureFanoutCapacity(bench: Bench, app: BenchApp, sizes: FanoutSizes): Promise<Figures> {
   bench.progress('capacity', `fan-out: the notice hub alone, ${sizes.subscribers} consumers…`);
   const hub = await measureHub(bench, sizes.subscribers, sizes.hubNotices);
   bench.log(`  fan-out, hub alone: ${fmt(hub.perSecond)} deliveries/s to ${sizes.subscribers} in-memory consumers, ${hub.cpuUs.toFixed(2)} µs CPU per delivery`);
-  const { idleUs, burst, passed, first } = await measureSse(bench, sizes);
+  const { idleUs, burst, passed, first } = await measureSse(bench, app, sizes);
   const shown = passed ?? first;
   const top = sizes.steps.at(-1) ?? 0;
   const reachedTop = passed?.perSecond === top;

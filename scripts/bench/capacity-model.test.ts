@@ -31,6 +31,9 @@ describe('capacitySummary', () => {
       'capacity.fanout.sse_per_s': fig(20_000, 'notices/s'),
       'capacity.fanout.web_cpu_us': fig(40, 'µs'),
       'capacity.fanout.idle_web_cpu_us': fig(2, 'µs'),
+      'capacity.read.command_web_cpu_us': fig(10_000, 'µs'),
+      'capacity.read.board_web_cpu_us': fig(5_000, 'µs'),
+      'capacity.read.board_postgres_cpu_us': fig(500, 'µs'),
     };
     expect(capacitySummary(figures)).toEqual({
       ratios: {
@@ -50,6 +53,9 @@ describe('capacitySummary', () => {
         postgres_events_per_s: 4_000,
         web_deliveries_per_s: 25_000,
         web_idle_subscribers: 500_000,
+        web_commands_per_s: 100,
+        web_board_reads_per_s: 200,
+        postgres_board_reads_per_s: 2_000,
       },
     });
   });

@@ -62,6 +62,9 @@ export function capacitySummary(figures: Figures) {
       web_deliveries_per_s: core('fanout.web_cpu_us'),
       /** Open SSE subscribers one core holds while no notice flows. */
       web_idle_subscribers: core('fanout.idle_web_cpu_us'),
+      web_commands_per_s: core('read.command_web_cpu_us'),
+      web_board_reads_per_s: core('read.board_web_cpu_us'),
+      postgres_board_reads_per_s: core('read.board_postgres_cpu_us'),
     },
   };
 }

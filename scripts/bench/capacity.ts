@@ -12,13 +12,19 @@
  *    worker process each, at once); worker, PostgreSQL and Redis CPU per event.
  * 3. fan-out (./capacity-fanout.ts): change notices delivered per second by
  *    one web process to its SSE subscribers, vs the notice hub alone.
+ * 4. reads (./capacity-read.ts): web and PostgreSQL CPU per `tasks.board`
+ *    read, the refetch each notice causes on every open board.
+ *
+ * 3 and 4 run against the production app (./app.ts), started once for both.
  *
  * The JSON's `capacity` section holds the ratios and per-core ceilings
  * derived from these figures (./capacity-model.ts).
  */
 import { measureAppendCapacity } from './capacity-append';
 import { measureDrainCapacity } from './capacity-drain';
+import { startBenchApp } from './app';
 import { measureFanoutCapacity } from './capacity-fanout';
+import { measureReadCapacity } from './capacity-read';
 import type { Scenario } from './contract';
 import { fmt } from './measure';
 import { capacitySizesOf } from './sizes';
@@ -31,6 +37,12 @@ export const capacityScenario: Scenario = async (bench) => {
   );
   const append = await measureAppendCapacity(bench, sizes.append);
   const drain = await measureDrainCapacity(bench, sizes.drain);
-  const fanout = await measureFanoutCapacity(bench, sizes.fanout);
-  return { ...append, ...drain, ...fanout };
+  const app = await startBenchApp(bench);
+  try {
+    const fanout = await measureFanoutCapacity(bench, app, sizes.fanout);
+    const reads = await measureReadCapacity(bench, app, sizes.read);
+    return { ...append, ...drain, ...fanout, ...reads };
+  } finally {
+    await app.stop();
+  }
 };
