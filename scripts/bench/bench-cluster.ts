@@ -4,13 +4,13 @@
  * 127.0.0.1, with the same `appendfsync` as the bench's single Redis, and
  * always stopped: at the end of the work, when the work throws, and when the
  * bench process exits any other way (Ctrl-C, a crash), also while the
- * cluster is still starting: then every `redis-server` whose command line
- * names the cluster's own temporary directory is killed.
+ * cluster is still starting: then every process of the cluster's own
+ * temporary directory is killed.
  *
  * Also answers which master serves each partition, as the running cluster
  * reports it (`CLUSTER SLOTS`), not as computed from the slot ranges.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { createClient } from 'redis';
@@ -19,8 +19,13 @@ import { startLocalRedisCluster, type LocalRedisCluster } from '../lib/local-red
 import { sendRaw, type Redis } from '../../src/server/redis/client';
 import { slotOf } from '../../src/server/redis/slots';
 
-/** SIGKILLs every process whose command line mentions `dir` (this cluster's nodes: `--dir <dir>/node-<i>`). */
-function killProcessesUsing(dir: string): void {
+/**
+ * SIGKILLs every process of this cluster: a node runs in `<dir>/node-<i>`
+ * once started, and names that directory on its command line until it has
+ * read it (redis-server then rewrites the line to `redis-server
+ * 127.0.0.1:<port> [cluster]`).
+ */
+function killProcessesIn(dir: string): void {
   let entries: string[];
   try {
     entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
@@ -29,7 +34,9 @@ function killProcessesUsing(dir: string): void {
   }
   for (const pid of entries) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.startsWith(dir))) process.kill(Number(pid), 'SIGKILL');
+      // A directory removed meanwhile reads as "<path> (deleted)": still under `dir`.
+      const ours = readlinkSync(`/proc/${pid}/cwd`).startsWith(`${dir}/`) || readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`);
+      if (ours) process.kill(Number(pid), 'SIGKILL');
     } catch {
       // gone, or not ours to read
     }
@@ -39,10 +46,20 @@ function killProcessesUsing(dir: string): void {
 /** Starts the cluster, runs `work`, and stops every node whatever happens. */
 export async function withBenchCluster<T>(root: string, appendfsync: string, work: (cluster: LocalRedisCluster) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(root, 'capacity-cluster-'));
-  // Ctrl-C makes the runner call process.exit(), which skips every `finally`: the nodes (own process groups) would outlive it.
-  const onExit = () => killProcessesUsing(dir);
-  process.on('exit', onExit);
+  // Ctrl-C makes the runner call process.exit(), which skips every `finally`: the nodes (own process groups) would
+  // outlive it. First in line and quick: under `npm run`, tsx SIGKILLs a process still exiting after about 60 ms.
   let cluster: LocalRedisCluster | undefined;
+  const onExit = () => {
+    if (!cluster) return killProcessesIn(dir); // still starting: find them
+    for (const pid of cluster.nodes.map((node) => node.pid())) {
+      try {
+        if (pid) process.kill(pid, 'SIGKILL'); // never 0: that would be this process's own group
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.prependListener('exit', onExit);
   try {
     cluster = await startLocalRedisCluster({ dir, masters: 3 });
     // The nodes start with fsync on every write; measure them as the single server is configured.
