@@ -45,7 +45,8 @@ const STOP_WITHIN_MS = 10_000;
 const SETTLE_WITHIN_MS = 10_000;
 const CATCH_UP_WITHIN_MS = 30_000;
 const LEASES_WITHIN_MS = 60_000;
-const KEY_PREFIX = 'bench-app';
+/** The app's key space: the capacity scenario writes change notices straight into it. */
+export const KEY_PREFIX = 'bench-app';
 const PARTITIONS = 4;
 
 export interface BenchApp {

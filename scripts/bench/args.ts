@@ -12,7 +12,7 @@ export const USAGE = `Usage: npm run bench -- [--quick | --smallest] [--out PATH
   --out PATH     where the JSON goes (default .data/bench/bench-<time>.json)
   --soak N       hold a steady load for N seconds and report memory growth (default 0: no soak)
   --appendfsync  Redis AOF fsync policy (default always, what the event log needs)
-  --only LIST    run only these scenarios, comma-separated`;
+  --only LIST    run only these scenarios, comma-separated; capacity (docs/scaling.md) runs only when named here`;
 
 export interface BenchArgs {
   quick: boolean;

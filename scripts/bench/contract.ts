@@ -6,7 +6,7 @@
  */
 
 /** Units a figure may carry; the JSON spells them out next to every value. */
-export type Unit = 'ops/s' | 'ev/s' | 'req/s' | 'mutations/s' | 'ms' | 'MB' | '%' | 'count';
+export type Unit = 'ops/s' | 'ev/s' | 'req/s' | 'mutations/s' | 'notices/s' | 'ms' | 'µs' | 'MB' | '%' | 'count';
 
 export interface Figure {
   value: number;

@@ -70,7 +70,7 @@ export async function openSubscribers(app: BenchApp, count: number): Promise<Sub
 }
 
 /** (subscriber, task) pairs received since the last collect, over every child. */
-async function countPairs(children: ReadonlyArray<Child>): Promise<number> {
+export async function countPairs(children: ReadonlyArray<Child>): Promise<number> {
   const counts = await Promise.all(children.map((c) => c.ask({ type: 'count' }, counted, 10_000)));
   return counts.reduce((sum, c) => sum + c.pairs, 0);
 }

@@ -9,6 +9,7 @@
  *   npm run bench -- --quick       the whole run in under 5 minutes on 2 cores
  *   npm run bench -- --smallest    seconds; what the test in `npm test` runs
  *   npm run bench -- --only drain --out drain.json
+ *   npm run bench -- --only capacity   the capacity model's ceilings (docs/scaling.md); only when named
  *
  * Only ratios matter (subject / baseline, same run); absolute rates depend on
  * the machine. A missed target is flagged and the exit code stays 0; a
@@ -21,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runMain } from '../lib/run-main';
 import { appendScenario } from './append';
+import { capacityScenario } from './capacity';
 import { runAppScenarios } from './app-scenarios';
 import { parseBenchArgs, USAGE, UsageError, type BenchArgs } from './args';
 import type { Bench, Figures, Scenario } from './contract';
@@ -31,12 +33,17 @@ import { buildReport, describeEnvironment, formatTable, type Environment, type S
 import { withServers, type Servers } from './servers';
 import { sizeSetting, sizesOf } from './sizes';
 
-/** In the issue's order; each runs after those above it and may reuse their figures. */
-const SCENARIOS: ReadonlyArray<{ name: string; run: Scenario }> = [
+/**
+ * In the issue's order; each runs after those above it and may reuse their
+ * figures. `byDefault: false`: runs only when `--only` names it (it would
+ * double the default run's time).
+ */
+const SCENARIOS: ReadonlyArray<{ name: string; run: Scenario; byDefault?: false }> = [
   { name: 'app', run: runAppScenarios }, // 1 HTTP commands, 4 live latency, 6 memory: the production build under load
   { name: 'append', run: appendScenario },
   { name: 'drain', run: drainScenario },
   { name: 'rebuild', run: rebuildScenario },
+  { name: 'capacity', run: capacityScenario, byDefault: false }, // per-partition, per-master, per-process ceilings
 ];
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -59,7 +66,7 @@ runMain(async () => {
   const args = parseArgsOrExit();
   const startedAt = new Date();
   const out = path.resolve(args.out ?? defaultOut(startedAt));
-  const selected = SCENARIOS.filter((s) => !args.only || args.only.includes(s.name));
+  const selected = SCENARIOS.filter((s) => (args.only ? args.only.includes(s.name) : s.byDefault !== false));
   const output = createOutput();
   const figures: Figures = {};
   const checks: Record<string, { passed: boolean; detail: string }> = {};

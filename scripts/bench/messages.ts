@@ -85,3 +85,20 @@ export const mutationRun = z.object({
   late: z.number(),
   seconds: z.number(),
 });
+
+/** ./capacity-drainer.ts: one projector worker of the capacity scenario, holding only `partitions` of the key space `keyPrefix`. */
+export const drainerRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open'), redisUrl: z.string(), databaseUrl: z.string(), keyPrefix: z.string(), partitions: z.array(z.number().int().min(0)).min(1), workerId: z.string() }),
+  /** Drains until nothing is left or `limitMs` passes. */
+  z.object({ type: z.literal('drain'), limitMs: z.number().int().min(1) }),
+  z.object({ type: z.literal('close') }),
+]);
+export const drainerReady = z.object({ ready: z.literal(true) });
+export const drainerResult = z.object({
+  /** Entries applied, summed over the projectors (each projector handles every entry once). */
+  handled: z.number(),
+  ms: z.number(),
+  cut: z.boolean(),
+  /** CPU time (user + system) the worker used while draining. */
+  cpuMs: z.number(),
+});

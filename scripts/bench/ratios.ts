@@ -5,6 +5,7 @@
  * `memory` summaries of the JSON. Edit it when a scenario adds a figure that
  * a ratio or a target reads.
  */
+import { CAPACITY_COMPARED_WITH } from './capacity-model';
 import type { Figures } from './contract';
 
 export const RATIO_NAMES = ['command_vs_crud', 'command_vs_noop', 'append_vs_xadd', 'drain_vs_raw', 'rebuild_vs_raw', 'sustained_vs_noop'] as const;
@@ -43,6 +44,7 @@ export const COMPARED_WITH: Record<string, string> = {
   'drain.raw_per_row': 'drain.raw_multi_row',
   'drain.simple': 'drain.raw_multi_row',
   'drain.archive': 'drain.raw_multi_row',
+  ...CAPACITY_COMPARED_WITH,
 };
 
 const usable = (value: number | undefined): value is number => value !== undefined && Number.isFinite(value);

@@ -12,11 +12,12 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { probeDurability } from '../../src/server/events/durability';
 import type { BenchArgs } from './args';
+import { capacitySummary } from './capacity-model';
 import { openClients } from './clients';
 import type { Figures } from './contract';
 import { assessTargets, COMPARED_WITH, computeRatios, FIGURE_TARGETS, RATIO_NAMES, RATIOS, ratioOf, summaries } from './ratios';
 import type { Servers } from './servers';
-import type { Sizes, SizeSetting } from './sizes';
+import { capacitySizesOf, type Sizes, type SizeSetting } from './sizes';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const versionOf = (file: string) => z.object({ version: z.string() }).parse(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'))).version;
@@ -103,6 +104,7 @@ export function buildReport(input: ReportInput) {
       only: input.args.only ?? null,
       appendfsync: input.args.appendfsync,
       sizes: { append_ops: input.sizes.appendOps, drain_events: input.sizes.drainEvents, rebuild_events: input.sizes.drainEvents },
+      capacity_sizes: input.args.only?.includes('capacity') ? capacitySizesOf(input.args) : null,
     },
     versions: input.environment?.versions ?? null,
     machine: input.environment ? { ...input.environment.machine, load_average_end: input.loadAverageEnd } : null,
@@ -113,6 +115,7 @@ export function buildReport(input: ReportInput) {
     ratios,
     targets: assessTargets(input.figures, ratios),
     ...summaries(input.figures),
+    capacity: capacitySummary(input.figures),
   };
 }
 
@@ -137,7 +140,7 @@ export function formatTable(figures: Figures): string[] {
   };
   const rows: string[][] = [['figure', 'value', 'unit', 'ratio', 'target', '']];
   for (const [key, figure] of Object.entries(figures)) {
-    const base = [`${key.split('.')[0]?.padEnd(8)}${figure.label}${figure.cut ? ' (cut short by its time limit)' : ''}`, formatValue(figure.value), figure.unit];
+    const base = [`${key.split('.')[0]?.padEnd(9)}${figure.label}${figure.cut ? ' (cut short by its time limit)' : ''}`, formatValue(figure.value), figure.unit];
     const named = RATIO_NAMES.filter((name) => RATIOS[name].subject === key && ratios[name] !== null);
     const compared = COMPARED_WITH[key] ? ratioOf(figures, key, [COMPARED_WITH[key]]) : null;
     if (FIGURE_TARGETS[key]) rows.push([...base, '', ...verdict(key)]);

@@ -3,7 +3,8 @@
  * checkpoints, decoding, dead-letter bookkeeping, change notices) in drains
  * of about a second, as the worker's loop does, until a drain finds nothing
  * left. Used for the simple projector, the archive alone and the app's full
- * projector set.
+ * projector set, over every partition or (the capacity scenario's workers)
+ * only some.
  */
 import { performance } from 'node:perf_hooks';
 import type { AnyCatalogue } from '../../src/server/events/catalogue';
@@ -32,6 +33,8 @@ export async function drainWithRuntime(
   workerId: string,
   limitMs: number,
   onProgress?: (handled: number) => void,
+  /** Only these partitions, as a worker holding just them (default: all). */
+  partitions?: ReadonlyArray<number>,
 ): Promise<RuntimeDrain> {
   const { db, redis, logger } = clients;
   const runtime = createProjectorRuntime({ db, redis, keys, logger, catalogue, projectors, partitions: PARTITIONS, workerId, batchSize: BATCH_SIZE });
@@ -42,7 +45,7 @@ export async function drainWithRuntime(
     for (;;) {
       const left = deadline - performance.now();
       if (left <= 0) return { handled, ms: performance.now() - t0, cut: true };
-      const { events } = await runtime.drain({ maxMs: Math.min(left, SLICE_MS), maxEvents: Number.MAX_SAFE_INTEGER });
+      const { events } = await runtime.drain({ maxMs: Math.min(left, SLICE_MS), maxEvents: Number.MAX_SAFE_INTEGER, ...(partitions ? { partitions } : {}) });
       handled += events;
       onProgress?.(handled);
       if (events === 0) return { handled, ms: performance.now() - t0, cut: false };

@@ -67,7 +67,12 @@ export async function withServers<T>(opts: ServerOptions, work: (servers: Server
         // already gone
       }
     }
-    rmSync(root, { recursive: true, force: true });
+    try {
+      rmSync(root, { recursive: true, force: true });
+    } catch {
+      // PostgreSQL's backends outlive their SIGKILLed postmaster for a moment and may still write (ENOTEMPTY);
+      // an exit handler must not throw: it would stop the ones after it (./children.ts's).
+    }
   };
   process.on('exit', onExit);
   const onSignal = () => process.exit(130);

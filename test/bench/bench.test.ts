@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { isPortFree } from '../../scripts/lib/ports';
 import { runScript } from '../support/run-script';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'streamline-bench-test-'));
@@ -79,5 +80,74 @@ describe('npm run bench -- --smallest', () => {
     for (const name of CHECKS) expect(json.checks[name], name).toMatchObject({ passed: true });
     // The table names each figure too.
     expect(run.stdout).toContain('drain_vs_raw');
+  });
+});
+
+/** The capacity scenario's figures by unit: throughput, CPU time per operation, latency, count. */
+const CAPACITY_FIGURES: Record<string, string> = {
+  ...Object.fromEntries(
+    ['xadd', 'one_partition', 'all_partitions', 'cluster_xadd', 'cluster_one_partition', 'cluster_all_partitions'].flatMap((side) => [
+      [`capacity.append.${side}`, 'ops/s'],
+      [`capacity.append.${side}_redis_cpu_us`, 'µs'],
+      [`capacity.append.${side}_client_cpu_us`, 'µs'],
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['one_partition', 'all_partitions'].flatMap((side) => [
+      [`capacity.drain.${side}`, 'ev/s'],
+      [`capacity.drain.${side}_worker_cpu_us`, 'µs'],
+      [`capacity.drain.${side}_postgres_cpu_us`, 'µs'],
+      [`capacity.drain.${side}_redis_cpu_us`, 'µs'],
+    ]),
+  ),
+  'capacity.fanout.hub_per_s': 'notices/s',
+  'capacity.fanout.hub_cpu_us': 'µs',
+  'capacity.fanout.sse_per_s': 'notices/s',
+  'capacity.fanout.sse_p99_bound_per_s': 'notices/s',
+  'capacity.fanout.sse_p99_ms': 'ms',
+  'capacity.fanout.web_cpu_us': 'µs',
+  'capacity.fanout.idle_web_cpu_us': 'µs',
+  'capacity.fanout.subscribers': 'count',
+  'capacity.read.command_web_cpu_us': 'µs',
+  'capacity.read.board_per_s': 'req/s',
+  'capacity.read.board_web_cpu_us': 'µs',
+  'capacity.read.board_postgres_cpu_us': 'µs',
+};
+/**
+ * Rates that must be positive. CPU times may honestly read 0 in so short a run (clock ticks are 10 ms), and the
+ * SSE fan-out 0 on a busy machine (no step met its latency bound), as `live.sustained_per_s` may.
+ */
+const MAY_BE_ZERO = ['capacity.fanout.sse_p99_bound_per_s', 'capacity.fanout.sse_p99_ms'];
+const CAPACITY_RATES = Object.keys(CAPACITY_FIGURES).filter((key) => !key.endsWith('_us') && !MAY_BE_ZERO.includes(key));
+
+const capacityReport = z.object({
+  settings: z.object({ smallest: z.literal(true), only: z.tuple([z.literal('capacity')]), capacity_sizes: z.object({ append: z.object({ ops: positive }) }) }),
+  scenarios: z.tuple([z.object({ name: z.literal('capacity'), ok: z.literal(true) })]),
+  checks: z.record(z.string(), z.object({ passed: z.boolean(), detail: z.string() })),
+  figures: z.record(z.string(), z.object({ value: nonNegative, unit: z.string().min(1), label: z.string().min(1), cut: z.boolean().optional() })),
+  capacity: z.object({ ratios: z.record(z.string(), z.number().positive().nullable()), per_core: z.record(z.string(), z.number().positive().nullable()) }),
+});
+
+describe('npm run bench -- --smallest --only capacity', () => {
+  it('starts and stops its own cluster, measures every capacity figure with its unit and derives the ratios', { timeout: 600_000 }, async () => {
+    const out = path.join(dir, 'capacity.json');
+    const env = { ...process.env };
+    for (const key of Object.keys(env)) if (!['PATH', 'HOME', 'TMPDIR', 'CI'].includes(key)) delete env[key];
+    const run = await runScript('scripts/bench/main.ts', ['--smallest', '--only', 'capacity', '--out', out], env);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+
+    const json = capacityReport.parse(JSON.parse(readFileSync(out, 'utf8')));
+    for (const [key, unit] of Object.entries(CAPACITY_FIGURES)) expect(json.figures[key], key).toMatchObject({ unit });
+    for (const key of CAPACITY_RATES) expect(json.figures[key]?.value, key).toBeGreaterThan(0);
+    // Ratios of rates are always there; a per-core ceiling needs a CPU time of at least one clock tick.
+    for (const [name, value] of Object.entries(json.capacity.ratios)) expect(value, name).not.toBeNull();
+    for (const name of ['capacity.partitions_on_every_master', 'capacity.drain_one_partition_tables_1', 'capacity.drain_all_partitions_tables_1']) {
+      expect(json.checks[name], name).toMatchObject({ passed: true });
+    }
+    // The cluster lived in the bench's temporary directory: no node of it is left running.
+    const cluster = /cluster: 3 masters .*? on (127\.0\.0\.1:\d+)/.exec(run.stdout)?.[1];
+    expect(cluster, run.stdout).toBeDefined();
+    const port = Number(cluster?.split(':')[1]);
+    expect(await isPortFree(port), `a cluster node still listens on ${cluster ?? '?'}`).toBe(true);
   });
 });
