@@ -47,6 +47,7 @@ export async function checkTaskHistoryDialog(page: Page, appUrl: string): Promis
 
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
-  await expect(closes.evaluate((seen) => seen.count), 'close events after Escape').resolves.toBe(1);
+  // The `close` event is fired from a queued task, after the dialog is already hidden: wait for it.
+  await expect.poll(() => closes.evaluate((seen) => seen.count), { message: 'close events after Escape', timeout: 5_000 }).toBe(1);
   await page.locator(':focus').and(historyButton).waitFor();
 }
