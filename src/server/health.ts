@@ -9,6 +9,7 @@ import { bearerMatches } from '~/server/bearer';
 import type { Db } from '~/server/db';
 import { errorMessage } from '~/server/errors';
 import type { DurabilityClass, DurabilityProbe } from '~/server/events/durability';
+import { LayoutMismatchError, type LayoutRecord } from '~/server/events/layout';
 import type { ProjectorsStatus } from '~/server/projectors/status';
 import type { Redis } from '~/server/redis';
 
@@ -24,8 +25,18 @@ export interface Health {
     postgres: Check;
     redis: Check;
     durability?: Check & { class?: DurabilityClass; detail?: string };
+    layout?: Check & LayoutDetail;
     projectors?: Check & { mode?: ProjectorsMode; status?: ProjectorsStatus };
   };
+}
+
+/** This process's partition count beside the one the event log is laid out in (`npm run partitions`). */
+export interface LayoutDetail {
+  partitions?: number;
+  /** Absent on a fresh key space: the first append records this process's count. */
+  recorded?: number;
+  /** A switch under way: commands pause until it finishes, and that is no failure. */
+  switchingTo?: number;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -46,11 +57,16 @@ const STALL_HINT: Record<ProjectorsMode, string> = {
  * app has no worker heartbeats, and that is no problem.
  * `durability`, when given, reports what Redis promises about acknowledged
  * appends: red when it is `unsafe` and the app therefore refuses to append.
+ * `layout`, when given, compares this process's EVENT_PARTITIONS with the
+ * count the log is laid out in: red on a mismatch, since every append of
+ * this process is then refused (a deploy with the wrong count, or one left
+ * behind by a switch).
  */
 export async function checkHealth(deps: {
   db: Db;
   redis: Redis;
   durability?: () => Promise<DurabilityProbe & { refused: boolean }>;
+  layout?: { partitions: number; recorded: () => Promise<LayoutRecord | null> };
   projectors?: () => Promise<ProjectorsStatus>;
   mode?: ProjectorsMode;
 }): Promise<Health> {
@@ -71,6 +87,19 @@ export async function checkHealth(deps: {
       if (probe?.refused) throw new Error(`appends refused: ${probe.detail}`);
     });
     health.checks.durability = { ...check, class: probe?.class, detail: probe?.detail };
+    health.ok = check.ok;
+  }
+  if (deps.layout && health.ok) {
+    const { partitions, recorded } = deps.layout;
+    const detail: LayoutDetail = { partitions };
+    const check = await timed(async () => {
+      const record = await recorded();
+      if (!record) return;
+      detail.recorded = record.partitions;
+      if (record.switching) detail.switchingTo = record.switching.to;
+      else if (record.partitions !== partitions) throw new LayoutMismatchError(partitions, record.partitions);
+    });
+    health.checks.layout = { ...check, ...detail };
     health.ok = check.ok;
   }
   if (deps.projectors && health.ok) {
@@ -111,11 +140,12 @@ async function timed(probe: () => Promise<void>): Promise<Check> {
  * anyone on the internet, and reading them costs Redis and Postgres queries).
  */
 export async function currentHealth(authorization: string | null = null): Promise<Health> {
-  const [{ db }, { getRedis }, { appProjectorsStatus }, { durabilityOf }, { env }] = await Promise.all([
+  const [{ db }, { getRedis, keys }, { appProjectorsStatus }, { durabilityOf }, { readLayoutRecord }, { env }] = await Promise.all([
     import('~/server/db'),
     import('~/server/redis'),
     import('~/server/app/projectors'),
     import('~/server/events/durability'),
+    import('~/server/events/layout'),
     import('~/env'),
   ]);
   const policy = env.EVENT_LOG_DURABILITY;
@@ -124,5 +154,6 @@ export async function currentHealth(authorization: string | null = null): Promis
     return { ...probe, refused: probe.class === 'unsafe' && policy !== 'accept-risk' };
   };
   const detail = bearerMatches(authorization, env.HEALTH_TOKEN);
-  return checkHealth({ db, redis: getRedis(), durability, projectors: detail ? appProjectorsStatus : undefined, mode: env.PROJECTORS_MODE });
+  const layout = { partitions: env.EVENT_PARTITIONS, recorded: () => readLayoutRecord(getRedis(), keys) };
+  return checkHealth({ db, redis: getRedis(), durability, layout, projectors: detail ? appProjectorsStatus : undefined, mode: env.PROJECTORS_MODE });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { freePort } from '../../scripts/lib/ports';
@@ -50,8 +51,8 @@ describe('health', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = z.object({ ok: z.boolean(), checks: z.record(z.string(), z.unknown()) }).parse(await response.json());
-    expect(body).toMatchObject({ ok: true, checks: { durability: { ok: true, class: 'fsync-per-write' } } });
-    expect(Object.keys(body.checks).sort()).toEqual(['durability', 'postgres', 'redis']);
+    expect(body).toMatchObject({ ok: true, checks: { durability: { ok: true, class: 'fsync-per-write' }, layout: { ok: true, partitions: Number(process.env.EVENT_PARTITIONS ?? 4) } } });
+    expect(Object.keys(body.checks).sort()).toEqual(['durability', 'layout', 'postgres', 'redis']);
     const wrong = z.object({ checks: z.record(z.string(), z.unknown()) }).parse(await (await GET(healthRequest('Bearer not-the-token'))).json());
     expect(Object.keys(wrong.checks)).not.toContain('projectors');
     const detailed = await (await GET(healthRequest(`Bearer ${process.env.HEALTH_TOKEN ?? ''}`))).json();
@@ -76,6 +77,29 @@ describe('health', () => {
     expect(serverless.checks.projectors?.error).not.toContain('worker');
     const withWorkers = await checkHealth({ db, redis, projectors: status(true), mode: 'worker' });
     expect(withWorkers.checks.projectors).toMatchObject({ ok: false, mode: 'worker', error: expect.stringContaining('is a worker running?') });
+  });
+
+  it('turns red when this process’s EVENT_PARTITIONS is not the count the log is laid out in; a switch under way is no failure', async () => {
+    const { createKeys } = await import('~/server/redis/keys');
+    const { readLayoutRecord, writeLayoutRecord } = await import('~/server/events/layout');
+    await redis.connect().catch(() => undefined);
+    const keys = createKeys(`health-layout-${randomUUID()}`);
+    const layout = (partitions: number) => ({ partitions, recorded: () => readLayoutRecord(redis, keys) });
+
+    // A fresh key space: nothing recorded yet, the first append records the count.
+    await expect(checkHealth({ db, redis, layout: layout(4) })).resolves.toMatchObject({ ok: true, checks: { layout: { ok: true, partitions: 4 } } });
+    const none = await checkHealth({ db, redis, layout: layout(4) });
+    expect(none.checks.layout).not.toHaveProperty('recorded');
+
+    await writeLayoutRecord(redis, keys, { partitions: 8, epoch: 1, indexedSince: null, switching: null });
+    await expect(checkHealth({ db, redis, layout: layout(8) })).resolves.toMatchObject({ ok: true, checks: { layout: { ok: true, partitions: 8, recorded: 8 } } });
+    const mismatch = await checkHealth({ db, redis, layout: layout(4) });
+    expect(mismatch.ok).toBe(false);
+    expect(mismatch.checks.layout).toMatchObject({ ok: false, partitions: 4, recorded: 8, error: expect.stringContaining('Redeploy it with EVENT_PARTITIONS=8') });
+
+    await writeLayoutRecord(redis, keys, { partitions: 8, epoch: 1, indexedSince: null, switching: { to: 12, phase: 'frozen', startedAt: new Date().toISOString(), cutoffs: null } });
+    await expect(checkHealth({ db, redis, layout: layout(8) })).resolves.toMatchObject({ ok: true, checks: { layout: { ok: true, recorded: 8, switchingTo: 12 } } });
+    await redis.del(keys.layoutRecord());
   });
 
   it('turns red, naming the reason, when Redis cannot promise durable appends and the app refuses them', async () => {
