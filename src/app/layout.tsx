@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { auth } from '~/server/auth';
 import { TRPCReactProvider } from '~/trpc/react';
+import { NavigationProgress } from './_components/navigation-progress';
 import { SiteHeader } from './_components/site-header';
 import { ThemeProvider } from './_components/theme-provider';
 import { Toaster } from './_components/toaster';
@@ -20,6 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="min-h-dvh">
         <ThemeProvider>
           <TRPCReactProvider>
+            <NavigationProgress />
             <SiteHeader session={session} />
             <main className="mx-auto max-w-5xl px-4 py-10 sm:px-6">{children}</main>
             <Toaster />

@@ -114,8 +114,9 @@ describe('organizations in the browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, appUrl, `stranger-${randomBytes(4).toString('hex')}@example.com`);
-    await page.goto(`${appUrl}/o/00000000-0000-4000-8000-000000000000`);
+    const response = await page.goto(`${appUrl}/o/00000000-0000-4000-8000-000000000000`);
     await page.getByRole('heading', { name: 'Organization not found' }).waitFor();
+    expect(response?.status()).toBe(404);
     await context.close();
   });
 });

@@ -2,7 +2,8 @@
  * Every page of the app in Chromium, light and dark: axe-core finds no
  * serious or critical violation on any of them, and each is photographed
  * into test-results/ (the README's screenshots come from there). Also: a
- * page arrives from the server with its data already in the HTML.
+ * page arrives from the server with its data already in the HTML, and a slow
+ * navigation shows the loading bar until the next page is there.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -44,6 +45,34 @@ describe('a tour of every page', () => {
     const html = await (await context.request.get(boardUrl)).text();
     expect(html).toContain('Write the announcement');
     expect(html).toContain('Send the invitations');
+    await context.close();
+  });
+
+  it('a click on a link shows the loading bar until the next page arrives (no loading.tsx: pages come with their data)', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext();
+    const { page, organizationUrl, boardUrl } = await board(context);
+    const boardPath = new URL(boardUrl).pathname;
+    // Hold the board's server render (its RSC request) as a slow network or a cold server would.
+    let held = 0;
+    await page.route(
+      (url) => url.pathname === boardPath,
+      async (route) => {
+        if (route.request().headers()['rsc'] === '1') {
+          held += 1;
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+        }
+        await route.continue();
+      },
+    );
+    await page.goto(organizationUrl);
+    const bar = page.getByRole('progressbar', { name: 'Loading the page' });
+    expect(await bar.count()).toBe(0);
+    await page.getByRole('list', { name: 'Projects' }).getByRole('link', { name: 'Launch' }).click();
+    await bar.waitFor();
+    await page.getByText('Write the announcement', { exact: true }).waitFor();
+    await bar.waitFor({ state: 'detached' });
+    expect(held).toBeGreaterThan(0);
+    expect(page.url()).toBe(boardUrl);
     await context.close();
   });
 

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter } from 'next/navigation';
 import { Select, SelectContent, SelectItem, SelectSeparator, SelectTrigger, SelectValue } from '~/components/ui/select';
 import { useTRPC } from '~/trpc/react';
+import { navigationStarted } from './navigation-progress';
 
 /** Radix Select items cannot have an empty value: this one stands for the home page. */
 const ALL = '/'; // not a possible slug
@@ -18,7 +19,11 @@ export function OrganizationSwitcher() {
   return (
     <Select
       value={mine.data.some((o) => o.slug === current) ? current : ALL}
-      onValueChange={(slug) => router.push(slug === ALL ? '/' : `/o/${slug}`)}
+      onValueChange={(slug) => {
+        const href = slug === ALL ? '/' : `/o/${slug}`;
+        navigationStarted(href);
+        router.push(href);
+      }}
     >
       <SelectTrigger id="org-switcher" aria-label="Switch organization" size="sm" className="max-w-56">
         <SelectValue />

@@ -11,6 +11,7 @@ import { Label } from '~/components/ui/label';
 import { Skeleton } from '~/components/ui/skeleton';
 import { idempotencyKeys } from '~/lib/idempotency-keys';
 import { useTRPC } from '~/trpc/react';
+import { navigationStarted } from './navigation-progress';
 
 /** The signed-in user's organizations, or an invitation to create the first one. */
 export function OrganizationList() {
@@ -72,6 +73,7 @@ export function CreateOrganizationForm() {
       onSuccess: async (created) => {
         keys.renew();
         await queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() });
+        navigationStarted(`/o/${created.slug}`);
         router.push(`/o/${created.slug}`);
       },
       meta: { fieldErrorsInline: true },

@@ -16,6 +16,7 @@ import { Input } from '~/components/ui/input';
 import { Label } from '~/components/ui/label';
 import { Skeleton } from '~/components/ui/skeleton';
 import { useTRPC, type RouterOutputs } from '~/trpc/react';
+import { navigationStarted } from '../_components/navigation-progress';
 
 type Account = RouterOutputs['account']['get'];
 
@@ -26,6 +27,7 @@ export function AccountSettings() {
   // The session is over: nothing of it stays in the cache, and the sign-in page comes next.
   const toSignIn = () => {
     queryClient.clear();
+    navigationStarted('/sign-in');
     router.replace('/sign-in');
     router.refresh();
   };

@@ -6,6 +6,7 @@ import { Button } from '~/components/ui/button';
 import { Card } from '~/components/ui/card';
 import { Skeleton } from '~/components/ui/skeleton';
 import { useTRPC } from '~/trpc/react';
+import { navigationStarted } from '../../../_components/navigation-progress';
 
 const UNAVAILABLE = {
   expired: 'This invitation has expired. Ask the person who invited you for a new one.',
@@ -19,7 +20,12 @@ export function AcceptInvitation({ organizationId, invitationId, token, email }:
   const router = useRouter();
   const preview = useQuery(trpc.organizations.invitation.queryOptions({ organizationId, invitationId, token }, { enabled: token.length > 0 }));
   const accept = useMutation(
-    trpc.organizations.acceptInvitation.mutationOptions({ onSuccess: ({ organizationId: id }) => router.push(`/o/${id}`) }),
+    trpc.organizations.acceptInvitation.mutationOptions({
+      onSuccess: ({ organizationId: id }) => {
+        navigationStarted(`/o/${id}`);
+        router.push(`/o/${id}`);
+      },
+    }),
   );
 
   let body: React.ReactNode;

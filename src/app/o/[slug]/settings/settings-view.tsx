@@ -18,6 +18,7 @@ import { initials } from '~/lib/initials';
 import { ROLE_LABELS, ROLE_ORDER } from '~/lib/labels';
 import { personName } from '~/lib/people';
 import OrganizationNotFound from '../../not-found';
+import { navigationStarted } from '../../../_components/navigation-progress';
 
 type Member = RouterOutputs['organizations']['members'][number];
 
@@ -52,6 +53,7 @@ export function OrganizationSettings({ organizationId, viewerId }: { organizatio
     trpc.organizations.leave.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.organizations.mine.queryKey() });
+        navigationStarted('/');
         router.push('/');
       },
     }),
