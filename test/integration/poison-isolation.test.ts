@@ -1,10 +1,13 @@
 /**
  * G7 across tenants: one organization's poison events must not slow another
  * organization that shares its partition. Two organizations hash to the same
- * partition; a real worker loop runs one projector; organization B's append →
- * projected latency is measured while organization A appends alongside, first
- * with a healthy handler, then with a handler that throws for every A event.
- * The comparison is a ratio within one run, never a fixed time.
+ * partition; a real worker loop runs one projector; organization A appends
+ * alongside organization B, first with a healthy handler, then with a handler
+ * that throws for every A event. What could slow B is counted, not timed
+ * (timing is for `npm run bench`): a batch transaction that fails (the
+ * partition then waits out a backoff before reading on), or extra batches
+ * between B's append and its projection. A's failed attempts all run inside
+ * the batch that meets them, so neither ever happens.
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -23,7 +26,7 @@ import { counterIncremented, countersProjector, createCountersTable, testCatalog
 import { createHarness, type Harness } from '../support/event-harness';
 
 const PARTITIONS = 4;
-/** Rounds per block; blocks alternate clean and poisoned in the order below, so drifting machine load weighs on both alike. */
+/** Rounds per block; blocks alternate clean and poisoned in the order below. */
 const BLOCK = 10;
 const WARM_UP: ReadonlyArray<boolean> = [false, true];
 const MEASURED: ReadonlyArray<boolean> = [false, true, true, false, false, true, true, false];
@@ -64,14 +67,15 @@ function organizationsSharingAPartition(): { a: string; b: string; partition: nu
   throw new Error('no organization id hashed to the same partition in 1,000 tries');
 }
 
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
+/**
+ * At most two batches commit between B's append and its projection, poison or
+ * not: the one holding A's entries (A appends first, and the worker may read
+ * them before B's entry exists), then the one holding B's.
+ */
+const MAX_BATCHES_TO_B = 2;
 
 describe('G7 one tenant’s poison never slows another', () => {
-  it('B’s latency on a partition shared with a poisoned A stays within 2× of a clean run; after the fix A’s dead letters complete its read model in order', { timeout: 120_000 }, async () => {
+  it('on a partition shared with a poisoned A, no batch fails and B’s events wait for no extra batch; after the fix A’s dead letters complete its read model in order', { timeout: 120_000 }, async () => {
     const { a: orgA, b: orgB, partition } = organizationsSharingAPartition();
     const table = `poison_${randomUUID().slice(0, 8)}`;
     await createCountersTable(h.db, table);
@@ -86,7 +90,19 @@ describe('G7 one tenant’s poison never slows another', () => {
     });
 
     const workerId = `poison-${randomUUID().slice(0, 6)}`;
-    const runtime = h.runtime([projector], { workerId });
+    /** Batches committed on the shared partition, and batch transactions that failed there. */
+    const batches = { committed: 0, failed: 0 };
+    const runtime = h.runtime([projector], {
+      workerId,
+      observer: {
+        batch: (b) => {
+          if (b.partition === partition && b.events > 0) batches.committed += 1;
+        },
+        batchFailed: (b) => {
+          if (b.partition === partition) batches.failed += 1;
+        },
+      },
+    });
     const stop = new AbortController();
     const worker = runWorker({
       runtime,
@@ -132,10 +148,10 @@ describe('G7 one tenant’s poison never slows another', () => {
     /**
      * Each round, A appends a fresh aggregate (so every A event reaches the handler rather than being parked
      * behind an earlier one), then B appends one event right behind it in the same stream: B's batch is the one
-     * that meets A's poison. Returns B's append → projected latencies.
+     * that meets A's poison. Returns, per round, the batches committed between B's append and its projection.
      */
     const phase = async (rounds: number): Promise<number[]> => {
-      const latencies: number[] = [];
+      const batchesToB: number[] = [];
       for (let i = 0; i < rounds; i++) {
         const aAggregate = `${orgA}/a-${aAggregates.length}`;
         aAggregates.push({ aggregateId: aAggregate, poisoned });
@@ -144,14 +160,15 @@ describe('G7 one tenant’s poison never slows another', () => {
         const aggregateId = `${orgB}/b-${i % 3}`;
         const expectedVersion = bVersions.get(aggregateId) ?? 0;
         const by = (i % 7) + 1;
-        const started = performance.now();
+        // A's entries may already be in a batch under way: counted too, which the bound allows for.
+        const before = batches.committed;
         const appended = await appendEvents(h.store, { organizationId: orgB, actorId: 'b', streams: [{ aggregateId, expectedVersion, events: [inc(by, 'B')] }] });
         await projected(orgB, appended.positions.at(-1));
-        latencies.push(performance.now() - started);
+        batchesToB.push(batches.committed - before);
         bVersions.set(aggregateId, expectedVersion + 1);
         bTotals.set(aggregateId, (bTotals.get(aggregateId) ?? 0) + by);
       }
-      return latencies;
+      return batchesToB;
     };
 
     try {
@@ -166,12 +183,6 @@ describe('G7 one tenant’s poison never slows another', () => {
         (block ? poisonedRun : clean).push(...(await phase(BLOCK)));
       }
 
-      const ratio = mean(poisonedRun) / mean(clean);
-      console.info(
-        `B latency, ms — clean: mean ${mean(clean).toFixed(2)}, median ${median(clean).toFixed(2)}; ` +
-          `poisoned: mean ${mean(poisonedRun).toFixed(2)}, median ${median(poisonedRun).toFixed(2)}; ` +
-          `ratio of means ${ratio.toFixed(2)}, of medians ${(median(poisonedRun) / median(clean)).toFixed(2)}`,
-      );
 
       // The poison really was there and really was hit: every A event of the run failed its handler.
       const poisonedAggregates = aAggregates.filter((x) => x.poisoned).map((x) => x.aggregateId);
@@ -181,7 +192,12 @@ describe('G7 one tenant’s poison never slows another', () => {
       expect(parked.filter((d) => d.status === 'failed').map((d) => d.aggregateId).sort()).toEqual([...poisonedAggregates].sort());
       expect(parked.filter((d) => d.status === 'blocked')).toHaveLength(poisonedAggregates.length);
 
-      expect(ratio).toBeLessThan(2);
+      // Nothing of A's poison reached B: no batch failed (so the partition never backed off), and no B event
+      // waited for more batches than the bound, the same as in the clean blocks.
+      expect(batches.failed).toBe(0);
+      expect(Math.max(...poisonedRun)).toBeLessThanOrEqual(MAX_BATCHES_TO_B);
+      expect(Math.max(...clean)).toBeLessThanOrEqual(MAX_BATCHES_TO_B);
+      expect(Math.min(...poisonedRun, ...clean)).toBeGreaterThanOrEqual(1);
 
       // B's read model is complete: each aggregate equals the fold of its events.
       const rows = async () => [...(await h.db.execute<Row>(sql`select aggregate_id, total, version, applied from ${sql.identifier(table)} order by aggregate_id`))];
