@@ -65,35 +65,35 @@ describe('write-side state', () => {
   it('an event added to the task aggregate that no read model handles leaves every later command on that task working', async () => {
     // What a developer extending the product does: a new event on the task aggregate, folded by
     // the task decider, read by no projector (the board, feed and dashboard do not list it).
-    const taskFlagged = defineEvent({
-      type: 'task.flagged',
+    const taskExampleOnly = defineEvent({
+      type: 'task.example-only',
       version: 1,
-      description: 'Emitted when a member flags a task for review.',
+      description: 'Emitted when a member marks a task for review (an event of this test only).',
       example: { reason: 'Needs a second look' },
       data: z.object({ reason: z.string().max(200) }),
     });
-    const extendedEvents = [...taskEvents, taskFlagged] as const;
-    type Extended = TaskState & { flagged?: string };
+    const extendedEvents = [...taskEvents, taskExampleOnly] as const;
+    type Extended = TaskState & { markedFor?: string };
     const extendedTasks = defineDecider({
       name: taskDecider.name,
       events: extendedEvents,
       state: taskDecider.state,
       initialState: taskDecider.initialState,
       evolve: (state: Extended | null, event: DecidedEvent<typeof extendedEvents>): Extended | null =>
-        event.type === 'task.flagged' ? (state && { ...state, flagged: event.data.reason }) : taskDecider.evolve(state, event),
-      decide: (command: TaskCommand | { type: 'flag'; reason: string }, state: TaskState | null, context) =>
-        command.type === 'flag' ? [taskFlagged.create({ reason: command.reason })] : taskDecider.decide(command, state, context),
+        event.type === 'task.example-only' ? (state && { ...state, markedFor: event.data.reason }) : taskDecider.evolve(state, event),
+      decide: (command: TaskCommand | { type: 'mark-for-test'; reason: string }, state: TaskState | null, context) =>
+        command.type === 'mark-for-test' ? [taskExampleOnly.create({ reason: command.reason })] : taskDecider.decide(command, state, context),
     });
-    const catalogue = createCatalogue([...appCatalogue.definitions, taskFlagged]);
+    const catalogue = createCatalogue([...appCatalogue.definitions, taskExampleOnly]);
     const runtime = createProjectorRuntime({ db, redis: getRedis(), keys, catalogue, projectors, partitions: env.EVENT_PARTITIONS, workerId: `ext-${randomUUID().slice(0, 6)}`, logger });
 
     const b = await board();
     const { id: taskId } = await b.add('Write docs');
-    // The app's own drains do not know task.flagged (it exists only in this test): let them finish before it is appended.
+    // The app's own drains do not know task.example-only (it exists only in this test): let them finish before it is appended.
     await drainsAfterResponsesDone();
     const actor = { userId: b.owner.session.user.id, email: b.owner.session.user.email };
     await expect(
-      handleCommand(writeSide(), { decider: extendedTasks, organizationId: b.organizationId, aggregateId: taskId, actor, command: { type: 'flag', reason: 'blocked' } }),
+      handleCommand(writeSide(), { decider: extendedTasks, organizationId: b.organizationId, aggregateId: taskId, actor, command: { type: 'mark-for-test', reason: 'blocked' } }),
     ).resolves.toMatchObject({ changed: true });
     await runtime.drain({ maxMs: 10_000, maxEvents: 10_000, releaseLeases: true });
 
