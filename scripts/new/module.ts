@@ -64,7 +64,7 @@ export function newModule(root: string, argv: ReadonlyArray<string>): Report {
       `the state in commands.ts, the table and handler in read-models/${r.name}.ts, the input in router.ts, the inputs in\n` +
       `test/integration/fuzz.test.ts (INPUTS), organizations.test.ts (G11 cases) and ${feature}.test.ts, and the data of\n` +
       `${fixturePath(n.created.type)} (the example, as stored). A changed table needs\n` +
-      `\`npm run db:generate -- --name ${feature}-fields\`. Text a person types stays a userText (~/lib/text) and gets a case in\n` +
+      `\`npm run db:regenerate\` (the migration above, written again from the table as it is). Text a person types stays a userText (~/lib/text) and gets a case in\n` +
       `test/integration/text-boundary.test.ts.`,
     `Show it: a component in src/app/o/[slug]/ (e.g. ${feature}.tsx) that lists trpc.${api}.list and calls trpc.${api}.create,\n` +
       `rendered in organization-view.tsx. It is live already: notices of the ${r.name} projector refetch ${api}.list, and\n` +

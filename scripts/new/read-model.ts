@@ -54,8 +54,9 @@ export function newReadModel(root: string, argv: ReadonlyArray<string>): Report 
   const steps = [
     `Make it answer its question: it keeps one row per ${aggregate} from ${r.event.type} only. In ${dir}/read-models/${name}.ts add the\n` +
       `columns, the events it reads (each with a handler: the compiler asks for them) and what the query returns, then\n` +
-      `\`npm run db:generate -- --name ${feature}-${name}-columns\`. Never compare a row's version with an event's aggregateVersion:\n` +
-      'the events it does not list leave gaps, and the runtime applies each event once, in order, anyway.',
+      '`npm run db:regenerate`: it writes the migration above again from the table as it is (one clean migration; it refuses\n' +
+      'once git tracks the migration). Never require a row\'s version to be the one before an event\'s aggregateVersion: the\n' +
+      'events it does not list leave gaps, and the runtime applies each event once, in order, anyway.',
     `Show it: read trpc.${api} from the component that shows it in src/app/o/[slug]/. Notices of the ${name}\n` +
       `projector refetch ${api} (QUERIES_OF_PROJECTOR in src/server/app/live-queries.ts); if another query reads its tables too,\n` +
       `list it beside ${api} there. Commands appending ${r.event.type} now wait for it (read-your-writes).`,

@@ -34,8 +34,10 @@ export const readModelFile = (r: ReadModelNames) => {
  * (../commands.ts), so this table may lag, or be dropped and rebuilt.
  *
  * To read another event, list it in \`events\` and give it a handler (the
- * compiler asks for one). After changing the table, run
- * \`npm run db:generate -- --name ${r.feature}-${r.name}\` and commit the migration.
+ * compiler asks for one). After changing the table, run \`npm run db:regenerate\`
+ * while git does not track its migration yet (it writes that migration again
+ * from the table as it is), else \`npm run db:generate -- --name <what-changed>\`;
+ * commit the migration.
  */
 import { desc, eq } from 'drizzle-orm';
 import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
