@@ -7,7 +7,8 @@
  *   2. decide: the decider's pure `decide(command, state, context)`;
  *   3. append: the events, at the loaded version, with the state after
  *      `evolve` stored beside the new version by the same atomic script
- *      (another command that won meanwhile makes this one a CONFLICT);
+ *      (another command that won meanwhile sends this one back to 1, up to
+ *      DECIDE_ATTEMPTS times, then it is a CONFLICT);
  *   4. wait: bounded read-your-writes, so the caller's next query sees it.
  *
  * Read models are never consulted: they may lag, be rebuilt or have parked an
@@ -27,6 +28,15 @@ import { readAggregates, WriteStateError, type StoredAggregate } from '~/server/
 import type { Redis } from '~/server/redis/client';
 import { partitionOf, type Keys } from '~/server/redis/keys';
 import type { Observer } from '~/server/observer';
+
+/**
+ * Loads, decisions and appends a command makes before a CONFLICT reaches its
+ * caller. A command that lost to a concurrent one decides again from the new
+ * state (nothing of it was written, and the decider checks everything again),
+ * so a CONFLICT means the aggregate is changing faster than this; with N
+ * commands racing on one aggregate each loses at most N - 1 times.
+ */
+export const DECIDE_ATTEMPTS = 5;
 
 /** What every mutation returns: the aggregate, whether anything changed, where its last event sits, and whether read models have it yet. */
 export interface CommandResult {
@@ -102,50 +112,62 @@ export async function handleCommand<S, C, const D extends readonly EventDefiniti
   const correlationId = request.correlationId ?? uuidv7();
   const log = writeSide.logger?.child({ correlationId, command: decider.name, aggregateId, organizationId });
   await writeSide.guard?.();
-  const loaded = await readAggregates(writeSide, organizationId, [aggregateId], idempotencyKey);
-  const settle = async (result: AppendResult, decided: ReadonlyArray<string>): Promise<CommandResult> => {
+  const context: CommandContext = { actor: request.actor, now: writeSide.now?.() ?? new Date() };
+
+  const settle = async (result: AppendResult, decided: ReadonlyArray<string>, leaseHolder: string | null): Promise<CommandResult> => {
     if (result.duplicate) assertSameAggregate(result, aggregateId);
     // A retry waits for the read models of the events its first attempt appended (all of the decider's types, if the stored result does not say).
     const types = !result.duplicate ? decided : result.types.length > 0 ? [...new Set(result.types)] : decider.events.map((e) => e.type);
     const position = result.positions.at(-1) ?? null;
     if (result.duplicate) log?.info({ eventIds: result.eventIds, position }, 'command answered from an earlier attempt with the same idempotency key');
     else log?.info({ events: result.types, eventIds: result.eventIds, position }, 'command appended');
-    const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder: loaded.leaseHolder, earlier: result.duplicate }) : true;
+    const settled = position ? await writeSide.readYourWrites({ organizationId, position, types, leaseHolder, earlier: result.duplicate }) : true;
     if (!settled) log?.debug({ position }, 'read models did not pass the command within the wait');
     return { id: aggregateId, changed: true, position, settled };
   };
-  if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), []);
 
-  const [stored = { aggregateId, version: 0, record: null }] = loaded.aggregates;
-  const state = stateOf(decider, organizationId, stored);
-  const context: CommandContext = { actor: request.actor, now: writeSide.now?.() ?? new Date() };
-  let events: ReadonlyArray<DecidedEvent<D>>;
-  try {
-    events = decider.decide(request.command, state, context);
-  } catch (error) {
-    if (error instanceof AppError) log?.info({ code: error.code, err: error.message }, 'command refused');
-    throw error;
-  }
-  if (events.length === 0) {
-    log?.debug('command changed nothing');
-    return { id: aggregateId, changed: false, position: null, settled: true };
-  }
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await readAggregates(writeSide, organizationId, [aggregateId], idempotencyKey);
+    if (loaded.previous) return settle(storedAppendResult(loaded.partition, loaded.previous), [], loaded.leaseHolder);
 
-  const result = await appendDecided({ ...writeSide, now: () => context.now }, decider, {
-    organizationId,
-    actorId: request.actor.userId,
-    correlationId,
-    stored,
-    state,
-    events,
-    idempotencyKey,
-    claims: request.claims?.map((claim) => ({ ...claim, owner: aggregateId })),
-  }).catch((error: unknown) => {
-    if (error instanceof ConflictError) log?.info({ expected: error.expectedVersion, actual: error.actualVersion }, 'command lost a concurrent change (conflict)');
-    else if (error instanceof AppError) log?.info({ code: error.code, err: error.message }, 'command refused');
-    throw error;
-  });
-  return settle(result, [...new Set(events.map((e) => e.type))]);
+    const [stored = { aggregateId, version: 0, record: null }] = loaded.aggregates;
+    const state = stateOf(decider, organizationId, stored);
+    let events: ReadonlyArray<DecidedEvent<D>>;
+    try {
+      events = decider.decide(request.command, state, context);
+    } catch (error) {
+      if (error instanceof AppError) log?.info({ code: error.code, err: error.message }, 'command refused');
+      throw error;
+    }
+    if (events.length === 0) {
+      log?.debug('command changed nothing');
+      return { id: aggregateId, changed: false, position: null, settled: true };
+    }
+
+    let result: AppendResult;
+    try {
+      result = await appendDecided({ ...writeSide, now: () => context.now }, decider, {
+        organizationId,
+        actorId: request.actor.userId,
+        correlationId,
+        stored,
+        state,
+        events,
+        idempotencyKey,
+        claims: request.claims?.map((claim) => ({ ...claim, owner: aggregateId })),
+      });
+    } catch (error) {
+      if (error instanceof ConflictError && attempt < DECIDE_ATTEMPTS) {
+        // Nothing was written: decide again from the state the winner left, as if this command had come a moment later.
+        log?.info({ expected: error.expectedVersion, actual: error.actualVersion, attempt }, 'command lost a concurrent change; deciding again');
+        continue;
+      }
+      if (error instanceof ConflictError) log?.info({ expected: error.expectedVersion, actual: error.actualVersion }, 'command lost a concurrent change (conflict)');
+      else if (error instanceof AppError) log?.info({ code: error.code, err: error.message }, 'command refused');
+      throw error;
+    }
+    return settle(result, [...new Set(events.map((e) => e.type))], loaded.leaseHolder);
+  }
 }
 
 /**
