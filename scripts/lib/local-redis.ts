@@ -35,13 +35,16 @@ export interface LocalRedis {
   url: string;
   port: number;
   pid: () => number | undefined;
-  /** Graceful stop (SHUTDOWN semantics via SIGTERM). */
+  /** Graceful stop (SHUTDOWN semantics via SIGTERM), then SIGKILL after 15 s. */
   stop: () => Promise<void>;
   /** Crash: SIGKILL, no chance to flush anything. */
   kill: () => Promise<void>;
   /** Start again on the same port and data directory. */
   restart: () => Promise<void>;
 }
+
+/** How long a graceful stop may take before the server is killed. */
+const STOP_TIMEOUT_MS = 15_000;
 
 export const REDIS_INSTALL_HINT =
   'redis-server was not found on PATH. Install it (Debian/Ubuntu: sudo apt-get install -y redis-server; ' +
@@ -116,7 +119,13 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
       const proc = child;
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.removeAllListeners('exit');
-      proc.once('exit', () => resolve());
+      // A graceful stop is bounded: a node that does not finish its shutdown in time (a cluster
+      // node waiting on a replica or a failed master) is killed, so no caller waits forever.
+      const escalate = signal === 'SIGKILL' ? undefined : setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      proc.once('exit', () => {
+        clearTimeout(escalate);
+        resolve();
+      });
       proc.kill(signal);
     });
 
