@@ -83,7 +83,12 @@ describe('the app on a three-master Redis Cluster', () => {
     };
     // Subscribed to all three at once, each on its own master's reader; then one change in each.
     const live = chosen.map((org) => firstNotice(org, null));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the readers block before the changes
+    // The changes come once each organization's master lists a notice reader blocked on it (flags=b), so none is missed.
+    for (const organizationId of chosen) {
+      const master = await nodeFor(redis, keys.changes(organizationId));
+      const blocked = async () => String(await master.sendCommand(['CLIENT', 'LIST'])).split('\n').some((line) => line.includes('name=streamline:notices:') && line.includes(' flags=b '));
+      await eventually(blocked, 10_000, `a notice reader blocked on the master of ${organizationId}`);
+    }
     for (const organizationId of chosen) await owner.api.organizations.rename({ organizationId, name: 'Live' });
     const seen = await Promise.all(live);
     for (const id of seen) expect(id).toMatch(/^\d+-\d+$/);

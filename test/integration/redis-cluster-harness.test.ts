@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRedisCluster, type LocalRedisCluster } from '../../scripts/lib/local-redis-cluster';
 import { createKeys } from '~/server/redis/keys';
 import { CLUSTER_SLOTS, slotOf } from '~/server/redis/slots';
+import { eventually } from '../support/log-capture';
 
 const PARTITIONS = 16;
 
@@ -146,13 +147,17 @@ describe('the local Redis Cluster', () => {
     if (otherKey === undefined || otherPort === undefined) throw new Error('every partition is on the killed master');
     const direct = await nodeClient(`redis://127.0.0.1:${otherPort}`);
     let refusal = '';
-    for (let attempt = 0; attempt < 150 && !refusal; attempt++) {
-      refusal = await direct.get(otherKey).then(
-        () => '',
-        (error: unknown) => String(error),
-      );
-      if (!refusal) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(
+      async () => {
+        refusal = await direct.get(otherKey).then(
+          () => '',
+          (error: unknown) => String(error),
+        );
+        return refusal !== '';
+      },
+      15_000,
+      'the other master refusing once it marks the killed one failed',
+    );
     expect(refusal).toMatch(/CLUSTERDOWN/);
 
     await node.restart();
